@@ -1,0 +1,9 @@
+//! ecs-security-mcp: a read-only security auditor for Amazon ECS clusters.
+//!
+//! The pipeline is `collect` (AWS or a snapshot file) → [`model::Snapshot`] → [`rules`] →
+//! findings → [`compliance`] and [`report`]. Everything after collection is a pure function
+//! of the snapshot. [`actions`] is the dispatcher shared by the MCP [`server`] and the CLI.
+
+pub mod knowledge;
+pub mod model;
+pub mod rules;

@@ -1,0 +1,124 @@
+//! What a snapshot could not see. A failed AWS call becomes a [`Gap`]; each rule declares the
+//! [`DataSource`]s it reads, so the engine can say "not evaluated" instead of "pass".
+
+use serde::{Deserialize, Serialize};
+
+use super::Snapshot;
+
+/// A call that failed during collection, so its data is missing from the snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Gap {
+    /// The AWS service prefix: ecs, ecr, ec2 or elasticloadbalancing.
+    pub service: String,
+    /// The API operation, e.g. `DescribeTaskDefinition`.
+    pub operation: String,
+    /// The AWS error code (`AccessDeniedException`, `ThrottlingException`, `Timeout`, …).
+    pub error_code: String,
+    pub message: String,
+    /// The one resource the call was about, when only part of the data is missing.
+    pub resource: Option<String>,
+}
+
+impl Gap {
+    /// The IAM action that would have allowed the call.
+    pub fn iam_action(&self) -> String {
+        format!("{}:{}", self.service, self.operation)
+    }
+
+    /// Whether the failure was a missing permission (as opposed to throttling or a timeout).
+    pub fn is_access_denied(&self) -> bool {
+        let c = self.error_code.to_ascii_lowercase();
+        c.contains("accessdenied") || c.contains("unauthorized") || c.contains("forbidden")
+    }
+}
+
+macro_rules! data_sources {
+    ($( $variant:ident => $label:literal, [$( ($svc:literal, $op:literal) ),+ $(,)?]; )+) => {
+        /// A part of the snapshot that a rule reads, with the AWS calls that fill it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum DataSource {
+            $( $variant, )+
+        }
+
+        impl DataSource {
+            pub const ALL: &'static [DataSource] = &[ $( DataSource::$variant, )+ ];
+
+            /// A short human label, e.g. "task definitions".
+            pub fn label(self) -> &'static str {
+                match self { $( DataSource::$variant => $label, )+ }
+            }
+
+            /// The `(service, operation)` calls whose failure leaves this source incomplete.
+            pub fn operations(self) -> &'static [(&'static str, &'static str)] {
+                match self { $( DataSource::$variant => &[ $( ($svc, $op), )+ ], )+ }
+            }
+        }
+    };
+}
+
+data_sources! {
+    Cluster => "cluster settings", [("ecs", "DescribeClusters")];
+    CapacityProviders => "capacity providers", [("ecs", "DescribeCapacityProviders")];
+    Services => "services", [("ecs", "ListServices"), ("ecs", "DescribeServices")];
+    TaskSets => "task sets", [("ecs", "DescribeTaskSets")];
+    TaskDefinitions => "task definitions", [("ecs", "DescribeTaskDefinition")];
+    Tasks => "tasks", [("ecs", "ListTasks"), ("ecs", "DescribeTasks")];
+    ContainerInstances => "container instances", [("ecs", "ListContainerInstances"), ("ecs", "DescribeContainerInstances")];
+    EcrRepositories => "ECR repositories", [("ecr", "DescribeRepositories")];
+    EcrImages => "ECR images and scan findings", [("ecr", "DescribeImages"), ("ecr", "DescribeImageScanFindings")];
+    EcrRepositoryPolicies => "ECR repository policies", [("ecr", "GetRepositoryPolicy")];
+    EcrLifecyclePolicies => "ECR lifecycle policies", [("ecr", "GetLifecyclePolicy")];
+    EcrRegistryScanning => "ECR registry scanning configuration", [("ecr", "GetRegistryScanningConfiguration")];
+    Vpcs => "VPCs", [("ec2", "DescribeVpcs"), ("ec2", "DescribeVpcAttribute")];
+    Subnets => "subnets", [("ec2", "DescribeSubnets")];
+    RouteTables => "route tables", [("ec2", "DescribeRouteTables")];
+    InternetGateways => "internet gateways", [("ec2", "DescribeInternetGateways")];
+    FlowLogs => "VPC flow logs", [("ec2", "DescribeFlowLogs")];
+    SecurityGroups => "security groups", [("ec2", "DescribeSecurityGroups")];
+    LoadBalancers => "load balancers", [("elasticloadbalancing", "DescribeLoadBalancers"), ("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
+    Listeners => "load balancer listeners", [("elasticloadbalancing", "DescribeListeners")];
+    TargetGroups => "target groups", [("elasticloadbalancing", "DescribeTargetGroups")];
+}
+
+impl DataSource {
+    /// The IAM actions needed to collect this source.
+    pub fn iam_actions(self) -> Vec<String> {
+        self.operations()
+            .iter()
+            .map(|(s, o)| format!("{s}:{o}"))
+            .collect()
+    }
+
+    fn fed_by(self, gap: &Gap) -> bool {
+        self.operations()
+            .iter()
+            .any(|(s, o)| *s == gap.service && *o == gap.operation)
+    }
+}
+
+/// How complete one data source is in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completeness<'a> {
+    Complete,
+    /// Some resources of this kind could not be read.
+    Partial(Vec<&'a Gap>),
+    /// The source could not be read at all.
+    Missing(Vec<&'a Gap>),
+}
+
+impl Snapshot {
+    /// How complete `source` is: missing when a call without a specific resource failed,
+    /// partial when calls for single resources failed.
+    pub fn completeness(&self, source: DataSource) -> Completeness<'_> {
+        let gaps: Vec<&Gap> = self.gaps.iter().filter(|g| source.fed_by(g)).collect();
+        if gaps.is_empty() {
+            Completeness::Complete
+        } else if gaps.iter().any(|g| g.resource.is_none()) {
+            Completeness::Missing(gaps)
+        } else {
+            Completeness::Partial(gaps)
+        }
+    }
+}

@@ -1,1 +1,341 @@
-fn main() {}
+//! `ecs-security-mcp`: the MCP server and the CLI on the same core.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ecs_security_mcp::actions::{
+    Action, ActionError, ActionOutput, Actions, Depth, FileSource, OneOrMany, Source, filter_of,
+    validate_region,
+};
+use ecs_security_mcp::collect::{AwsOptions, AwsSource};
+use ecs_security_mcp::model::Snapshot;
+use ecs_security_mcp::report::{self, Format, ReportOptions};
+use ecs_security_mcp::rules::{self, Category, Severity};
+use ecs_security_mcp::server::SecurityServer;
+use serde_json::json;
+
+/// The demo snapshot: an insecure payments cluster, bundled so `demo` needs no AWS account.
+const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo-cluster.json");
+
+#[derive(Parser)]
+#[command(
+    name = "ecs-security-mcp",
+    version,
+    about = "Read-only security auditor for Amazon ECS clusters: an MCP server and a CLI"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Global {
+    /// Analyse saved snapshot files instead of calling AWS (repeatable).
+    #[arg(long, global = true, value_name = "FILE")]
+    snapshot: Vec<PathBuf>,
+    /// AWS region (default: the AWS configuration's region, else us-east-1).
+    #[arg(long, global = true, env = "AWS_REGION")]
+    region: Option<String>,
+    /// AWS named profile.
+    #[arg(long, global = true, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// Log filter for stderr, e.g. `info` or `ecs_security_mcp=debug`.
+    #[arg(
+        long,
+        global = true,
+        env = "ECS_SECURITY_MCP_LOG",
+        default_value = "warn"
+    )]
+    log_level: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve MCP on stdio (for Claude Desktop, IDEs and other MCP clients).
+    Serve,
+    /// Run `{"action": ..., "parameters": {...}}` payloads: the argument, or one per stdin line.
+    Run {
+        /// A payload; when absent, payloads are read from stdin, one per line.
+        payload: Option<String>,
+    },
+    /// Analyse a cluster and print a report.
+    Analyze {
+        /// The cluster name or ARN.
+        #[arg(long)]
+        cluster: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Analyse the bundled demo snapshot (no AWS account or network needed).
+    Demo {
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// List the rule catalog.
+    Checks {
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+        format: CatalogFormat,
+    },
+}
+
+#[derive(Args)]
+struct OutputArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Summary)]
+    format: FormatArg,
+    /// One severity is a threshold (High = High and Critical); repeat for an exact set.
+    #[arg(long, value_parser = parse_severity)]
+    severity: Vec<Severity>,
+    /// Only these categories (repeatable), e.g. secrets, network_security.
+    #[arg(long, value_parser = parse_category)]
+    category: Vec<Category>,
+    /// Exit with 1 when a finding at or above this severity exists.
+    #[arg(long, value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// List every finding with its evidence.
+    #[arg(long)]
+    show_details: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Summary,
+    Detailed,
+    Json,
+    Executive,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Summary => Format::Summary,
+            FormatArg::Detailed => Format::Detailed,
+            FormatArg::Json => Format::Json,
+            FormatArg::Executive => Format::Executive,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogFormat {
+    Table,
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_category(s: &str) -> Result<Category, String> {
+    s.parse()
+}
+
+/// Exit code for usage and collection errors.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.global.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Logs go to stderr only: in stdio mode stdout carries the protocol.
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+fn load_snapshots(paths: &[PathBuf]) -> anyhow::Result<Vec<Snapshot>> {
+    paths
+        .iter()
+        .map(|p| Snapshot::load(p).map_err(anyhow::Error::from))
+        .collect()
+}
+
+fn source_for(global: &Global) -> anyhow::Result<Source> {
+    if !global.snapshot.is_empty() {
+        return Ok(Source::Files(FileSource::new(load_snapshots(
+            &global.snapshot,
+        )?)));
+    }
+    if let Some(r) = &global.region {
+        validate_region(r).map_err(anyhow::Error::msg)?;
+    }
+    Ok(Source::Aws(AwsSource::new(AwsOptions {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+    })))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve => {
+            let actions = Actions::new(source_for(&cli.global)?);
+            SecurityServer::new(actions).serve_stdio().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { payload } => {
+            run_payloads(Actions::new(source_for(&cli.global)?), payload).await
+        }
+        Command::Analyze { cluster, out } => {
+            let actions = Actions::new(source_for(&cli.global)?);
+            analyze(&actions, cluster, cli.global.region.clone(), &out).await
+        }
+        Command::Demo { out } => {
+            let snapshot = Snapshot::parse(DEMO_SNAPSHOT, Path::new("fixtures/demo-cluster.json"))?;
+            let cluster = snapshot.cluster.cluster_name.clone();
+            let actions = Actions::new(Source::Files(FileSource::new(vec![snapshot])));
+            analyze(&actions, cluster, None, &out).await
+        }
+        Command::Checks { format } => {
+            print_catalog(format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn analyze(
+    actions: &Actions,
+    cluster: String,
+    region: Option<String>,
+    out: &OutputArgs,
+) -> anyhow::Result<ExitCode> {
+    let severity = match out.severity.as_slice() {
+        [] => None,
+        [one] => Some(OneOrMany::One(*one)),
+        many => Some(OneOrMany::Many(many.to_vec())),
+    };
+    let category = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
+    let filter = filter_of(severity, category);
+    let prepared = actions
+        .prepare(&cluster, region, Depth::Full, None, &None)
+        .await?;
+    let prepared = &prepared.analysis;
+    let opts = ReportOptions {
+        show_details: out.show_details,
+        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let text = report::render(out.format.into(), prepared, &filter, &opts);
+    match &out.output {
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                stdout.write_all(b"\n")?;
+            }
+        }
+    }
+    if let Some(threshold) = out.fail_on
+        && prepared.findings.iter().any(|f| f.severity >= threshold)
+    {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_payloads(actions: Actions, payload: Option<String>) -> anyhow::Result<ExitCode> {
+    let mut failed = false;
+    let mut stdout = std::io::stdout();
+    if let Some(p) = payload {
+        let (line, ok) = run_one(&actions, &p).await;
+        failed |= !ok;
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&line)?)?;
+    } else {
+        for line in std::io::stdin().lock().lines() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let (out, ok) = run_one(&actions, &line).await;
+            failed |= !ok;
+            writeln!(stdout, "{}", serde_json::to_string(&out)?)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(EXIT_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn run_one(actions: &Actions, payload: &str) -> (serde_json::Value, bool) {
+    let action = match Action::from_payload(payload) {
+        Ok(a) => a,
+        Err(e) => return (error_json(None, &e), false),
+    };
+    let name = action.name();
+    match actions.run(action, None).await {
+        Ok(ActionOutput { text, data }) => (
+            json!({ "status": "success", "action": name, "data": data, "text": text }),
+            true,
+        ),
+        Err(e) => (error_json(Some(name), &e), false),
+    }
+}
+
+fn error_json(action: Option<&str>, e: &ActionError) -> serde_json::Value {
+    let kind = if e.is_invalid_params() {
+        "invalid_params"
+    } else {
+        "failed"
+    };
+    json!({ "status": "error", "action": action, "error": { "kind": kind, "message": e.to_string() } })
+}
+
+fn print_catalog(format: CatalogFormat) -> anyhow::Result<()> {
+    let rules = rules::all();
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        CatalogFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(rules)?)?,
+        CatalogFormat::Table => {
+            writeln!(
+                stdout,
+                "{:<52} {:<9} {:<22} TITLE",
+                "ID", "SEVERITY", "CATEGORY"
+            )?;
+            for r in rules {
+                writeln!(
+                    stdout,
+                    "{:<52} {:<9} {:<22} {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.category.as_str(),
+                    r.title
+                )?;
+            }
+            writeln!(stdout, "\n{} rules", rules.len())?;
+        }
+    }
+    Ok(())
+}

@@ -38,7 +38,7 @@ const AS_OF: &str = "2026-11-01";
 
 pub static SENSITIVE_NAME: Detector = Detector {
     id: "sensitive-name",
-    label: "credential-like variable name with a literal value",
+    label: "secret (credential-like name)",
     confidence: Confidence::Medium,
     verified_format: false,
     provenance: Provenance {
@@ -137,7 +137,7 @@ pub static JWT: Detector = Detector {
 
 pub static HIGH_ENTROPY: Detector = Detector {
     id: "high-entropy",
-    label: "high-entropy string",
+    label: "high-entropy string (possible key)",
     confidence: Confidence::Low,
     verified_format: false,
     provenance: Provenance {

@@ -76,6 +76,9 @@ pub struct ResourceRef {
     /// The ARN, or the resource id for EC2 resources that have no ARN in the API.
     pub arn: Option<String>,
     pub path: ResourcePath,
+    /// Shown after the display name, e.g. the revision when a service runs several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
 }
 
 impl ResourceRef {
@@ -85,7 +88,13 @@ impl ResourceRef {
             name: name.into(),
             arn: None,
             path: ResourcePath::default(),
+            qualifier: None,
         }
+    }
+
+    pub fn with_qualifier(mut self, qualifier: impl Into<String>) -> ResourceRef {
+        self.qualifier = Some(qualifier.into());
+        self
     }
 
     pub fn with_arn(mut self, arn: impl Into<String>) -> ResourceRef {
@@ -116,16 +125,19 @@ impl fmt::Display for ResourceRef {
                 | ResourceKind::TaskSet
                 | ResourceKind::Task
         );
-        if !in_workload {
-            return Ok(());
-        }
-        match (&self.path.service, &self.path.task_definition) {
-            (Some(service), _) => write!(f, " | Service: {service}"),
-            // A standalone task's container is named after its task definition.
-            (None, Some(td)) if self.kind != ResourceKind::TaskDefinition => {
-                write!(f, " | Task Definition: {td}")
+        if in_workload {
+            match (&self.path.service, &self.path.task_definition) {
+                (Some(service), _) => write!(f, " | Service: {service}")?,
+                // A standalone task's container is named after its task definition.
+                (None, Some(td)) if self.kind != ResourceKind::TaskDefinition => {
+                    write!(f, " | Task Definition: {td}")?
+                }
+                _ => {}
             }
-            _ => Ok(()),
+        }
+        match &self.qualifier {
+            Some(q) => write!(f, " ({q})"),
+            None => Ok(()),
         }
     }
 }

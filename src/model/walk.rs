@@ -64,6 +64,9 @@ pub struct Workload<'a> {
     pub launch: LaunchKind,
     /// The awsvpc configuration of the deployment (or service) that runs the revision.
     pub awsvpc: Option<&'a AwsVpcConfiguration>,
+    /// Whether the service runs more than one revision (e.g. during a deployment), so that
+    /// names must say which revision a finding is about.
+    pub several_revisions: bool,
 }
 
 impl<'a> Workload<'a> {
@@ -99,11 +102,25 @@ impl<'a> Workload<'a> {
         }
     }
 
+    /// `revision family:N` when the service runs several revisions.
+    fn qualify(&self, r: ResourceRef) -> ResourceRef {
+        if self.several_revisions {
+            r.with_qualifier(format!(
+                "revision {}",
+                self.task_definition.family_revision()
+            ))
+        } else {
+            r
+        }
+    }
+
     /// `Task Definition: family | Service: svc`.
     pub fn task_definition_ref(&self) -> ResourceRef {
-        ResourceRef::new(ResourceKind::TaskDefinition, &self.task_definition.family)
-            .with_arn(&self.task_definition.task_definition_arn)
-            .with_path(self.path())
+        self.qualify(
+            ResourceRef::new(ResourceKind::TaskDefinition, &self.task_definition.family)
+                .with_arn(&self.task_definition.task_definition_arn)
+                .with_path(self.path()),
+        )
     }
 
     /// `Service: svc`, or the task definition for standalone tasks.
@@ -149,17 +166,21 @@ impl<'a> ContainerCtx<'a> {
 
     /// `Container: webapp | Service: svc`.
     pub fn resource(&self) -> ResourceRef {
-        ResourceRef::new(ResourceKind::Container, &self.container.name)
-            .with_arn(&self.workload.task_definition.task_definition_arn)
-            .with_path(self.path())
+        self.workload.qualify(
+            ResourceRef::new(ResourceKind::Container, &self.container.name)
+                .with_arn(&self.workload.task_definition.task_definition_arn)
+                .with_path(self.path()),
+        )
     }
 
     /// `Container Image: nginx:latest | Service: svc`.
     pub fn image_resource(&self) -> ResourceRef {
         let image = self.container.image.as_deref().unwrap_or("(none)");
-        ResourceRef::new(ResourceKind::ContainerImage, image)
-            .with_arn(&self.workload.task_definition.task_definition_arn)
-            .with_path(self.path())
+        self.workload.qualify(
+            ResourceRef::new(ResourceKind::ContainerImage, image)
+                .with_arn(&self.workload.task_definition.task_definition_arn)
+                .with_path(self.path()),
+        )
     }
 }
 
@@ -211,6 +232,10 @@ impl Snapshot {
             {
                 uses.push((td, None, service_net));
             }
+            let mut distinct: Vec<&str> = uses.iter().map(|u| u.0).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let several_revisions = distinct.len() > 1;
             let mut seen: Vec<&str> = Vec::new();
             for (arn, launch, awsvpc) in uses {
                 if seen.contains(&arn) {
@@ -230,6 +255,7 @@ impl Snapshot {
                     task_definition: td,
                     launch,
                     awsvpc,
+                    several_revisions,
                 });
             }
         }
@@ -266,6 +292,7 @@ impl Snapshot {
                 task_definition: td,
                 launch,
                 awsvpc: None,
+                several_revisions: false,
             });
         }
         out

@@ -158,6 +158,77 @@ pub struct Analysis {
     pub filter: Filter,
     /// Score and counts over every finding, whatever the filter.
     pub overall: Score,
+    /// Which services are reachable from the internet.
+    pub exposure: Exposure,
+}
+
+/// Services reachable from outside the VPC, used to prioritise recommendations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Exposure {
+    /// Services behind an internet-facing load balancer, or with public IPs in subnets
+    /// routed to an internet gateway.
+    pub internet_facing: Vec<String>,
+    /// Services whose tasks get public IP addresses.
+    pub public_ip: Vec<String>,
+}
+
+impl Exposure {
+    fn of(snapshot: &Snapshot) -> Exposure {
+        let mut e = Exposure::default();
+        for s in &snapshot.services {
+            let configs = s
+                .network_configuration
+                .iter()
+                .chain(
+                    s.deployments
+                        .iter()
+                        .filter_map(|d| d.network_configuration.as_ref()),
+                )
+                .chain(
+                    s.task_sets
+                        .iter()
+                        .filter_map(|t| t.network_configuration.as_ref()),
+                )
+                .filter_map(|n| n.awsvpc());
+            let mut public = false;
+            let mut routed = false;
+            for c in configs {
+                if c.assign_public_ip
+                    .as_deref()
+                    .is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"))
+                {
+                    public = true;
+                    routed |= c.subnets.iter().any(|id| {
+                        snapshot
+                            .network
+                            .subnet(id)
+                            .and_then(|sub| snapshot.network.route_table_for_subnet(sub))
+                            .is_some_and(|rt| rt.internet_gateway_route().is_some())
+                    });
+                }
+            }
+            let behind_public_lb = s.load_balancers.iter().any(|lb| {
+                lb.target_group_arn
+                    .as_deref()
+                    .and_then(|tg| snapshot.load_balancing.target_group(tg))
+                    .is_some_and(|tg| {
+                        tg.load_balancer_arns.iter().any(|arn| {
+                            snapshot
+                                .load_balancing
+                                .load_balancer(arn)
+                                .is_some_and(|l| l.is_internet_facing())
+                        })
+                    })
+            });
+            if public {
+                e.public_ip.push(s.service_name.clone());
+            }
+            if behind_public_lb || routed {
+                e.internet_facing.push(s.service_name.clone());
+            }
+        }
+        e
+    }
 }
 
 /// Runs every registered rule over the snapshot.
@@ -233,6 +304,7 @@ pub fn analyze_with(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analysis {
         stats: snapshot.stats.clone(),
         filter: Filter::default(),
         overall,
+        exposure: Exposure::of(snapshot),
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Finding, RuleResult, RuleStatus, Severity};
+use super::{Category, Finding, RuleResult, RuleStatus, Severity};
 
 /// How much one group of findings of a severity costs.
 pub fn weight(severity: Severity) -> f64 {
@@ -94,6 +94,7 @@ pub struct Score {
     pub score: u8,
     pub risk_level: RiskLevel,
     pub by_severity: SeverityCounts,
+    pub by_category: BTreeMap<Category, usize>,
     pub total_findings: usize,
     /// Applicable rules that ran on complete data, as a percentage of applicable rules.
     pub coverage_percent: u8,
@@ -117,6 +118,10 @@ impl Score {
             .floor()
             .clamp(0.0, 100.0) as u8;
         let by_severity = SeverityCounts::of(findings);
+        let mut by_category = BTreeMap::new();
+        for f in findings {
+            *by_category.entry(f.rule.category).or_default() += 1;
+        }
         let risk_level = match by_severity.highest() {
             None => RiskLevel::Minimal,
             Some(Severity::Low) => RiskLevel::Low,
@@ -139,6 +144,7 @@ impl Score {
             score,
             risk_level,
             by_severity,
+            by_category,
             total_findings: findings.len(),
             coverage_percent,
             rules_failed: count(RuleStatus::Fail),

@@ -2,8 +2,17 @@
 //! versions, policy classes, token formats). Each entry records where it came from and the
 //! date it was known to be true, so a reader can tell when to refresh it.
 
+pub mod agent;
 pub mod capabilities;
+pub mod dns;
+pub mod envoy;
+pub mod fargate;
+pub mod hosts;
+pub mod images;
+pub mod instances;
+pub mod ports;
 pub mod secrets;
+pub mod tls;
 
 use serde::Serialize;
 

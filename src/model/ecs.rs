@@ -151,6 +151,7 @@ pub struct Service {
     pub deployment_controller: Option<DeploymentController>,
     pub scheduling_strategy: Option<String>,
     pub enable_execute_command: bool,
+    #[serde(rename = "enableECSManagedTags")]
     pub enable_ecs_managed_tags: bool,
     pub propagate_tags: Option<String>,
     pub health_check_grace_period_seconds: Option<i64>,

@@ -233,11 +233,11 @@ impl Exposure {
 
 /// Runs every registered rule over the snapshot.
 pub fn analyze(snapshot: &Snapshot) -> Analysis {
-    analyze_with(snapshot, registry::all())
+    analyze_with_rules(snapshot, registry::all())
 }
 
-/// Runs the given rules over the snapshot.
-pub fn analyze_with(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analysis {
+/// Runs only the given rules over the snapshot (tests and focused checks).
+pub fn analyze_with_rules(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analysis {
     let mut snap_gaps = snapshot.gaps.clone();
     for arn in snapshot.missing_task_definitions() {
         let covered = snap_gaps.iter().any(|g| {

@@ -11,11 +11,21 @@ mod types;
 
 pub mod cluster;
 pub mod container;
+pub mod dns;
 pub mod iam;
+pub mod image;
+pub mod infrastructure;
+pub mod instances;
+pub mod load_balancer;
+pub mod mesh;
+pub mod network;
+pub mod resources;
 pub mod secrets;
+pub mod storage;
 
 pub use engine::{
-    Analysis, Evaluation, Filter, GapNote, RuleResult, RuleStatus, SeverityFilter, analyze,
+    Analysis, Evaluation, Exposure, Filter, GapNote, RuleResult, RuleStatus, SeverityFilter,
+    analyze, analyze_with_rules,
 };
 pub use registry::{all, by_id};
 pub use score::{RiskLevel, Score, SeverityCounts};

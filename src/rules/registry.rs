@@ -2,10 +2,29 @@
 
 use std::sync::LazyLock;
 
-use super::{Rule, cluster, container, iam, secrets};
+use super::{
+    Rule, cluster, container, dns, iam, image, infrastructure, instances, load_balancer, mesh,
+    network, resources, secrets, storage,
+};
 
-static ALL: LazyLock<Vec<&'static Rule>> =
-    LazyLock::new(|| [cluster::RULES, container::RULES, iam::RULES, secrets::RULES].concat());
+static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+    [
+        cluster::RULES,
+        instances::RULES,
+        network::RULES,
+        iam::RULES,
+        container::RULES,
+        resources::RULES,
+        image::RULES,
+        secrets::RULES,
+        infrastructure::RULES,
+        load_balancer::RULES,
+        mesh::RULES,
+        storage::RULES,
+        dns::RULES,
+    ]
+    .concat()
+});
 
 /// Every rule, in domain order.
 pub fn all() -> &'static [&'static Rule] {

@@ -189,6 +189,18 @@ pub enum Scope {
     Subnets,
     SecurityGroups,
     LoadBalancers,
+    /// Listeners of the load balancers.
+    Listeners,
+    /// Task-definition volumes of the workloads.
+    Volumes,
+    /// Deployments with Service Connect enabled.
+    ServiceConnect,
+    /// Workloads with an App Mesh proxy configuration or an Envoy sidecar.
+    MeshWorkloads,
+    /// Containers whose image lives in a private ECR registry.
+    PrivateEcrImages,
+    /// Tasks (running or recently stopped).
+    Tasks,
 }
 
 impl Scope {
@@ -212,6 +224,37 @@ impl Scope {
             Scope::Subnets => !s.network.subnets.is_empty(),
             Scope::SecurityGroups => !s.network.security_groups.is_empty(),
             Scope::LoadBalancers => !s.load_balancing.load_balancers.is_empty(),
+            Scope::Listeners => s
+                .load_balancing
+                .load_balancers
+                .iter()
+                .any(|l| !l.listeners.is_empty()),
+            Scope::Volumes => s
+                .workloads()
+                .iter()
+                .any(|w| !w.task_definition.volumes.is_empty()),
+            Scope::ServiceConnect => s.services.iter().any(|x| {
+                x.deployments.iter().any(|d| {
+                    d.service_connect_configuration
+                        .as_ref()
+                        .is_some_and(|c| c.enabled)
+                })
+            }),
+            Scope::MeshWorkloads => s.workloads().iter().any(|w| {
+                w.task_definition.proxy_configuration.is_some()
+                    || w.task_definition
+                        .container_definitions
+                        .iter()
+                        .any(|c| c.image.as_deref().is_some_and(|i| i.contains("envoy")))
+            }),
+            Scope::PrivateEcrImages => s.containers().iter().any(|c| {
+                c.container
+                    .image
+                    .as_deref()
+                    .and_then(crate::model::ImageRef::parse)
+                    .is_some_and(|i| i.is_private_ecr())
+            }),
+            Scope::Tasks => !s.tasks.is_empty(),
         }
     }
 }

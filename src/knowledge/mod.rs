@@ -10,6 +10,7 @@ pub mod fargate;
 pub mod hosts;
 pub mod images;
 pub mod instances;
+pub mod platform;
 pub mod ports;
 pub mod secrets;
 pub mod tls;

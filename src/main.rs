@@ -3,11 +3,12 @@
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ecs_security_mcp::actions::{
     Action, ActionError, ActionOutput, Actions, Depth, FileSource, OneOrMany, Source, filter_of,
-    validate_region,
+    validate_cluster, validate_region,
 };
 use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
@@ -51,6 +52,35 @@ struct Global {
         default_value = "warn"
     )]
     log_level: String,
+    /// AWS calls in flight at once.
+    #[arg(long, global = true, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    /// Seconds one AWS call may take, retries included.
+    #[arg(long, global = true, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    call_timeout: u64,
+    /// Seconds a whole collection may take.
+    #[arg(long, global = true, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    collection_timeout: u64,
+    /// Attempts per AWS call (adaptive retry on throttling and transient errors).
+    #[arg(long, global = true, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    max_attempts: u32,
+    /// Seconds a collected snapshot is reused by later tool calls.
+    #[arg(long, global = true, default_value_t = 300)]
+    cache_ttl: u64,
+}
+
+impl Global {
+    fn aws_options(&self) -> AwsOptions {
+        AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            concurrency: usize::from(self.concurrency),
+            call_timeout: Duration::from_secs(self.call_timeout),
+            collection_timeout: Duration::from_secs(self.collection_timeout),
+            max_attempts: self.max_attempts,
+            cache_ttl: Duration::from_secs(self.cache_ttl),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -74,6 +104,15 @@ enum Command {
     Demo {
         #[command(flatten)]
         out: OutputArgs,
+    },
+    /// Collect a cluster from AWS and write the snapshot (secret values redacted) to a file.
+    Snapshot {
+        /// The cluster name or ARN.
+        #[arg(long)]
+        cluster: String,
+        /// Where to write the snapshot JSON.
+        #[arg(long)]
+        output: PathBuf,
     },
     /// List the rule catalog.
     Checks {
@@ -189,10 +228,7 @@ fn source_for(global: &Global) -> anyhow::Result<Source> {
     if let Some(r) = &global.region {
         validate_region(r).map_err(anyhow::Error::msg)?;
     }
-    Ok(Source::Aws(AwsSource::new(AwsOptions {
-        profile: global.profile.clone(),
-        region: global.region.clone(),
-    })))
+    Ok(Source::Aws(AwsSource::new(global.aws_options())))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -214,6 +250,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let cluster = snapshot.cluster.cluster_name.clone();
             let actions = Actions::new(Source::Files(FileSource::new(vec![snapshot])));
             analyze(&actions, cluster, None, &out).await
+        }
+        Command::Snapshot { cluster, output } => {
+            if let Some(r) = &cli.global.region {
+                validate_region(r).map_err(anyhow::Error::msg)?;
+            }
+            validate_cluster(&cluster).map_err(anyhow::Error::msg)?;
+            let source = AwsSource::new(cli.global.aws_options());
+            let region = Box::pin(source.default_region()).await;
+            let snapshot = Box::pin(source.collect(&cluster, &region, &None)).await?;
+            std::fs::write(&output, snapshot.to_json_redacted())
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            eprintln!(
+                "wrote {} ({} services, {} task definitions, {} AWS calls, {} gaps)",
+                output.display(),
+                snapshot.services.len(),
+                snapshot.task_definitions.len(),
+                snapshot.stats.total_calls(),
+                snapshot.gaps.len()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Checks { format } => {
             print_catalog(format)?;

@@ -169,7 +169,7 @@ impl Source {
     pub async fn default_region(&self) -> String {
         match self {
             Source::Files(f) => f.default_region(),
-            Source::Aws(a) => a.default_region().await,
+            Source::Aws(a) => Box::pin(a.default_region()).await,
         }
     }
 
@@ -181,7 +181,7 @@ impl Source {
     ) -> Result<Vec<ClusterSummary>, ActionError> {
         match self {
             Source::Files(f) => Ok(f.list_clusters(explicit.then_some(region))),
-            Source::Aws(a) => a.list_clusters(region, progress).await,
+            Source::Aws(a) => Box::pin(a.list_clusters(region, progress)).await,
         }
     }
 
@@ -196,7 +196,7 @@ impl Source {
     ) -> Result<Prepared, ActionError> {
         match self {
             Source::Files(f) => f.get(cluster, explicit_region.then_some(region)),
-            Source::Aws(a) => a.prepare(cluster, region, depth, refresh, progress).await,
+            Source::Aws(a) => Box::pin(a.prepare(cluster, region, depth, refresh, progress)).await,
         }
     }
 }

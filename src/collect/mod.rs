@@ -1,51 +1,373 @@
-//! The live collector: the only code that talks to AWS. (Being built: until it lands,
-//! AWS-backed requests fail with a message that says so.)
+//! The live collector: the only code that talks to AWS, and only with Describe, List and Get
+//! calls. It fills a [`Snapshot`](crate::model::Snapshot) for one cluster, scoped to what the
+//! cluster uses, with bounded concurrency, adaptive retries and a per-call timeout. A call
+//! that fails becomes a gap in the snapshot; the analysis goes on and says what it could not
+//! see. Snapshots are cached per (account, region, cluster) for a short time.
+
+mod cache;
+mod calls;
+mod clients;
+mod ecr;
+mod ecs;
+mod elb;
+mod from_ec2;
+mod from_ecr;
+mod from_ecs;
+mod from_elb;
+mod network;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use tokio::sync::{Mutex, OnceCell};
+
+pub use calls::STAGES;
+pub use ecs::{CLUSTERS_PER_CALL, SERVICES_PER_CALL, TASKS_PER_CALL};
 
 use crate::actions::{ActionError, ClusterSummary, Depth, Prepared, ProgressTx};
+use crate::model::{SCHEMA_VERSION, Snapshot, Stats, arn_tail};
 
-/// Options for reaching AWS.
-#[derive(Debug, Clone, Default)]
+/// How to reach AWS and how hard to push it.
+#[derive(Debug, Clone)]
 pub struct AwsOptions {
+    /// A named profile from the AWS config files.
     pub profile: Option<String>,
+    /// The default region when a call names none (else the configuration's, else us-east-1).
     pub region: Option<String>,
+    /// AWS calls in flight at once.
+    pub concurrency: usize,
+    /// The longest one call may take, retries included.
+    pub call_timeout: Duration,
+    /// The longest a whole collection may take.
+    pub collection_timeout: Duration,
+    /// Attempts per call, for throttling and transient errors (adaptive retry).
+    pub max_attempts: u32,
+    /// How long a collected snapshot is reused.
+    pub cache_ttl: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> AwsOptions {
+        AwsOptions {
+            profile: None,
+            region: None,
+            concurrency: 8,
+            call_timeout: Duration::from_secs(20),
+            collection_timeout: Duration::from_secs(300),
+            max_attempts: 5,
+            cache_ttl: Duration::from_secs(300),
+        }
+    }
 }
 
 /// Live AWS as a snapshot source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AwsSource {
-    pub options: AwsOptions,
+    inner: Arc<Inner>,
 }
 
-const NOT_YET: &str = "live AWS collection is not available in this build yet; analyse a saved snapshot with --snapshot FILE, or run `ecs-security-mcp demo`";
+#[derive(Debug)]
+struct Inner {
+    options: AwsOptions,
+    config: OnceCell<SdkConfig>,
+    accounts: Mutex<HashMap<String, String>>,
+    cache: cache::SnapshotCache,
+}
 
 impl AwsSource {
     pub fn new(options: AwsOptions) -> AwsSource {
-        AwsSource { options }
+        AwsSource {
+            inner: Arc::new(Inner {
+                cache: cache::SnapshotCache::new(options.cache_ttl),
+                options,
+                config: OnceCell::new(),
+                accounts: Mutex::new(HashMap::new()),
+            }),
+        }
     }
 
+    pub fn options(&self) -> &AwsOptions {
+        &self.inner.options
+    }
+
+    /// The shared SDK configuration: credentials chain, retries, timeouts. Loaded once.
+    async fn config(&self) -> &SdkConfig {
+        let o = &self.inner.options;
+        self.inner
+            .config
+            .get_or_init(|| {
+                Box::pin(async {
+                    let attempt = (o.call_timeout / 2).max(Duration::from_secs(1));
+                    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+                        .retry_config(
+                            RetryConfig::adaptive().with_max_attempts(o.max_attempts.max(1)),
+                        )
+                        .timeout_config(
+                            TimeoutConfig::builder()
+                                .connect_timeout(Duration::from_secs(5).min(o.call_timeout))
+                                .operation_attempt_timeout(attempt)
+                                .operation_timeout(o.call_timeout)
+                                .build(),
+                        );
+                    if let Some(p) = &o.profile {
+                        loader = loader.profile_name(p);
+                    }
+                    if let Some(r) = &o.region {
+                        loader = loader.region(aws_config::Region::new(r.clone()));
+                    }
+                    loader.load().await
+                })
+            })
+            .await
+    }
+
+    /// The region from the options, else the AWS configuration, else us-east-1.
     pub async fn default_region(&self) -> String {
-        self.options
-            .region
-            .clone()
-            .unwrap_or_else(|| "us-east-1".into())
+        self.config()
+            .await
+            .region()
+            .map(|r| r.as_ref().to_owned())
+            .unwrap_or_else(|| "us-east-1".to_owned())
+    }
+
+    fn ctx(
+        &self,
+        config: &SdkConfig,
+        region: &str,
+        depth: Depth,
+        progress: &ProgressTx,
+    ) -> calls::Ctx {
+        calls::Ctx::new(
+            region.to_owned(),
+            clients::Clients::new(config, region),
+            depth,
+            self.inner.options.concurrency,
+            progress.clone(),
+        )
+    }
+
+    /// The account of the credentials (sts:GetCallerIdentity, asked once per region).
+    async fn account(&self, ctx: &calls::Ctx) -> Option<String> {
+        let mut accounts = self.inner.accounts.lock().await;
+        if let Some(a) = accounts.get(&ctx.region) {
+            return Some(a.clone());
+        }
+        let req = ctx.clients.sts.get_caller_identity().send();
+        match ctx.try_call("sts", "GetCallerIdentity", req).await {
+            Ok(out) => {
+                let account = out.account()?.to_owned();
+                accounts.insert(ctx.region.clone(), account.clone());
+                Some(account)
+            }
+            Err(e) => {
+                tracing::debug!(code = %e.code, "GetCallerIdentity failed; caching by cluster only");
+                None
+            }
+        }
     }
 
     pub async fn list_clusters(
         &self,
-        _region: &str,
-        _progress: &ProgressTx,
+        region: &str,
+        progress: &ProgressTx,
     ) -> Result<Vec<ClusterSummary>, ActionError> {
-        Err(ActionError::Unavailable(NOT_YET.into()))
+        let config = self.config().await.clone();
+        let ctx = self.ctx(&config, region, Depth::Full, progress);
+        with_deadline(
+            self.inner.options.collection_timeout,
+            region,
+            Box::pin(ecs::list_clusters(&ctx)),
+        )
+        .await
     }
 
+    /// The snapshot and analysis of a cluster: from the cache when fresh, else collected.
     pub async fn prepare(
         &self,
-        _cluster: &str,
-        _region: &str,
-        _depth: Depth,
-        _refresh: bool,
-        _progress: &ProgressTx,
+        cluster: &str,
+        region: &str,
+        depth: Depth,
+        refresh: bool,
+        progress: &ProgressTx,
     ) -> Result<Prepared, ActionError> {
-        Err(ActionError::Unavailable(NOT_YET.into()))
+        // A cluster ARN names its own region.
+        let region = cluster
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.split(':').nth(2))
+            .filter(|r| !r.is_empty())
+            .unwrap_or(region)
+            .to_owned();
+        let name = arn_tail(cluster).to_owned();
+        let config = self.config().await.clone();
+        let ctx = self.ctx(&config, &region, depth, progress);
+        let account = self.account(&ctx).await.unwrap_or_else(|| "unknown".into());
+        let key = cache::Key {
+            account,
+            region: region.clone(),
+            cluster: name.clone(),
+        };
+        let slot = self.inner.cache.slot(&key).await;
+        // One collection per key at a time: concurrent callers wait and share the result.
+        let mut guard = slot.lock().await;
+        if !refresh && let Some(p) = guard.fresh(depth, self.inner.options.cache_ttl) {
+            tracing::debug!(cluster = %name, region = %region, "snapshot served from cache");
+            return Ok(p);
+        }
+        let snapshot = with_deadline(
+            self.inner.options.collection_timeout,
+            &region,
+            Box::pin(collect(ctx, &name)),
+        )
+        .await?;
+        let prepared = Prepared::new(snapshot);
+        guard.store(depth, prepared.clone());
+        Ok(prepared)
     }
+
+    /// Collects a snapshot without the cache (for `ecs-security-mcp snapshot`).
+    pub async fn collect(
+        &self,
+        cluster: &str,
+        region: &str,
+        progress: &ProgressTx,
+    ) -> Result<Snapshot, ActionError> {
+        let config = self.config().await.clone();
+        let ctx = self.ctx(&config, region, Depth::Full, progress);
+        let account = self.account(&ctx).await;
+        let mut snap = with_deadline(
+            self.inner.options.collection_timeout,
+            region,
+            Box::pin(collect(ctx, arn_tail(cluster))),
+        )
+        .await?;
+        if snap.account_id.is_none() {
+            snap.account_id = account;
+        }
+        Ok(snap)
+    }
+}
+
+async fn with_deadline<T>(
+    limit: Duration,
+    region: &str,
+    fut: impl std::future::Future<Output = Result<T, ActionError>>,
+) -> Result<T, ActionError> {
+    tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
+        Err(ActionError::Aws(format!(
+            "AWS did not answer within {} s in region {region}; check network access to the AWS endpoints, or raise --collection-timeout",
+            limit.as_secs()
+        )))
+    })
+}
+
+/// Collects one cluster.
+async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, ActionError> {
+    let started = Instant::now();
+    let ctx = &ctx;
+    ctx.progress(1, "cluster", format!("describing cluster {cluster}"));
+    let c = ecs::describe_cluster(ctx, cluster).await?;
+    let arn = c.cluster_arn.clone();
+
+    let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
+        ecs::capacity_providers(ctx, &c.capacity_providers),
+        ecs::services(ctx, &arn),
+        ecs::tasks(ctx, &arn),
+        ecs::container_instances(ctx, &arn),
+    );
+    ctx.progress(
+        2,
+        "services",
+        format!(
+            "{} services, {} tasks, {} container instances",
+            services.len(),
+            tasks.len(),
+            container_instances.len()
+        ),
+    );
+
+    let revisions = ecs::revisions_in_use(&services, &tasks);
+    let (task_definitions, load_balancing, ()) = tokio::join!(
+        ecs::task_definitions(ctx, &revisions),
+        elb::load_balancing(ctx, &services),
+        network::instances(ctx, &mut container_instances),
+    );
+    ctx.progress(
+        3,
+        "task definitions",
+        format!(
+            "{} task-definition revisions in use",
+            task_definitions.len()
+        ),
+    );
+    ctx.progress(
+        4,
+        "load balancers",
+        format!("{} load balancers", load_balancing.load_balancers.len()),
+    );
+
+    let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
+    let own_account = account_of(&arn);
+    let (network, ecr) = tokio::join!(
+        network::network(ctx, scope),
+        ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),
+    );
+    ctx.progress(
+        5,
+        "network",
+        format!(
+            "{} VPCs, {} subnets, {} security groups",
+            network.vpcs.len(),
+            network.subnets.len(),
+            network.security_groups.len()
+        ),
+    );
+    ctx.progress(6, "ECR", format!("{} repositories", ecr.repositories.len()));
+
+    let snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION,
+        collected_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        account_id: own_account,
+        region: ctx.region.clone(),
+        cluster: c,
+        capacity_providers,
+        services,
+        task_definitions,
+        tasks,
+        container_instances,
+        ecr,
+        network,
+        load_balancing,
+        gaps: Vec::new(),
+        stats: Stats::default(),
+    };
+    let elapsed = started.elapsed();
+    ctx.progress(
+        7,
+        "done",
+        format!("collected in {} ms", elapsed.as_millis()),
+    );
+    Ok(finish(snapshot, ctx, elapsed))
+}
+
+fn finish(mut snapshot: Snapshot, ctx: &calls::Ctx, elapsed: Duration) -> Snapshot {
+    let (api_calls, gaps) = ctx.snapshot_parts();
+    snapshot.gaps = gaps;
+    snapshot.stats = Stats {
+        api_calls,
+        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+    };
+    snapshot
+}
+
+/// The account id inside an ARN.
+fn account_of(arn: &str) -> Option<String> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
 }

@@ -66,6 +66,7 @@ data_sources! {
     TaskDefinitions => "task definitions", [("ecs", "DescribeTaskDefinition")];
     Tasks => "tasks", [("ecs", "ListTasks"), ("ecs", "DescribeTasks")];
     ContainerInstances => "container instances", [("ecs", "ListContainerInstances"), ("ecs", "DescribeContainerInstances")];
+    Ec2Instances => "EC2 instances behind container instances", [("ec2", "DescribeInstances")];
     EcrRepositories => "ECR repositories", [("ecr", "DescribeRepositories")];
     EcrImages => "ECR images and scan findings", [("ecr", "DescribeImages"), ("ecr", "DescribeImageScanFindings")];
     EcrRepositoryPolicies => "ECR repository policies", [("ecr", "GetRepositoryPolicy")];

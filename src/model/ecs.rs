@@ -722,6 +722,27 @@ pub struct ContainerInstance {
     pub capacity_provider_name: Option<String>,
     pub running_tasks_count: i64,
     pub tags: Vec<Tag>,
+    /// The EC2 instance behind it (ec2:DescribeInstances); `None` when not collected.
+    pub ec2: Option<Ec2InstanceInfo>,
+}
+
+/// What EC2 says about a container instance's host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Ec2InstanceInfo {
+    pub instance_type: Option<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub security_groups: Vec<String>,
+    pub public_ip_address: Option<String>,
+    pub image_id: Option<String>,
+    /// IMDS `HttpTokens`: `required` (IMDSv2 only) or `optional`.
+    pub http_tokens: Option<String>,
+    /// IMDS `HttpPutResponseHopLimit`.
+    pub http_put_response_hop_limit: Option<i64>,
+    /// IMDS `HttpEndpoint`: `enabled` or `disabled`.
+    pub http_endpoint: Option<String>,
+    pub iam_instance_profile_arn: Option<String>,
 }
 
 impl ContainerInstance {

@@ -1,0 +1,202 @@
+//! Every AWS call goes through [`Ctx::call`]: bounded concurrency, a count per operation,
+//! and failures recorded as gaps instead of aborting the collection.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Mutex;
+
+use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use tokio::sync::Semaphore;
+
+use super::clients::Clients;
+use crate::actions::{Depth, ProgressEvent, ProgressTx};
+use crate::model::Gap;
+
+/// The number of collection stages reported as progress.
+pub const STAGES: u32 = 7;
+
+/// Why a call failed, in AWS terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    pub code: String,
+    pub message: String,
+}
+
+impl CallError {
+    pub fn is_access_denied(&self) -> bool {
+        let c = self.code.to_ascii_lowercase();
+        c.contains("accessdenied") || c.contains("unauthorized") || c.contains("forbidden")
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        let c = self.code.to_ascii_lowercase();
+        c.contains("notfound") || c.contains("not_found")
+    }
+}
+
+/// Classifies an SDK error: the service's error code, or our own code for transport failures.
+pub fn classify<E, R>(err: &SdkError<E, R>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let detail = DisplayErrorContext(err).to_string();
+    let code = match err {
+        SdkError::ServiceError(_) => err.code().unwrap_or("ServiceError").to_owned(),
+        SdkError::TimeoutError(_) => "Timeout".to_owned(),
+        SdkError::DispatchFailure(d) => {
+            if detail.to_ascii_lowercase().contains("credential") {
+                "NoCredentials".to_owned()
+            } else if d.is_timeout() {
+                "Timeout".to_owned()
+            } else if d.is_io() {
+                "ConnectionError".to_owned()
+            } else {
+                "DispatchFailure".to_owned()
+            }
+        }
+        SdkError::ResponseError(_) => "MalformedResponse".to_owned(),
+        SdkError::ConstructionFailure(_) => "InvalidRequest".to_owned(),
+        _ => "Unknown".to_owned(),
+    };
+    let message = match err.message() {
+        Some(m) if matches!(err, SdkError::ServiceError(_)) => m.to_owned(),
+        _ => detail,
+    };
+    CallError { code, message }
+}
+
+/// The state of one collection.
+pub struct Ctx {
+    pub region: String,
+    pub clients: Clients,
+    pub depth: Depth,
+    limit: Semaphore,
+    calls: Mutex<BTreeMap<String, u64>>,
+    gaps: Mutex<Vec<Gap>>,
+    progress: ProgressTx,
+}
+
+impl Ctx {
+    pub fn new(
+        region: String,
+        clients: Clients,
+        depth: Depth,
+        concurrency: usize,
+        progress: ProgressTx,
+    ) -> Ctx {
+        Ctx {
+            region,
+            clients,
+            depth,
+            limit: Semaphore::new(concurrency.max(1)),
+            calls: Mutex::new(BTreeMap::new()),
+            gaps: Mutex::new(Vec::new()),
+            progress,
+        }
+    }
+
+    /// Runs one AWS call under the concurrency limit and counts it. A failure is returned
+    /// to the caller, which decides whether it is a gap.
+    pub async fn try_call<T, E, R, F>(
+        &self,
+        service: &str,
+        operation: &str,
+        fut: F,
+    ) -> Result<T, CallError>
+    where
+        F: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let _permit = self.limit.acquire().await;
+        self.count(service, operation);
+        tracing::debug!(service, operation, "AWS call");
+        fut.await.map_err(|e| {
+            let err = classify(&e);
+            tracing::debug!(service, operation, code = %err.code, "AWS call failed");
+            err
+        })
+    }
+
+    /// Like [`Ctx::try_call`], recording a failure as a gap and returning `None`.
+    pub async fn call<T, E, R, F>(
+        &self,
+        service: &str,
+        operation: &str,
+        resource: Option<&str>,
+        fut: F,
+    ) -> Option<T>
+    where
+        F: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match self.try_call(service, operation, fut).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.gap(service, operation, resource, e);
+                None
+            }
+        }
+    }
+
+    fn count(&self, service: &str, operation: &str) {
+        if let Ok(mut calls) = self.calls.lock() {
+            *calls.entry(format!("{service}:{operation}")).or_default() += 1;
+        }
+    }
+
+    /// Records missing data.
+    pub fn gap(&self, service: &str, operation: &str, resource: Option<&str>, err: CallError) {
+        tracing::info!(service, operation, code = %err.code, "collection gap");
+        if let Ok(mut gaps) = self.gaps.lock() {
+            gaps.push(Gap {
+                service: service.to_owned(),
+                operation: operation.to_owned(),
+                error_code: err.code,
+                message: crate::report::text::plain(&err.message),
+                resource: resource.map(str::to_owned),
+            });
+        }
+    }
+
+    /// Records that a call was skipped on purpose (quick collections).
+    pub fn skipped(&self, service: &str, operation: &str) {
+        self.gap(
+            service,
+            operation,
+            None,
+            CallError {
+                code: "SkippedInQuickMode".into(),
+                message: "a quick analysis does not collect this; run a comprehensive analysis"
+                    .into(),
+            },
+        );
+    }
+
+    pub fn quick(&self) -> bool {
+        self.depth == Depth::Quick
+    }
+
+    pub fn progress(&self, step: u32, stage: &str, message: String) {
+        if let Some(tx) = &self.progress {
+            let _ = tx.send(ProgressEvent {
+                stage: stage.to_owned(),
+                progress: step,
+                total: Some(STAGES),
+                message,
+            });
+        }
+    }
+
+    /// The call counts and gaps so far.
+    pub fn snapshot_parts(&self) -> (BTreeMap<String, u64>, Vec<Gap>) {
+        let calls = self.calls.lock().map(|c| c.clone()).unwrap_or_default();
+        let mut gaps = self.gaps.lock().map(|g| g.clone()).unwrap_or_default();
+        gaps.sort_by(|a, b| {
+            (&a.service, &a.operation, &a.resource).cmp(&(&b.service, &b.operation, &b.resource))
+        });
+        (calls, gaps)
+    }
+}

@@ -1,0 +1,326 @@
+//! ECS: the cluster, its capacity providers, services, tasks, container instances and the
+//! task-definition revisions they run. Lists paginate; describes batch to the API limits.
+
+use aws_sdk_ecs::types::{
+    CapacityProviderField, ClusterField, ContainerInstanceField, DesiredStatus, ServiceField,
+    TaskDefinitionField, TaskField,
+};
+use futures::future::join_all;
+
+use super::calls::{CallError, Ctx};
+use super::from_ecs;
+use crate::actions::{ActionError, ClusterSummary};
+use crate::model as m;
+
+/// DescribeServices takes at most 10 services per call.
+pub const SERVICES_PER_CALL: usize = 10;
+/// DescribeTasks and DescribeContainerInstances take at most 100 per call.
+pub const TASKS_PER_CALL: usize = 100;
+/// DescribeClusters takes at most 100 clusters per call.
+pub const CLUSTERS_PER_CALL: usize = 100;
+
+/// Turns the failure of the first call into advice: credentials, permissions, reachability.
+pub fn fatal(region: &str, operation: &str, e: CallError) -> ActionError {
+    if e.code == "NoCredentials" {
+        return ActionError::Aws(format!(
+            "no AWS credentials were found. Configure them with `aws configure` or `aws sso login`, set AWS_PROFILE (or pass --profile), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance, task or web-identity role is available. Detail: {}",
+            crate::report::text::plain(&e.message)
+        ));
+    }
+    if e.is_access_denied() {
+        return ActionError::Aws(format!(
+            "AWS denied ecs:{operation} in region {region} ({}). Grant the read-only policy in docs/iam-policy.json (or the managed ReadOnlyAccess/SecurityAudit policy) to these credentials.",
+            e.code
+        ));
+    }
+    ActionError::Aws(format!(
+        "could not call ecs:{operation} in region {region}: {}: {}. Check the region, network access to AWS and any AWS_ENDPOINT_URL setting.",
+        e.code,
+        crate::report::text::plain(&e.message)
+    ))
+}
+
+/// DescribeClusters for one cluster, with everything the rules read.
+pub async fn describe_cluster(ctx: &Ctx, cluster: &str) -> Result<m::Cluster, ActionError> {
+    let out = ctx
+        .try_call(
+            "ecs",
+            "DescribeClusters",
+            ctx.clients
+                .ecs
+                .describe_clusters()
+                .clusters(cluster)
+                .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
+                .include(ClusterField::Tags)
+                .include(ClusterField::Statistics)
+                .include(ClusterField::Attachments)
+                .send(),
+        )
+        .await
+        .map_err(|e| fatal(&ctx.region, "DescribeClusters", e))?;
+    match out.clusters().first() {
+        Some(c) => Ok(from_ecs::cluster(c)),
+        None => Err(ActionError::ClusterNotFound {
+            cluster: cluster.to_owned(),
+            region: ctx.region.clone(),
+            hint: format!(
+                "Call list_clusters with region {} to see the clusters there, or pass the region the cluster is in.",
+                ctx.region
+            ),
+        }),
+    }
+}
+
+/// The cluster's capacity providers (the AWS-managed FARGATE ones carry no settings).
+pub async fn capacity_providers(ctx: &Ctx, names: &[String]) -> Vec<m::CapacityProvider> {
+    let names: Vec<String> = names
+        .iter()
+        .filter(|n| !n.starts_with("FARGATE"))
+        .cloned()
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let req = ctx
+        .clients
+        .ecs
+        .describe_capacity_providers()
+        .set_capacity_providers(Some(names))
+        .include(CapacityProviderField::Tags)
+        .send();
+    match ctx
+        .call("ecs", "DescribeCapacityProviders", None, req)
+        .await
+    {
+        Some(out) => out
+            .capacity_providers()
+            .iter()
+            .map(from_ecs::capacity_provider)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Every service of the cluster, with tags, deployments and task sets.
+pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
+    let mut arns: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .clients
+            .ecs
+            .list_services()
+            .cluster(cluster)
+            .max_results(100)
+            .set_next_token(token.clone())
+            .send();
+        let Some(page) = ctx.call("ecs", "ListServices", None, req).await else {
+            break;
+        };
+        arns.extend(page.service_arns().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let batches = arns.chunks(SERVICES_PER_CALL).map(|chunk| {
+        let req = ctx
+            .clients
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .set_services(Some(chunk.to_vec()))
+            .include(ServiceField::Tags)
+            .send();
+        ctx.call("ecs", "DescribeServices", None, req)
+    });
+    let mut out: Vec<m::Service> = join_all(batches)
+        .await
+        .into_iter()
+        .flatten()
+        .flat_map(|o| {
+            o.services()
+                .iter()
+                .map(from_ecs::service)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by(|a, b| a.service_name.cmp(&b.service_name));
+    out
+}
+
+/// The cluster's running tasks.
+pub async fn tasks(ctx: &Ctx, cluster: &str) -> Vec<m::Task> {
+    let mut arns: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .clients
+            .ecs
+            .list_tasks()
+            .cluster(cluster)
+            .desired_status(DesiredStatus::Running)
+            .max_results(100)
+            .set_next_token(token.clone())
+            .send();
+        let Some(page) = ctx.call("ecs", "ListTasks", None, req).await else {
+            break;
+        };
+        arns.extend(page.task_arns().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let batches = arns.chunks(TASKS_PER_CALL).map(|chunk| {
+        let req = ctx
+            .clients
+            .ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(chunk.to_vec()))
+            .include(TaskField::Tags)
+            .send();
+        ctx.call("ecs", "DescribeTasks", None, req)
+    });
+    let mut out: Vec<m::Task> = join_all(batches)
+        .await
+        .into_iter()
+        .flatten()
+        .flat_map(|o| o.tasks().iter().map(from_ecs::task).collect::<Vec<_>>())
+        .collect();
+    out.sort_by(|a, b| a.task_arn.cmp(&b.task_arn));
+    out
+}
+
+/// The cluster's container instances.
+pub async fn container_instances(ctx: &Ctx, cluster: &str) -> Vec<m::ContainerInstance> {
+    let mut arns: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .clients
+            .ecs
+            .list_container_instances()
+            .cluster(cluster)
+            .max_results(100)
+            .set_next_token(token.clone())
+            .send();
+        let Some(page) = ctx.call("ecs", "ListContainerInstances", None, req).await else {
+            break;
+        };
+        arns.extend(page.container_instance_arns().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let batches = arns.chunks(TASKS_PER_CALL).map(|chunk| {
+        let req = ctx
+            .clients
+            .ecs
+            .describe_container_instances()
+            .cluster(cluster)
+            .set_container_instances(Some(chunk.to_vec()))
+            .include(ContainerInstanceField::Tags)
+            .send();
+        ctx.call("ecs", "DescribeContainerInstances", None, req)
+    });
+    let mut out: Vec<m::ContainerInstance> = join_all(batches)
+        .await
+        .into_iter()
+        .flatten()
+        .flat_map(|o| {
+            o.container_instances()
+                .iter()
+                .map(from_ecs::container_instance)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by(|a, b| a.container_instance_arn.cmp(&b.container_instance_arn));
+    out
+}
+
+/// The task-definition revisions that services and tasks run, each fetched once.
+pub fn revisions_in_use(services: &[m::Service], tasks: &[m::Task]) -> Vec<String> {
+    let mut arns: Vec<String> = Vec::new();
+    for s in services {
+        arns.extend(s.task_definition.iter().cloned());
+        arns.extend(
+            s.deployments
+                .iter()
+                .filter_map(|d| d.task_definition.clone()),
+        );
+        arns.extend(s.task_sets.iter().filter_map(|t| t.task_definition.clone()));
+    }
+    arns.extend(tasks.iter().map(|t| t.task_definition_arn.clone()));
+    arns.retain(|a| !a.is_empty());
+    arns.sort();
+    arns.dedup();
+    arns
+}
+
+pub async fn task_definitions(ctx: &Ctx, arns: &[String]) -> Vec<m::TaskDefinition> {
+    let calls = arns.iter().map(|arn| async move {
+        let req = ctx
+            .clients
+            .ecs
+            .describe_task_definition()
+            .task_definition(arn)
+            .include(TaskDefinitionField::Tags)
+            .send();
+        let out = ctx
+            .call("ecs", "DescribeTaskDefinition", Some(arn), req)
+            .await?;
+        out.task_definition()
+            .map(|td| from_ecs::task_definition(td, out.tags()))
+    });
+    join_all(calls).await.into_iter().flatten().collect()
+}
+
+/// Every cluster in the region, described in batches of 100.
+pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, ActionError> {
+    let mut arns: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .clients
+            .ecs
+            .list_clusters()
+            .max_results(100)
+            .set_next_token(token.clone())
+            .send();
+        let page = ctx
+            .try_call("ecs", "ListClusters", req)
+            .await
+            .map_err(|e| fatal(&ctx.region, "ListClusters", e))?;
+        arns.extend(page.cluster_arns().iter().cloned());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let batches = arns.chunks(CLUSTERS_PER_CALL).map(|chunk| {
+        let req = ctx
+            .clients
+            .ecs
+            .describe_clusters()
+            .set_clusters(Some(chunk.to_vec()))
+            .include(ClusterField::Settings)
+            .include(ClusterField::Statistics)
+            .send();
+        ctx.try_call("ecs", "DescribeClusters", req)
+    });
+    let mut out = Vec::new();
+    for r in join_all(batches).await {
+        let page = r.map_err(|e| fatal(&ctx.region, "DescribeClusters", e))?;
+        out.extend(
+            page.clusters()
+                .iter()
+                .map(|c| ClusterSummary::of(&from_ecs::cluster(c))),
+        );
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}

@@ -1,6 +1,7 @@
 //! `ecs-security-mcp`: the MCP server and the CLI on the same core.
 
 use std::io::{BufRead, Write};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -14,7 +15,8 @@ use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
 use ecs_security_mcp::report::{self, Format, ReportOptions};
 use ecs_security_mcp::rules::{self, Category, Severity};
-use ecs_security_mcp::server::SecurityServer;
+use ecs_security_mcp::server::http::{self, HttpOptions};
+use ecs_security_mcp::server::{Limits, SecurityServer};
 use serde_json::json;
 
 /// The demo snapshot: an insecure payments cluster, bundled so `demo` needs no AWS account.
@@ -85,8 +87,8 @@ impl Global {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve MCP on stdio (for Claude Desktop, IDEs and other MCP clients).
-    Serve,
+    /// Serve MCP on stdio (Claude Desktop, IDEs), or on Streamable HTTP with --http.
+    Serve(ServeArgs),
     /// Run `{"action": ..., "parameters": {...}}` payloads: the argument, or one per stdin line.
     Run {
         /// A payload; when absent, payloads are read from stdin, one per line.
@@ -122,6 +124,34 @@ enum Command {
 }
 
 #[derive(Args)]
+struct ServeArgs {
+    /// Serve MCP Streamable HTTP at /mcp on this address instead of stdio (default 127.0.0.1:8765).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = http::DEFAULT_ADDR)]
+    http: Option<SocketAddr>,
+    /// Also accept this Host header value (repeatable); localhost names and the bound address always are.
+    #[arg(long, value_name = "HOST")]
+    allowed_host: Vec<String>,
+    /// Also accept this Origin, e.g. https://app.example.com:443 (repeatable).
+    #[arg(long, value_name = "ORIGIN")]
+    allowed_origin: Vec<String>,
+    /// Require `Authorization: Bearer <token>` with the token in this file.
+    #[arg(long, value_name = "FILE")]
+    auth_token_file: Option<PathBuf>,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Open MCP sessions allowed at once (HTTP).
+    #[arg(long, default_value_t = 64)]
+    max_sessions: usize,
+    /// Tool calls (analyses) running at once; more wait up to 30 s, then are refused as busy.
+    #[arg(long, default_value_t = 8)]
+    max_concurrent_calls: usize,
+    /// Seconds one tool call may run.
+    #[arg(long, default_value_t = 600)]
+    tool_timeout: u64,
+}
+
+#[derive(Args)]
 struct OutputArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = FormatArg::Summary)]
@@ -149,6 +179,7 @@ enum FormatArg {
     Detailed,
     Json,
     Executive,
+    Sarif,
 }
 
 impl From<FormatArg> for Format {
@@ -158,6 +189,7 @@ impl From<FormatArg> for Format {
             FormatArg::Detailed => Format::Detailed,
             FormatArg::Json => Format::Json,
             FormatArg::Executive => Format::Executive,
+            FormatArg::Sarif => Format::Sarif,
         }
     }
 }
@@ -166,6 +198,8 @@ impl From<FormatArg> for Format {
 enum CatalogFormat {
     Table,
     Json,
+    /// docs/checks.md
+    Markdown,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -174,6 +208,25 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 
 fn parse_category(s: &str) -> Result<Category, String> {
     s.parse()
+}
+
+/// The bearer token from --auth-token-file, else ECS_SECURITY_MCP_AUTH_TOKEN.
+fn auth_token(file: Option<&Path>) -> anyhow::Result<Option<String>> {
+    let token = match file {
+        Some(f) => Some(
+            std::fs::read_to_string(f)
+                .map_err(|e| anyhow::anyhow!("cannot read the token file {}: {e}", f.display()))?
+                .trim()
+                .to_owned(),
+        ),
+        None => std::env::var("ECS_SECURITY_MCP_AUTH_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_owned()),
+    };
+    match token {
+        Some(t) if t.len() < 16 => anyhow::bail!("the bearer token must be at least 16 characters"),
+        other => Ok(other.filter(|t| !t.is_empty())),
+    }
 }
 
 /// Exit code for usage and collection errors.
@@ -233,9 +286,32 @@ fn source_for(global: &Global) -> anyhow::Result<Source> {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve => {
+        Command::Serve(args) => {
             let actions = Actions::new(source_for(&cli.global)?);
-            SecurityServer::new(actions).serve_stdio().await?;
+            let limits = Limits {
+                max_concurrent_calls: args.max_concurrent_calls.max(1),
+                call_timeout: Duration::from_secs(args.tool_timeout.max(1)),
+                ..Limits::default()
+            };
+            let server = SecurityServer::with_limits(actions, limits);
+            let Some(addr) = args.http else {
+                server.serve_stdio().await?;
+                return Ok(ExitCode::SUCCESS);
+            };
+            let auth_token = auth_token(args.auth_token_file.as_deref())?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+            let opts = HttpOptions {
+                addr,
+                allowed_hosts: args.allowed_host,
+                allowed_origins: args.allowed_origin,
+                auth_token,
+                max_body_bytes: args.max_body_bytes,
+                max_sessions: args.max_sessions.max(1),
+                ..HttpOptions::default()
+            };
+            http::serve(server, listener, opts, http::shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { payload } => {
@@ -374,6 +450,7 @@ fn print_catalog(format: CatalogFormat) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match format {
         CatalogFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(rules)?)?,
+        CatalogFormat::Markdown => write!(stdout, "{}", rules::catalog::markdown())?,
         CatalogFormat::Table => {
             writeln!(
                 stdout,

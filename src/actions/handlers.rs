@@ -214,6 +214,11 @@ pub(super) async fn report(
         let text = serde_json::to_string_pretty(&data).unwrap_or_default();
         return Ok(ActionOutput { text, data });
     }
+    if format == Format::Sarif {
+        let data = to_value(&report::sarif::build(&prepared.analysis, &filter, &opts));
+        let text = serde_json::to_string_pretty(&data).unwrap_or_default();
+        return Ok(ActionOutput { text, data });
+    }
     let text = report::render(format, &prepared.analysis, &filter, &opts);
     Ok(ActionOutput {
         data: json!({

@@ -274,7 +274,7 @@ pub struct ReportParams {
     /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
     #[serde(default)]
     pub region: Option<String>,
-    /// summary (default), detailed (every finding with CLI/Terraform/CloudFormation fixes), json (machine-readable contract) or executive (business risk and compliance posture).
+    /// summary (default), detailed (every finding with CLI/Terraform/CloudFormation fixes), json (machine-readable contract), executive (business risk and compliance posture) or sarif (SARIF 2.1.0 for code scanning).
     #[serde(default)]
     pub format: Option<Lenient<Format>>,
     /// A single severity is a threshold (`High` = High and Critical); a list is an exact set. Case-insensitive.

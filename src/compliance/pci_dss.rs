@@ -1,11 +1,11 @@
 //! PCI DSS v4.0 requirements our rules evidence. Where Prowler's `pci_4.0_aws` mapping
-//! covers a rule we cite it; other mappings are ours and say why (research:
-//! peer-checks.md §2.5 and §8).
+//! covers a rule we cite it; the other mappings are ours and follow the requirement's
+//! stated objective (research: peer-checks.md §2.5 and §8).
 
 use super::{Control, Framework, FrameworkDef};
 
 const PROWLER: &str = "Prowler pci_4.0_aws mapping of the equivalent check";
-const OURS: &str = "ecs-security-mcp mapping: the rule tests the control's stated objective";
+const OURS: &str = "ecs-security-mcp mapping: the rules test the requirement's stated objective";
 
 pub static FRAMEWORK: FrameworkDef = FrameworkDef {
     framework: Framework::PciDss,
@@ -13,15 +13,68 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
     version: "4.0",
     controls: &[
         Control {
-            id: "1.4.5",
-            title: "Disclosure of internal IP addresses and routing information is limited to authorized parties",
-            rules: &["task-host-pid-namespace"],
-            source: PROWLER,
+            id: "1.2.1",
+            title: "Configuration standards for NSC rulesets are defined, implemented, and maintained",
+            rules: &[
+                "security-group-default-allows-traffic",
+                "route-table-default-route-to-peering",
+            ],
+            source: OURS,
+        },
+        Control {
+            id: "1.2.5",
+            title: "All services, protocols, and ports allowed are identified, approved, and have a defined business need",
+            rules: &[
+                "security-group-all-traffic-open",
+                "service-security-group-internet-ingress",
+            ],
+            source: OURS,
         },
         Control {
             id: "1.3.1",
             title: "Inbound traffic to the CDE is restricted to only traffic that is necessary",
-            rules: &["task-host-network-mode"],
+            rules: &[
+                "security-group-admin-ports-open",
+                "security-group-database-ports-open",
+                "security-group-all-traffic-open",
+                "task-host-network-mode",
+                "workload-network-mode-not-awsvpc",
+            ],
+            source: OURS,
+        },
+        Control {
+            id: "1.3.2",
+            title: "Outbound traffic from the CDE is restricted to only traffic that is necessary",
+            rules: &["security-group-unrestricted-egress"],
+            source: OURS,
+        },
+        Control {
+            id: "1.4.1",
+            title: "NSCs are implemented between trusted and untrusted networks",
+            rules: &["workload-in-public-subnet", "vpc-default-used"],
+            source: OURS,
+        },
+        Control {
+            id: "1.4.4",
+            title: "System components that store cardholder data are not directly accessible from untrusted networks",
+            rules: &[
+                "service-assigns-public-ip",
+                "task-set-assigns-public-ip",
+                "subnet-auto-assigns-public-ip",
+                "container-instance-public-ip",
+            ],
+            source: PROWLER,
+        },
+        Control {
+            id: "1.4.5",
+            title: "The disclosure of internal IP addresses and routing information is limited to only authorized parties",
+            rules: &["task-host-pid-namespace"],
+            source: PROWLER,
+        },
+        Control {
+            id: "2.2.2",
+            title: "Vendor default accounts are managed",
+            rules: &["container-runs-as-root", "container-windows-admin-user"],
             source: OURS,
         },
         Control {
@@ -30,6 +83,16 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             rules: &[
                 "container-capabilities-not-dropped",
                 "container-dangerous-capabilities",
+                "container-host-devices",
+            ],
+            source: OURS,
+        },
+        Control {
+            id: "2.2.5",
+            title: "If any insecure services, protocols, or daemons are present, business justification is documented and additional security features are implemented",
+            rules: &[
+                "lb-listener-http-without-redirect",
+                "lb-nlb-plaintext-tcp-listener",
             ],
             source: OURS,
         },
@@ -42,6 +105,11 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-no-new-privileges-missing",
                 "task-host-pid-namespace",
                 "task-host-ipc-namespace",
+                "container-docker-socket-mounted",
+                "container-sensitive-host-path-mounted",
+                "container-writable-host-mount",
+                "container-tmpfs-exec-allowed",
+                "container-instance-imdsv2-not-required",
             ],
             source: OURS,
         },
@@ -53,13 +121,84 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         },
         Control {
             id: "3.5.1",
-            title: "PAN is secured with strong cryptography wherever it is stored",
-            rules: &["container-environment-secrets"],
+            title: "PAN is rendered unreadable anywhere it is stored",
+            rules: &[
+                "container-environment-secrets",
+                "ecr-repository-cmk-missing",
+                "cluster-fargate-storage-kms-missing",
+            ],
             source: PROWLER,
         },
         Control {
+            id: "4.2.1",
+            title: "Strong cryptography and security protocols are implemented to safeguard PAN during transmission over open, public networks",
+            rules: &[
+                "lb-listener-http-without-redirect",
+                "lb-tls-policy-outdated",
+                "lb-nlb-plaintext-tcp-listener",
+                "efs-transit-encryption-disabled",
+                "service-connect-tls-disabled",
+            ],
+            source: PROWLER,
+        },
+        Control {
+            id: "4.2.1.1",
+            title: "An inventory of the entity's trusted keys and certificates is maintained",
+            rules: &["lb-certificate-not-from-acm"],
+            source: OURS,
+        },
+        Control {
+            id: "5.3.4",
+            title: "Audit logs for the anti-malware solution(s) are enabled and retained",
+            rules: &["container-logging-missing"],
+            source: PROWLER,
+        },
+        Control {
+            id: "6.3.1",
+            title: "Security vulnerabilities are identified and managed",
+            rules: &[
+                "ecr-repository-scan-on-push-disabled",
+                "ecr-registry-continuous-scanning-disabled",
+                "image-not-scanned",
+                "image-scan-stale",
+            ],
+            source: OURS,
+        },
+        Control {
+            id: "6.3.3",
+            title: "All system components are protected from known vulnerabilities by installing applicable security patches/updates",
+            rules: &[
+                "fargate-platform-version-outdated",
+                "container-instance-agent-vulnerable",
+                "image-vulnerabilities-found",
+                "image-end-of-life-base",
+                "envoy-image-outdated",
+            ],
+            source: PROWLER,
+        },
+        Control {
+            id: "6.4.1",
+            title: "Public-facing web applications are protected against attacks",
+            rules: &[
+                "lb-invalid-headers-not-dropped",
+                "lb-desync-mitigation-monitor",
+            ],
+            source: OURS,
+        },
+        Control {
+            id: "6.5.1",
+            title: "Changes to all system components in the production environment are made according to established procedures",
+            rules: &[
+                "container-image-not-pinned",
+                "ecr-repository-tags-mutable",
+                "fargate-platform-version-latest-alias",
+                "service-deployment-circuit-breaker-disabled",
+            ],
+            source: OURS,
+        },
+        Control {
             id: "7.2.1",
-            title: "An access control model is defined and includes granting access based on job classification and function",
+            title: "An access control model is defined and includes granting access as follows",
             rules: &[
                 "container-privileged",
                 "task-host-network-root-user",
@@ -69,12 +208,13 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         },
         Control {
             id: "7.2.2",
-            title: "Access is assigned based on job classification and function with least privileges necessary",
+            title: "Access is assigned to users, including privileged users, based on job classification and function and least privileges necessary",
             rules: &[
                 "container-privileged",
                 "container-runs-as-root",
                 "container-windows-admin-user",
                 "task-host-network-root-user",
+                "container-instance-shared-with-privileged-task",
             ],
             source: PROWLER,
         },
@@ -85,7 +225,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "task-role-missing",
                 "task-execution-role-missing",
                 "task-role-same-as-execution-role",
+                "ecr-repository-public",
             ],
+            source: OURS,
+        },
+        Control {
+            id: "8.2.2",
+            title: "Group, shared, or generic IDs, or other shared authentication credentials are only used when necessary",
+            rules: &["task-role-same-as-execution-role"],
             source: OURS,
         },
         Control {
@@ -96,7 +243,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         },
         Control {
             id: "8.6.2",
-            title: "Passwords/passphrases for application and system accounts are not hard coded in scripts, configuration files, or source code",
+            title: "Passwords/passphrases for application and system accounts are not hard coded in scripts, configuration/property files, or source code",
             rules: &[
                 "container-environment-secrets",
                 "container-command-secrets",
@@ -116,13 +263,55 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             rules: &[
                 "cluster-exec-logging-disabled",
                 "cluster-exec-configuration-missing",
+                "container-logging-missing",
+                "lb-access-logs-disabled",
+                "vpc-flow-logs-disabled",
+                "service-connect-logging-missing",
             ],
-            source: OURS,
+            source: PROWLER,
         },
         Control {
             id: "10.2.1.2",
             title: "Audit logs capture all actions taken by any individual with administrative access",
             rules: &["cluster-exec-logging-disabled"],
+            source: OURS,
+        },
+        Control {
+            id: "10.3.2",
+            title: "Audit log files are protected to prevent modifications by individuals",
+            rules: &["cluster-exec-log-encryption-disabled"],
+            source: OURS,
+        },
+        Control {
+            id: "10.4.1.1",
+            title: "Automated mechanisms are used to perform audit log reviews",
+            rules: &["cluster-container-insights-disabled"],
+            source: OURS,
+        },
+        Control {
+            id: "10.7.2",
+            title: "Failures of critical security control systems are detected, alerted, and addressed promptly",
+            rules: &[
+                "container-instance-agent-disconnected",
+                "container-instance-agent-update-failed",
+            ],
+            source: OURS,
+        },
+        Control {
+            id: "11.3.1",
+            title: "Internal vulnerability scans are performed",
+            rules: &["ecr-repository-scan-on-push-disabled", "image-not-scanned"],
+            source: PROWLER,
+        },
+        Control {
+            id: "12.3.4",
+            title: "Hardware and software technologies in use are reviewed, including end-of-life plans",
+            rules: &[
+                "image-end-of-life-base",
+                "appmesh-end-of-support",
+                "container-instance-previous-generation",
+                "fargate-platform-version-outdated",
+            ],
             source: OURS,
         },
     ],

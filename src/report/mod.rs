@@ -5,6 +5,7 @@ pub mod detailed;
 pub mod executive;
 pub mod json;
 pub mod recommendations;
+pub mod sarif;
 pub mod summary;
 pub mod text;
 
@@ -28,14 +29,17 @@ pub enum Format {
     Json,
     /// Risk, business impact and compliance posture for management (Markdown).
     Executive,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::Summary,
         Format::Detailed,
         Format::Json,
         Format::Executive,
+        Format::Sarif,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +48,7 @@ impl Format {
             Format::Detailed => "detailed",
             Format::Json => "json",
             Format::Executive => "executive",
+            Format::Sarif => "sarif",
         }
     }
 }
@@ -63,7 +68,7 @@ impl FromStr for Format {
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 format!(
-                    "unknown report format {s:?}; valid values: summary, detailed, json, executive"
+                    "unknown report format {s:?}; valid values: summary, detailed, json, executive, sarif"
                 )
             })
     }
@@ -85,6 +90,7 @@ pub fn render(format: Format, full: &Analysis, filter: &Filter, opts: &ReportOpt
         Format::Detailed => detailed::render(full, filter, opts),
         Format::Json => json::render(full, filter, opts),
         Format::Executive => executive::render(full, filter, opts),
+        Format::Sarif => sarif::render(full, filter, opts),
     }
 }
 

@@ -9,6 +9,7 @@ mod registry;
 mod score;
 mod types;
 
+pub mod catalog;
 pub mod cluster;
 pub mod container;
 pub mod dns;

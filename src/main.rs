@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ecs_security_mcp::actions::{
-    Action, ActionError, ActionOutput, Actions, Depth, FileSource, OneOrMany, Source, filter_of,
-    validate_cluster, validate_region,
+    Action, ActionError, ActionOutput, Actions, Depth, FileSource, OneOrMany, Source, filter_of, validate_cluster,
+    validate_region,
 };
 use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
@@ -47,12 +47,7 @@ struct Global {
     #[arg(long, global = true, env = "AWS_PROFILE")]
     profile: Option<String>,
     /// Log filter for stderr, e.g. `info` or `ecs_security_mcp=debug`.
-    #[arg(
-        long,
-        global = true,
-        env = "ECS_SECURITY_MCP_LOG",
-        default_value = "warn"
-    )]
+    #[arg(long, global = true, env = "ECS_SECURITY_MCP_LOG", default_value = "warn")]
     log_level: String,
     /// AWS calls in flight at once.
     #[arg(long, global = true, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -219,9 +214,7 @@ fn auth_token(file: Option<&Path>) -> anyhow::Result<Option<String>> {
                 .trim()
                 .to_owned(),
         ),
-        None => std::env::var("ECS_SECURITY_MCP_AUTH_TOKEN")
-            .ok()
-            .map(|t| t.trim().to_owned()),
+        None => std::env::var("ECS_SECURITY_MCP_AUTH_TOKEN").ok().map(|t| t.trim().to_owned()),
     };
     match token {
         Some(t) if t.len() < 16 => anyhow::bail!("the bearer token must be at least 16 characters"),
@@ -235,10 +228,7 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.global.log_level);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -256,27 +246,18 @@ fn main() -> ExitCode {
 
 /// Logs go to stderr only: in stdio mode stdout carries the protocol.
 fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }
 
 fn load_snapshots(paths: &[PathBuf]) -> anyhow::Result<Vec<Snapshot>> {
-    paths
-        .iter()
-        .map(|p| Snapshot::load(p).map_err(anyhow::Error::from))
-        .collect()
+    paths.iter().map(|p| Snapshot::load(p).map_err(anyhow::Error::from)).collect()
 }
 
 fn source_for(global: &Global) -> anyhow::Result<Source> {
     if !global.snapshot.is_empty() {
-        return Ok(Source::Files(FileSource::new(load_snapshots(
-            &global.snapshot,
-        )?)));
+        return Ok(Source::Files(FileSource::new(load_snapshots(&global.snapshot)?)));
     }
     if let Some(r) = &global.region {
         validate_region(r).map_err(anyhow::Error::msg)?;
@@ -314,9 +295,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             http::serve(server, listener, opts, http::shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { payload } => {
-            run_payloads(Actions::new(source_for(&cli.global)?), payload).await
-        }
+        Command::Run { payload } => run_payloads(Actions::new(source_for(&cli.global)?), payload).await,
         Command::Analyze { cluster, out } => {
             let actions = Actions::new(source_for(&cli.global)?);
             analyze(&actions, cluster, cli.global.region.clone(), &out).await
@@ -367,9 +346,7 @@ async fn analyze(
     };
     let category = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
     let filter = filter_of(severity, category);
-    let prepared = actions
-        .prepare(&cluster, region, Depth::Full, None, &None)
-        .await?;
+    let prepared = actions.prepare(&cluster, region, Depth::Full, None, &None).await?;
     let prepared = &prepared.analysis;
     let opts = ReportOptions {
         show_details: out.show_details,
@@ -377,8 +354,9 @@ async fn analyze(
     };
     let text = report::render(out.format.into(), prepared, &filter, &opts);
     match &out.output {
-        Some(path) => std::fs::write(path, &text)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
@@ -414,11 +392,7 @@ async fn run_payloads(actions: Actions, payload: Option<String>) -> anyhow::Resu
             stdout.flush()?;
         }
     }
-    Ok(if failed {
-        ExitCode::from(EXIT_ERROR)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS })
 }
 
 async fn run_one(actions: &Actions, payload: &str) -> (serde_json::Value, bool) {
@@ -428,20 +402,15 @@ async fn run_one(actions: &Actions, payload: &str) -> (serde_json::Value, bool) 
     };
     let name = action.name();
     match actions.run(action, None).await {
-        Ok(ActionOutput { text, data }) => (
-            json!({ "status": "success", "action": name, "data": data, "text": text }),
-            true,
-        ),
+        Ok(ActionOutput { text, data }) => {
+            (json!({ "status": "success", "action": name, "data": data, "text": text }), true)
+        }
         Err(e) => (error_json(Some(name), &e), false),
     }
 }
 
 fn error_json(action: Option<&str>, e: &ActionError) -> serde_json::Value {
-    let kind = if e.is_invalid_params() {
-        "invalid_params"
-    } else {
-        "failed"
-    };
+    let kind = if e.is_invalid_params() { "invalid_params" } else { "failed" };
     json!({ "status": "error", "action": action, "error": { "kind": kind, "message": e.to_string() } })
 }
 
@@ -452,20 +421,9 @@ fn print_catalog(format: CatalogFormat) -> anyhow::Result<()> {
         CatalogFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(rules)?)?,
         CatalogFormat::Markdown => write!(stdout, "{}", rules::catalog::markdown())?,
         CatalogFormat::Table => {
-            writeln!(
-                stdout,
-                "{:<52} {:<9} {:<22} TITLE",
-                "ID", "SEVERITY", "CATEGORY"
-            )?;
+            writeln!(stdout, "{:<52} {:<9} {:<22} TITLE", "ID", "SEVERITY", "CATEGORY")?;
             for r in rules {
-                writeln!(
-                    stdout,
-                    "{:<52} {:<9} {:<22} {}",
-                    r.id,
-                    r.severity.as_str(),
-                    r.category.as_str(),
-                    r.title
-                )?;
+                writeln!(stdout, "{:<52} {:<9} {:<22} {}", r.id, r.severity.as_str(), r.category.as_str(), r.title)?;
             }
             writeln!(stdout, "\n{} rules", rules.len())?;
         }

@@ -26,11 +26,7 @@ fn args(v: Value) -> JsonObject {
     }
 }
 
-async fn call(
-    client: &RunningService<RoleClient, ()>,
-    tool: &str,
-    arguments: Value,
-) -> CallToolResult {
+async fn call(client: &RunningService<RoleClient, ()>, tool: &str, arguments: Value) -> CallToolResult {
     client
         .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args(arguments)))
         .await
@@ -38,11 +34,7 @@ async fn call(
 }
 
 fn text(r: &CallToolResult) -> String {
-    r.content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
+    r.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
 }
 
 fn structured(r: &CallToolResult) -> &Value {
@@ -53,10 +45,7 @@ fn structured(r: &CallToolResult) -> &Value {
 async fn initialize_and_list_tools() {
     let client = connect().await;
     let info = client.peer_info().expect("server info after initialize");
-    assert_eq!(
-        info.server_info.as_ref().map(|s| s.name.as_str()),
-        Some("ecs-security-mcp")
-    );
+    assert_eq!(info.server_info.as_ref().map(|s| s.name.as_str()), Some("ecs-security-mcp"));
     assert!(info.capabilities.tools.is_some());
 
     let tools = client.list_all_tools().await.expect("tools/list");
@@ -77,38 +66,15 @@ async fn initialize_and_list_tools() {
         assert_eq!(a.read_only_hint, Some(true), "{}", t.name);
         assert_eq!(a.open_world_hint, Some(true), "{}", t.name);
         assert_eq!(a.destructive_hint, Some(false), "{}", t.name);
-        assert!(
-            t.description.as_ref().is_some_and(|d| d.len() > 80),
-            "{} needs a real description",
-            t.name
-        );
-        assert_eq!(
-            t.input_schema.get("type"),
-            Some(&json!("object")),
-            "{}",
-            t.name
-        );
-        let props = t
-            .input_schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .expect("properties");
+        assert!(t.description.as_ref().is_some_and(|d| d.len() > 80), "{} needs a real description", t.name);
+        assert_eq!(t.input_schema.get("type"), Some(&json!("object")), "{}", t.name);
+        let props = t.input_schema.get("properties").and_then(Value::as_object).expect("properties");
         for (name, schema) in props {
-            assert!(
-                schema.get("description").is_some(),
-                "{}.{name} has no description",
-                t.name
-            );
+            assert!(schema.get("description").is_some(), "{}.{name} has no description", t.name);
         }
     }
-    let analyze = tools
-        .iter()
-        .find(|t| t.name == "analyze_cluster_security")
-        .expect("analyze tool");
-    assert_eq!(
-        analyze.input_schema.get("required"),
-        Some(&json!(["cluster_name"]))
-    );
+    let analyze = tools.iter().find(|t| t.name == "analyze_cluster_security").expect("analyze tool");
+    assert_eq!(analyze.input_schema.get("required"), Some(&json!(["cluster_name"])));
     client.cancel().await.ok();
 }
 
@@ -119,45 +85,27 @@ async fn every_tool_answers_on_the_demo() {
     let r = call(&client, "list_clusters", json!({})).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let clusters = structured(&r)["clusters"].as_array().expect("clusters");
-    assert!(
-        clusters.iter().any(|c| c["name"] == "payments-prod"),
-        "{}",
-        structured(&r)
-    );
+    assert!(clusters.iter().any(|c| c["name"] == "payments-prod"), "{}", structured(&r));
 
     let r = call(&client, "select_cluster_for_analysis", json!({})).await;
     assert_eq!(r.is_error, Some(false));
-    assert_eq!(
-        structured(&r)["analysis_types"].as_array().map(Vec::len),
-        Some(4)
-    );
+    assert_eq!(structured(&r)["analysis_types"].as_array().map(Vec::len), Some(4));
 
     for t in ["comprehensive", "quick", "report", "compliance"] {
-        let r = call(
-            &client,
-            "select_cluster_for_analysis",
-            json!({"cluster_name": "payments-prod", "analysis_type": t}),
-        )
-        .await;
+        let r =
+            call(&client, "select_cluster_for_analysis", json!({"cluster_name": "payments-prod", "analysis_type": t}))
+                .await;
         assert_eq!(r.is_error, Some(false), "{t}: {}", text(&r));
         assert_eq!(structured(&r)["analysis_type"], json!(t));
     }
 
-    let r = call(
-        &client,
-        "analyze_cluster_security",
-        json!({"cluster_name": "payments-prod"}),
-    )
-    .await;
+    let r = call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let report = structured(&r);
     let findings = report["findings"].as_array().expect("findings");
     assert!(findings.len() >= 25, "only {} findings", findings.len());
     assert_eq!(report["schema_version"], json!(1));
-    assert_eq!(
-        report["summary"]["total_findings"].as_u64(),
-        Some(findings.len() as u64)
-    );
+    assert_eq!(report["summary"]["total_findings"].as_u64(), Some(findings.len() as u64));
     for key in [
         "rule_id",
         "title",
@@ -175,22 +123,13 @@ async fn every_tool_answers_on_the_demo() {
     assert!(text(&r).contains("payments-prod"));
 
     for format in ["summary", "detailed", "json", "executive"] {
-        let r = call(
-            &client,
-            "generate_security_report",
-            json!({"cluster_name": "payments-prod", "format": format}),
-        )
-        .await;
+        let r =
+            call(&client, "generate_security_report", json!({"cluster_name": "payments-prod", "format": format})).await;
         assert_eq!(r.is_error, Some(false), "{format}: {}", text(&r));
         assert!(text(&r).len() > 200, "{format} report too short");
     }
 
-    let r = call(
-        &client,
-        "get_security_recommendations",
-        json!({"cluster_name": "payments-prod", "limit": 3}),
-    )
-    .await;
+    let r = call(&client, "get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 3})).await;
     assert_eq!(r.is_error, Some(false));
     let s = structured(&r);
     assert_eq!(s["returned"], json!(3));
@@ -203,57 +142,35 @@ async fn every_tool_answers_on_the_demo() {
     )
     .await;
     assert_eq!(r.is_error, Some(false));
-    assert_eq!(
-        structured(&r)["frameworks"].as_array().map(Vec::len),
-        Some(4)
-    );
+    assert_eq!(structured(&r)["frameworks"].as_array().map(Vec::len), Some(4));
     client.cancel().await.ok();
 }
 
 #[tokio::test]
 async fn filters_are_honoured() {
     let client = connect().await;
-    let r = call(
-        &client,
-        "analyze_cluster_security",
-        json!({"cluster_name": "payments-prod", "severity_filter": "high"}),
-    )
-    .await;
-    let findings = structured(&r)["findings"]
-        .as_array()
-        .expect("findings")
-        .clone();
+    let r =
+        call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod", "severity_filter": "high"}))
+            .await;
+    let findings = structured(&r)["findings"].as_array().expect("findings").clone();
     assert!(!findings.is_empty());
-    assert!(
-        findings
-            .iter()
-            .all(|f| f["severity"] == "High" || f["severity"] == "Critical")
-    );
+    assert!(findings.iter().all(|f| f["severity"] == "High" || f["severity"] == "Critical"));
     let r = call(
         &client,
         "analyze_cluster_security",
         json!({"cluster_name": "payments-prod", "severity_filter": ["High"]}),
     )
     .await;
-    let exact = structured(&r)["findings"]
-        .as_array()
-        .expect("findings")
-        .clone();
+    let exact = structured(&r)["findings"].as_array().expect("findings").clone();
     assert!(exact.iter().all(|f| f["severity"] == "High"));
-    assert!(
-        exact.len() < findings.len(),
-        "the list form is exact, the single form a threshold"
-    );
+    assert!(exact.len() < findings.len(), "the list form is exact, the single form a threshold");
     let r = call(
         &client,
         "analyze_cluster_security",
         json!({"cluster_name": "payments-prod", "category_filter": "secrets"}),
     )
     .await;
-    let secrets = structured(&r)["findings"]
-        .as_array()
-        .expect("findings")
-        .clone();
+    let secrets = structured(&r)["findings"].as_array().expect("findings").clone();
     assert!(!secrets.is_empty() && secrets.iter().all(|f| f["category"] == "secrets"));
     client.cancel().await.ok();
 }
@@ -275,18 +192,9 @@ async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
     assert_eq!(r.is_error, Some(true));
     assert!(text(&r).contains("cluster_name"), "{}", text(&r));
 
-    let r = call(
-        &client,
-        "generate_security_report",
-        json!({"cluster_name": "payments-prod", "format": "pdf"}),
-    )
-    .await;
+    let r = call(&client, "generate_security_report", json!({"cluster_name": "payments-prod", "format": "pdf"})).await;
     assert_eq!(r.is_error, Some(true));
-    assert!(
-        text(&r).contains("summary, detailed, json, executive"),
-        "{}",
-        text(&r)
-    );
+    assert!(text(&r).contains("summary, detailed, json, executive"), "{}", text(&r));
 
     let r = call(
         &client,
@@ -295,11 +203,7 @@ async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
     )
     .await;
     assert_eq!(r.is_error, Some(true));
-    assert!(
-        text(&r).contains("Critical, High, Medium, Low"),
-        "{}",
-        text(&r)
-    );
+    assert!(text(&r).contains("Critical, High, Medium, Low"), "{}", text(&r));
 
     let r = call(
         &client,
@@ -308,46 +212,20 @@ async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
     )
     .await;
     assert_eq!(r.is_error, Some(true));
-    assert!(
-        text(&r).contains("aws-foundational, pci-dss, hipaa, soc2"),
-        "{}",
-        text(&r)
-    );
+    assert!(text(&r).contains("aws-foundational, pci-dss, hipaa, soc2"), "{}", text(&r));
 
-    let r = call(
-        &client,
-        "analyze_cluster_security",
-        json!({"cluster_name": "no-such-cluster"}),
-    )
-    .await;
+    let r = call(&client, "analyze_cluster_security", json!({"cluster_name": "no-such-cluster"})).await;
     assert_eq!(r.is_error, Some(true));
     assert!(text(&r).contains("list_clusters"), "{}", text(&r));
 
-    let r = call(
-        &client,
-        "list_clusters",
-        json!({"region": "mars-north-1; rm -rf /"}),
-    )
-    .await;
+    let r = call(&client, "list_clusters", json!({"region": "mars-north-1; rm -rf /"})).await;
     assert_eq!(r.is_error, Some(true));
-    assert!(
-        text(&r).contains("not a well-formed AWS region"),
-        "{}",
-        text(&r)
-    );
+    assert!(text(&r).contains("not a well-formed AWS region"), "{}", text(&r));
 
     let huge = "x".repeat(1 << 20);
-    let r = call(
-        &client,
-        "analyze_cluster_security",
-        json!({"cluster_name": huge}),
-    )
-    .await;
+    let r = call(&client, "analyze_cluster_security", json!({"cluster_name": huge})).await;
     assert_eq!(r.is_error, Some(true));
-    assert!(
-        text(&r).len() < 2000,
-        "the error must not echo a 1 MB argument"
-    );
+    assert!(text(&r).len() < 2000, "the error must not echo a 1 MB argument");
 
     // Still serving after all of that.
     let r = call(&client, "list_clusters", json!({})).await;

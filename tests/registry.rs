@@ -13,22 +13,16 @@ fn ids_are_unique_kebab_case() {
     for r in rules::all() {
         assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
         let kebab = !r.id.is_empty()
-            && r.id.split('-').all(|p| {
-                !p.is_empty()
-                    && p.chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            });
+            && r.id
+                .split('-')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
         assert!(kebab, "rule id {:?} is not kebab-case", r.id);
     }
 }
 
 #[test]
 fn the_catalog_is_large_enough() {
-    assert!(
-        rules::all().len() >= 100,
-        "only {} rules",
-        rules::all().len()
-    );
+    assert!(rules::all().len() >= 100, "only {} rules", rules::all().len());
 }
 
 #[test]
@@ -42,38 +36,22 @@ fn every_rule_has_complete_metadata() {
             (!r.requires.is_empty(), "requires"),
             (m.summary.len() >= 15, "remediation summary"),
             (m.steps.len() >= 2, "two or more remediation steps"),
-            (
-                m.cli.starts_with("aws "),
-                "an AWS CLI command starting with `aws `",
-            ),
+            (m.cli.starts_with("aws "), "an AWS CLI command starting with `aws `"),
             (!m.terraform.trim().is_empty(), "a Terraform snippet"),
-            (
-                !m.cloudformation.trim().is_empty(),
-                "a CloudFormation snippet",
-            ),
-            (
-                !r.references.is_empty() && r.references.iter().all(|u| u.starts_with("https://")),
-                "https references",
-            ),
+            (!m.cloudformation.trim().is_empty(), "a CloudFormation snippet"),
+            (!r.references.is_empty() && r.references.iter().all(|u| u.starts_with("https://")), "https references"),
         ];
         for (ok, what) in checks {
             if !ok {
                 problems.push(format!("{}: missing {what}", r.id));
             }
         }
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/rules")
-            .join(format!("{}.json", r.id));
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules").join(format!("{}.json", r.id));
         if !fixture.exists() {
             problems.push(format!("{}: no fixture {}", r.id, fixture.display()));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} metadata problems:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{} metadata problems:\n{}", problems.len(), problems.join("\n"));
 }
 
 #[test]
@@ -95,17 +73,9 @@ fn compliance_tables_name_real_rules_and_every_control_has_rules() {
         for c in def.controls {
             assert!(ids.insert(c.id), "{fw}: duplicate control {}", c.id);
             assert!(!c.rules.is_empty(), "{fw}: control {} has no rules", c.id);
-            assert!(
-                !c.title.is_empty() && !c.source.is_empty(),
-                "{fw}: control {} lacks a title or source",
-                c.id
-            );
+            assert!(!c.title.is_empty() && !c.source.is_empty(), "{fw}: control {} lacks a title or source", c.id);
             for r in c.rules {
-                assert!(
-                    rules::by_id(r).is_some(),
-                    "{fw}: control {} names unknown rule {r}",
-                    c.id
-                );
+                assert!(rules::by_id(r).is_some(), "{fw}: control {} names unknown rule {r}", c.id);
             }
         }
     }

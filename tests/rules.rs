@@ -14,24 +14,19 @@ use ecs_security_mcp::rules::{self, Evaluation};
 use serde_json::Value;
 
 fn fixture_path(id: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/rules")
-        .join(format!("{id}.json"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules").join(format!("{id}.json"))
 }
 
 /// Loads a fixture: a snapshot or an array of snapshots.
 fn load(path: &Path) -> Result<(Vec<Snapshot>, Value), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let parts: Vec<String> = match &value {
         Value::Array(items) => items.iter().map(|v| v.to_string()).collect(),
         other => vec![other.to_string()],
     };
-    let snaps = parts
-        .iter()
-        .map(|t| Snapshot::parse(t, path).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let snaps =
+        parts.iter().map(|t| Snapshot::parse(t, path).map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
     Ok((snaps, value))
 }
 
@@ -40,8 +35,7 @@ fn marked_names(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
     match v {
         Value::String(s)
             if s.starts_with(prefix)
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') =>
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') =>
         {
             out.insert(s.clone());
         }
@@ -59,20 +53,14 @@ fn check_rule(rule: &'static rules::Rule) -> Result<(), String> {
     marked_names(&json, "bad-", &mut bad);
     marked_names(&json, "ok-", &mut ok);
     if bad.is_empty() || ok.is_empty() {
-        return Err(format!(
-            "{}: needs at least one bad-* and one ok-* resource",
-            path.display()
-        ));
+        return Err(format!("{}: needs at least one bad-* and one ok-* resource", path.display()));
     }
     let mut flagged = BTreeSet::new();
     for snap in &snaps {
         let analysis = rules::analyze_with_rules(snap, &[rule]);
         let result = &analysis.results[0];
         if !matches!(result.evaluation, Evaluation::Complete) {
-            return Err(format!(
-                "{}: rule did not evaluate completely: {:?}",
-                rule.id, result.evaluation
-            ));
+            return Err(format!("{}: rule did not evaluate completely: {:?}", rule.id, result.evaluation));
         }
         for f in &analysis.findings {
             if f.message.is_empty() {
@@ -91,30 +79,16 @@ fn check_rule(rule: &'static rules::Rule) -> Result<(), String> {
         if ok.contains(f) {
             problems.push(format!("ok resource `{f}` was flagged"));
         } else if !f.starts_with("bad-") {
-            problems.push(format!(
-                "a resource named `{f}` was flagged; name flagged resources bad-*"
-            ));
+            problems.push(format!("a resource named `{f}` was flagged; name flagged resources bad-*"));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{}: {}", rule.id, problems.join("; ")))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(format!("{}: {}", rule.id, problems.join("; "))) }
 }
 
 #[test]
 fn every_rule_fires_on_bad_and_spares_ok() {
-    let failures: Vec<String> = rules::all()
-        .iter()
-        .filter_map(|r| check_rule(r).err())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} rule fixture(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let failures: Vec<String> = rules::all().iter().filter_map(|r| check_rule(r).err()).collect();
+    assert!(failures.is_empty(), "{} rule fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -122,11 +96,7 @@ fn every_fixture_belongs_to_a_rule() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
     let mut orphans = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("fixtures/rules exists") {
-        let name = entry
-            .expect("readable dir entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.expect("readable dir entry").file_name().to_string_lossy().into_owned();
         let id = name.trim_end_matches(".json");
         if rules::by_id(id).is_none() {
             orphans.push(name);

@@ -30,11 +30,7 @@ impl Server {
             .expect("binary starts");
         let stdin = child.stdin.take().expect("stdin");
         let stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        Server {
-            child,
-            stdin,
-            stdout,
-        }
+        Server { child, stdin, stdout }
     }
 
     async fn send_raw(&mut self, line: &str) {
@@ -54,8 +50,7 @@ impl Server {
             .expect("server answered in time")
             .expect("read stdout")
             .expect("stdout open");
-        let v: Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("non-JSON on stdout ({e}): {line:.200}"));
+        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("non-JSON on stdout ({e}): {line:.200}"));
         assert_eq!(v["jsonrpc"], "2.0", "not JSON-RPC: {line:.200}");
         v
     }
@@ -84,62 +79,30 @@ async fn speaks_json_rpc_over_stdio_and_survives_bad_input() {
         "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw-test", "version": "1"}}}))
         .await;
     let init = s.response(1).await;
-    assert_eq!(
-        init["result"]["serverInfo"]["name"], "ecs-security-mcp",
-        "{init}"
-    );
+    assert_eq!(init["result"]["serverInfo"]["name"], "ecs-security-mcp", "{init}");
     assert_eq!(init["result"]["protocolVersion"], "2025-06-18");
-    s.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
-        .await;
+    s.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
 
-    s.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}))
-        .await;
+    s.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).await;
     let list = s.response(2).await;
-    assert_eq!(
-        list["result"]["tools"].as_array().map(Vec::len),
-        Some(6),
-        "{list}"
-    );
+    assert_eq!(list["result"]["tools"].as_array().map(Vec::len), Some(6), "{list}");
 
-    let r = s
-        .call(
-            3,
-            "analyze_cluster_security",
-            json!({"cluster_name": "payments-prod"}),
-        )
-        .await;
+    let r = s.call(3, "analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await;
     assert_eq!(r["result"]["isError"], false);
-    assert!(
-        r["result"]["structuredContent"]["findings"]
-            .as_array()
-            .is_some_and(|f| f.len() >= 25)
-    );
+    assert!(r["result"]["structuredContent"]["findings"].as_array().is_some_and(|f| f.len() >= 25));
 
     // A malformed line: the server must not die.
     s.send_raw("{this is not json").await;
     // An unknown tool: a JSON-RPC error.
     let r = s.call(4, "format_disk", json!({})).await;
-    assert!(
-        r["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("unknown tool")),
-        "{r}"
-    );
+    assert!(r["error"]["message"].as_str().is_some_and(|m| m.contains("unknown tool")), "{r}");
     // Missing cluster_name and an invalid enum: tool errors the model can read.
     let r = s.call(5, "generate_security_report", json!({})).await;
     assert_eq!(r["result"]["isError"], true, "{r}");
-    let r = s
-        .call(
-            6,
-            "generate_security_report",
-            json!({"cluster_name": "payments-prod", "format": "docx"}),
-        )
-        .await;
+    let r = s.call(6, "generate_security_report", json!({"cluster_name": "payments-prod", "format": "docx"})).await;
     assert_eq!(r["result"]["isError"], true, "{r}");
     assert!(
-        r["result"]["content"][0]["text"]
-            .as_str()
-            .is_some_and(|t| t.contains("summary, detailed, json, executive"))
+        r["result"]["content"][0]["text"].as_str().is_some_and(|t| t.contains("summary, detailed, json, executive"))
     );
     // A 1 MB argument.
     let r = s
@@ -156,9 +119,7 @@ async fn speaks_json_rpc_over_stdio_and_survives_bad_input() {
     assert_eq!(r["result"]["isError"], false, "{r}");
 
     drop(s.stdin);
-    let status = tokio::time::timeout(Duration::from_secs(10), s.child.wait())
-        .await
-        .expect("exits on EOF")
-        .expect("status");
+    let status =
+        tokio::time::timeout(Duration::from_secs(10), s.child.wait()).await.expect("exits on EOF").expect("status");
     assert!(status.success(), "{status}");
 }

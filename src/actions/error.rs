@@ -9,11 +9,7 @@ pub enum ActionError {
     InvalidParams(String),
     /// The cluster does not exist in the region searched.
     #[error("cluster {cluster:?} was not found in region {region}. {hint}")]
-    ClusterNotFound {
-        cluster: String,
-        region: String,
-        hint: String,
-    },
+    ClusterNotFound { cluster: String, region: String, hint: String },
     /// AWS could not be reached or refused every call needed to answer.
     #[error("{0}")]
     Aws(String),

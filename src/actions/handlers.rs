@@ -3,9 +3,8 @@
 use serde_json::{Value, json};
 
 use super::{
-    ActionError, ActionOutput, Actions, AnalysisType, AnalyzeParams, ComplianceParams, Depth,
-    FrameworkChoice, ListClustersParams, ProgressTx, RecommendationsParams, ReportParams,
-    SelectClusterParams, filter_of, now,
+    ActionError, ActionOutput, Actions, AnalysisType, AnalyzeParams, ComplianceParams, Depth, FrameworkChoice,
+    ListClustersParams, ProgressTx, RecommendationsParams, ReportParams, SelectClusterParams, filter_of, now,
 };
 use crate::compliance::{self, ControlStatus, FrameworkResult};
 use crate::report::text::md;
@@ -44,10 +43,7 @@ pub(super) async fn list_clusters(
         }
         text.push_str("\nNext: `analyze_cluster_security` with a `cluster_name`, or `select_cluster_for_analysis`.\n");
     }
-    Ok(ActionOutput {
-        text,
-        data: json!({ "region": region, "total": clusters.len(), "clusters": clusters }),
-    })
+    Ok(ActionOutput { text, data: json!({ "region": region, "total": clusters.len(), "clusters": clusters }) })
 }
 
 pub(super) async fn select_cluster(
@@ -55,10 +51,7 @@ pub(super) async fn select_cluster(
     p: SelectClusterParams,
     progress: &ProgressTx,
 ) -> Result<ActionOutput, ActionError> {
-    let analysis_type = p
-        .analysis_type
-        .map(|t| t.0)
-        .unwrap_or(AnalysisType::Comprehensive);
+    let analysis_type = p.analysis_type.map(|t| t.0).unwrap_or(AnalysisType::Comprehensive);
     let Some(cluster) = p.cluster_name.filter(|c| !c.trim().is_empty()) else {
         return selection_menu(a, p.region, progress).await;
     };
@@ -66,12 +59,7 @@ pub(super) async fn select_cluster(
         AnalysisType::Comprehensive => {
             analyze(
                 a,
-                AnalyzeParams {
-                    cluster_name: cluster,
-                    region: p.region,
-                    refresh: p.refresh,
-                    ..Default::default()
-                },
+                AnalyzeParams { cluster_name: cluster, region: p.region, refresh: p.refresh, ..Default::default() },
                 progress,
             )
             .await?
@@ -80,12 +68,7 @@ pub(super) async fn select_cluster(
         AnalysisType::Report => {
             report(
                 a,
-                ReportParams {
-                    cluster_name: cluster,
-                    region: p.region,
-                    refresh: p.refresh,
-                    ..Default::default()
-                },
+                ReportParams { cluster_name: cluster, region: p.region, refresh: p.refresh, ..Default::default() },
                 progress,
             )
             .await?
@@ -134,13 +117,9 @@ async fn selection_menu(
     for t in AnalysisType::ALL {
         text.push_str(&format!("- `{}`: {}\n", t.as_str(), t.description()));
     }
-    text.push_str(
-        "\nCall `select_cluster_for_analysis` again with `cluster_name` and `analysis_type`.\n",
-    );
-    let types: Vec<Value> = AnalysisType::ALL
-        .iter()
-        .map(|t| json!({ "name": t.as_str(), "description": t.description() }))
-        .collect();
+    text.push_str("\nCall `select_cluster_for_analysis` again with `cluster_name` and `analysis_type`.\n");
+    let types: Vec<Value> =
+        AnalysisType::ALL.iter().map(|t| json!({ "name": t.as_str(), "description": t.description() })).collect();
     Ok(ActionOutput {
         text,
         data: json!({
@@ -160,13 +139,8 @@ async fn quick(
     refresh: Option<bool>,
     progress: &ProgressTx,
 ) -> Result<ActionOutput, ActionError> {
-    let prepared = a
-        .prepare(&cluster, region, Depth::Quick, refresh, progress)
-        .await?;
-    let filter = Filter {
-        severity: SeverityFilter::AtLeast(Severity::High),
-        categories: Vec::new(),
-    };
+    let prepared = a.prepare(&cluster, region, Depth::Quick, refresh, progress).await?;
+    let filter = Filter { severity: SeverityFilter::AtLeast(Severity::High), categories: Vec::new() };
     let view = prepared.analysis.filtered(&filter);
     let recs = recommendations::build(&view);
     let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10);
@@ -176,38 +150,20 @@ async fn quick(
     Ok(ActionOutput { text, data })
 }
 
-pub(super) async fn analyze(
-    a: &Actions,
-    p: AnalyzeParams,
-    progress: &ProgressTx,
-) -> Result<ActionOutput, ActionError> {
-    let prepared = a
-        .prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress)
-        .await?;
+pub(super) async fn analyze(a: &Actions, p: AnalyzeParams, progress: &ProgressTx) -> Result<ActionOutput, ActionError> {
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
-    let opts = ReportOptions {
-        show_details: false,
-        generated_at: now(),
-    };
+    let opts = ReportOptions { show_details: false, generated_at: now() };
     let text = report::summary::render(&prepared.analysis, &filter, &opts);
     let data = to_value(&report::json::build(&prepared.analysis, &filter, &opts));
     Ok(ActionOutput { text, data })
 }
 
-pub(super) async fn report(
-    a: &Actions,
-    p: ReportParams,
-    progress: &ProgressTx,
-) -> Result<ActionOutput, ActionError> {
-    let prepared = a
-        .prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress)
-        .await?;
+pub(super) async fn report(a: &Actions, p: ReportParams, progress: &ProgressTx) -> Result<ActionOutput, ActionError> {
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
     let format = p.format.map(|f| f.0).unwrap_or(Format::Summary);
-    let opts = ReportOptions {
-        show_details: p.show_details.unwrap_or(false),
-        generated_at: now(),
-    };
+    let opts = ReportOptions { show_details: p.show_details.unwrap_or(false), generated_at: now() };
     let json_report = report::json::build(&prepared.analysis, &filter, &opts);
     if format == Format::Json {
         let data = to_value(&json_report);
@@ -242,13 +198,9 @@ pub(super) async fn recommendations(
 ) -> Result<ActionOutput, ActionError> {
     let limit = p.limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
-        return Err(ActionError::InvalidParams(format!(
-            "limit must be between 1 and 100, not {limit}"
-        )));
+        return Err(ActionError::InvalidParams(format!("limit must be between 1 and 100, not {limit}")));
     }
-    let prepared = a
-        .prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress)
-        .await?;
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
     let view = prepared.analysis.filtered(&filter);
     let recs = recommendations::build(&view);
@@ -271,42 +223,22 @@ fn recommendations_output(
         full.overall.score,
         full.overall.risk_level.as_str()
     ));
-    if let Some(line) = report::filter_line(
-        filter,
-        full.filtered(filter).findings.len(),
-        full.overall.total_findings,
-    ) {
+    if let Some(line) = report::filter_line(filter, full.filtered(filter).findings.len(), full.overall.total_findings) {
         text.push_str(&format!("> {line}\n\n"));
     }
     for (i, r) in shown.iter().enumerate() {
-        text.push_str(&format!(
-            "## {}. {} {} · {}\n\n",
-            i + 1,
-            severity_icon(r.severity),
-            r.severity,
-            r.title
-        ));
+        text.push_str(&format!("## {}. {} {} · {}\n\n", i + 1, severity_icon(r.severity), r.severity, r.title));
         if !r.exposure.is_empty() {
             let e: Vec<String> = r.exposure.iter().map(|x| format!("{x:?}")).collect();
             text.push_str(&format!("Exposure: {}. ", e.join(", ")));
         }
-        text.push_str(&format!(
-            "Rule `{}`, priority {}.\n\n",
-            r.rule_id, r.priority
-        ));
-        text.push_str(&format!(
-            "**Why:** {}\n\n**Affected ({}):**\n",
-            r.why,
-            r.affected.len()
-        ));
+        text.push_str(&format!("Rule `{}`, priority {}.\n\n", r.rule_id, r.priority));
+        text.push_str(&format!("**Why:** {}\n\n**Affected ({}):**\n", r.why, r.affected.len()));
         for x in r.affected.iter().take(20) {
             text.push_str(&format!("- {}: {}\n", md(&x.resource), md(&x.message)));
         }
         if r.affected.len() > 20 {
-            text.push_str(&format!(
-                "- …and {} more (see structured content)\n",
-                r.affected.len() - 20
-            ));
+            text.push_str(&format!("- …and {} more (see structured content)\n", r.affected.len() - 20));
         }
         text.push_str(&format!("\n**Fix:** {}\n\n", r.remediation.summary));
         for (n, step) in r.remediation.steps.iter().enumerate() {
@@ -334,22 +266,12 @@ pub(super) async fn compliance(
     p: ComplianceParams,
     progress: &ProgressTx,
 ) -> Result<ActionOutput, ActionError> {
-    let prepared = a
-        .prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress)
-        .await?;
-    let choice = p
-        .compliance_framework
-        .map(|f| f.0)
-        .unwrap_or(FrameworkChoice::One(compliance::Framework::AwsFoundational));
-    let results: Vec<FrameworkResult> = choice
-        .frameworks()
-        .into_iter()
-        .map(|f| compliance::evaluate(&prepared.analysis, f))
-        .collect();
-    let mut text = format!(
-        "# Compliance status: {}\n\n",
-        md(&prepared.analysis.cluster_name)
-    );
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
+    let choice =
+        p.compliance_framework.map(|f| f.0).unwrap_or(FrameworkChoice::One(compliance::Framework::AwsFoundational));
+    let results: Vec<FrameworkResult> =
+        choice.frameworks().into_iter().map(|f| compliance::evaluate(&prepared.analysis, f)).collect();
+    let mut text = format!("# Compliance status: {}\n\n", md(&prepared.analysis.cluster_name));
     for r in &results {
         text.push_str(&compliance_markdown(r));
     }
@@ -367,14 +289,7 @@ fn compliance_markdown(r: &FrameworkResult) -> String {
     let m = r.summary;
     let mut s = format!(
         "## {} ({})\n\n{} controls: {} passed, {} failed, {} not evaluated, {} not applicable. Pass rate {}%.\n\n",
-        r.name,
-        r.version,
-        m.controls,
-        m.passed,
-        m.failed,
-        m.not_evaluated,
-        m.not_applicable,
-        m.percent
+        r.name, r.version, m.controls, m.passed, m.failed, m.not_evaluated, m.not_applicable, m.percent
     );
     s.push_str("| Control | Status | Detail |\n|---|---|---|\n");
     for c in &r.controls {
@@ -386,12 +301,8 @@ fn compliance_markdown(r: &FrameworkResult) -> String {
         };
         let detail = match c.status {
             ControlStatus::Fail => {
-                let shown: Vec<String> = c
-                    .failing
-                    .iter()
-                    .take(3)
-                    .map(|f| format!("{} ({})", md(&f.resource), f.rule_id))
-                    .collect();
+                let shown: Vec<String> =
+                    c.failing.iter().take(3).map(|f| format!("{} ({})", md(&f.resource), f.rule_id)).collect();
                 let more = c.failing.len().saturating_sub(3);
                 let mut d = shown.join("; ");
                 if more > 0 {
@@ -400,11 +311,7 @@ fn compliance_markdown(r: &FrameworkResult) -> String {
                 d
             }
             ControlStatus::NotEvaluated => {
-                let mut perms: Vec<String> = c
-                    .not_evaluated
-                    .iter()
-                    .flat_map(|n| n.permissions.clone())
-                    .collect();
+                let mut perms: Vec<String> = c.not_evaluated.iter().flat_map(|n| n.permissions.clone()).collect();
                 perms.sort();
                 perms.dedup();
                 if perms.is_empty() {

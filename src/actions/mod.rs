@@ -69,8 +69,7 @@ impl Action {
             }
         };
         fn typed<T: for<'de> Deserialize<'de>>(name: &str, v: Value) -> Result<T, ActionError> {
-            serde_json::from_value(v)
-                .map_err(|e| ActionError::InvalidParams(format!("{name}: {e}")))
+            serde_json::from_value(v).map_err(|e| ActionError::InvalidParams(format!("{name}: {e}")))
         }
         Ok(match name {
             "list_clusters" => Action::ListClusters(typed(name, params)?),
@@ -134,11 +133,7 @@ impl Actions {
     }
 
     /// Runs an action. `progress` receives collection progress when given.
-    pub async fn run(
-        &self,
-        action: Action,
-        progress: ProgressTx,
-    ) -> Result<ActionOutput, ActionError> {
+    pub async fn run(&self, action: Action, progress: ProgressTx) -> Result<ActionOutput, ActionError> {
         match action {
             Action::ListClusters(p) => handlers::list_clusters(self, p, &progress).await,
             Action::SelectCluster(p) => handlers::select_cluster(self, p, &progress).await,
@@ -151,10 +146,7 @@ impl Actions {
 
     /// The region to use: the parameter (validated) or the source's default.
     async fn region(&self, region: Option<String>) -> Result<(String, bool), ActionError> {
-        match region
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty())
-        {
+        match region.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) {
             Some(r) => {
                 validate_region(&r).map_err(ActionError::InvalidParams)?;
                 Ok((r, true))
@@ -175,22 +167,12 @@ impl Actions {
         let cluster = cluster.trim();
         if cluster.is_empty() {
             return Err(ActionError::InvalidParams(
-                "cluster_name is required; call list_clusters to see the clusters in the region"
-                    .into(),
+                "cluster_name is required; call list_clusters to see the clusters in the region".into(),
             ));
         }
         validate_cluster(cluster).map_err(ActionError::InvalidParams)?;
         let (region, explicit) = self.region(region).await?;
-        self.source
-            .prepare(
-                cluster,
-                &region,
-                explicit,
-                depth,
-                refresh.unwrap_or(false),
-                progress,
-            )
-            .await
+        self.source.prepare(cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await
     }
 }
 

@@ -65,12 +65,8 @@ pub enum AnalysisType {
 }
 
 impl AnalysisType {
-    pub const ALL: [AnalysisType; 4] = [
-        AnalysisType::Comprehensive,
-        AnalysisType::Quick,
-        AnalysisType::Report,
-        AnalysisType::Compliance,
-    ];
+    pub const ALL: [AnalysisType; 4] =
+        [AnalysisType::Comprehensive, AnalysisType::Quick, AnalysisType::Report, AnalysisType::Compliance];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -87,12 +83,8 @@ impl AnalysisType {
             AnalysisType::Quick => {
                 "the High and Critical items first, from a cheaper collection (no ECR scan results or load balancer details)"
             }
-            AnalysisType::Report => {
-                "the summary report: score, risk level, top issues and quick actions"
-            }
-            AnalysisType::Compliance => {
-                "pass/fail per control for AWS FSBP, PCI DSS, HIPAA and SOC 2"
-            }
+            AnalysisType::Report => "the summary report: score, risk level, top issues and quick actions",
+            AnalysisType::Compliance => "pass/fail per control for AWS FSBP, PCI DSS, HIPAA and SOC 2",
         }
     }
 }
@@ -100,10 +92,9 @@ impl AnalysisType {
 impl FromStr for AnalysisType {
     type Err = String;
     fn from_str(s: &str) -> Result<AnalysisType, String> {
-        AnalysisType::ALL
-            .into_iter()
-            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown analysis_type {s:?}; valid values: comprehensive, quick, report, compliance"))
+        AnalysisType::ALL.into_iter().find(|a| a.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
+            format!("unknown analysis_type {s:?}; valid values: comprehensive, quick, report, compliance")
+        })
     }
 }
 
@@ -332,10 +323,7 @@ pub struct ComplianceParams {
 }
 
 /// Builds the engine filter from the two filter parameters.
-pub fn filter_of(
-    severity: Option<OneOrMany<Severity>>,
-    category: Option<OneOrMany<Category>>,
-) -> Filter {
+pub fn filter_of(severity: Option<OneOrMany<Severity>>, category: Option<OneOrMany<Category>>) -> Filter {
     let severity = match severity {
         None => SeverityFilter::All,
         Some(OneOrMany::One(s)) => SeverityFilter::AtLeast(s),
@@ -349,10 +337,7 @@ pub fn filter_of(
     let mut categories = category.map(OneOrMany::into_vec).unwrap_or_default();
     categories.sort();
     categories.dedup();
-    Filter {
-        severity,
-        categories,
-    }
+    Filter { severity, categories }
 }
 
 static REGION: LazyLock<Regex> = LazyLock::new(|| {
@@ -395,87 +380,45 @@ mod tests {
 
     #[test]
     fn severity_filter_forms() {
+        let p: AnalyzeParams = serde_json::from_str(r#"{"cluster_name":"c","severity_filter":"high"}"#).unwrap();
+        assert_eq!(filter_of(p.severity_filter, None).severity, SeverityFilter::AtLeast(Severity::High));
         let p: AnalyzeParams =
-            serde_json::from_str(r#"{"cluster_name":"c","severity_filter":"high"}"#).unwrap();
-        assert_eq!(
-            filter_of(p.severity_filter, None).severity,
-            SeverityFilter::AtLeast(Severity::High)
-        );
-        let p: AnalyzeParams =
-            serde_json::from_str(r#"{"cluster_name":"c","severity_filter":["Low","CRITICAL"]}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"cluster_name":"c","severity_filter":["Low","CRITICAL"]}"#).unwrap();
         assert_eq!(
             filter_of(p.severity_filter, None).severity,
             SeverityFilter::Only(vec![Severity::Critical, Severity::Low])
         );
-        let err = serde_json::from_str::<AnalyzeParams>(
-            r#"{"cluster_name":"c","severity_filter":"urgent"}"#,
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("valid values: Critical, High, Medium, Low"),
-            "{err}"
-        );
+        let err =
+            serde_json::from_str::<AnalyzeParams>(r#"{"cluster_name":"c","severity_filter":"urgent"}"#).unwrap_err();
+        assert!(err.to_string().contains("valid values: Critical, High, Medium, Low"), "{err}");
     }
 
     #[test]
     fn enums_and_unknown_fields() {
-        let p: ReportParams =
-            serde_json::from_str(r#"{"cluster_name":"c","format":"Executive"}"#).unwrap();
+        let p: ReportParams = serde_json::from_str(r#"{"cluster_name":"c","format":"Executive"}"#).unwrap();
         assert_eq!(p.format.unwrap().0, Format::Executive);
-        let err = serde_json::from_str::<ReportParams>(r#"{"cluster_name":"c","format":"pdf"}"#)
-            .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("summary, detailed, json, executive"),
-            "{err}"
-        );
-        let err =
-            serde_json::from_str::<AnalyzeParams>(r#"{"cluster_name":"c","severity":"High"}"#)
-                .unwrap_err();
-        assert!(
-            err.to_string().contains("unknown field `severity`"),
-            "{err}"
-        );
+        let err = serde_json::from_str::<ReportParams>(r#"{"cluster_name":"c","format":"pdf"}"#).unwrap_err();
+        assert!(err.to_string().contains("summary, detailed, json, executive"), "{err}");
+        let err = serde_json::from_str::<AnalyzeParams>(r#"{"cluster_name":"c","severity":"High"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `severity`"), "{err}");
         let p: ComplianceParams =
-            serde_json::from_str(r#"{"cluster_name":"c","compliance_framework":"PCI-DSS"}"#)
-                .unwrap();
-        assert_eq!(
-            p.compliance_framework.unwrap().0,
-            FrameworkChoice::One(Framework::PciDss)
-        );
-        let err = serde_json::from_str::<AnalyzeParams>(
-            r#"{"cluster_name":"c","category_filter":"network"}"#,
-        )
-        .unwrap_err();
+            serde_json::from_str(r#"{"cluster_name":"c","compliance_framework":"PCI-DSS"}"#).unwrap();
+        assert_eq!(p.compliance_framework.unwrap().0, FrameworkChoice::One(Framework::PciDss));
+        let err =
+            serde_json::from_str::<AnalyzeParams>(r#"{"cluster_name":"c","category_filter":"network"}"#).unwrap_err();
         assert!(err.to_string().contains("network_security"), "{err}");
     }
 
     #[test]
     fn region_and_cluster_validation() {
-        for ok in [
-            "us-east-1",
-            "eu-central-2",
-            "us-gov-west-1",
-            "ap-southeast-5",
-            "cn-north-1",
-        ] {
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5", "cn-north-1"] {
             assert!(validate_region(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "",
-            "us-east",
-            "US-EAST-1",
-            "us-east-1; rm -rf /",
-            "../../etc",
-        ] {
+        for bad in ["", "us-east", "US-EAST-1", "us-east-1; rm -rf /", "../../etc"] {
             assert!(validate_region(bad).is_err(), "{bad}");
         }
         assert!(validate_cluster("payments-prod").is_ok());
-        assert!(
-            validate_cluster("arn:aws:ecs:us-east-1:123456789012:cluster/payments-prod").is_ok()
-        );
+        assert!(validate_cluster("arn:aws:ecs:us-east-1:123456789012:cluster/payments-prod").is_ok());
         assert!(validate_cluster("a b").is_err());
         assert!(validate_cluster(&"x".repeat(300)).is_err());
     }

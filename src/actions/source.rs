@@ -20,10 +20,7 @@ pub struct Prepared {
 impl Prepared {
     pub fn new(snapshot: Snapshot) -> Prepared {
         let analysis = rules::analyze(&snapshot);
-        Prepared {
-            snapshot: Arc::new(snapshot),
-            analysis: Arc::new(analysis),
-        }
+        Prepared { snapshot: Arc::new(snapshot), analysis: Arc::new(analysis) }
     }
 }
 
@@ -73,10 +70,7 @@ impl ClusterSummary {
             pending_tasks: c.pending_tasks_count,
             container_instances: c.registered_container_instances_count,
             capacity_providers: c.capacity_providers.clone(),
-            container_insights: c
-                .setting("containerInsights")
-                .unwrap_or("disabled")
-                .to_owned(),
+            container_insights: c.setting("containerInsights").unwrap_or("disabled").to_owned(),
         }
     }
 }
@@ -89,17 +83,12 @@ pub struct FileSource {
 
 impl FileSource {
     pub fn new(snapshots: Vec<Snapshot>) -> FileSource {
-        FileSource {
-            prepared: snapshots.into_iter().map(Prepared::new).collect(),
-        }
+        FileSource { prepared: snapshots.into_iter().map(Prepared::new).collect() }
     }
 
     /// The region of the first snapshot: the default when a call names none.
     pub fn default_region(&self) -> String {
-        self.prepared
-            .first()
-            .map(|p| p.snapshot.region.clone())
-            .unwrap_or_else(|| "us-east-1".into())
+        self.prepared.first().map(|p| p.snapshot.region.clone()).unwrap_or_else(|| "us-east-1".into())
     }
 
     pub fn list_clusters(&self, region: Option<&str>) -> Vec<ClusterSummary> {
@@ -114,46 +103,22 @@ impl FileSource {
     }
 
     pub fn get(&self, cluster: &str, region: Option<&str>) -> Result<Prepared, ActionError> {
-        let matches = |p: &&Prepared| {
-            p.snapshot.cluster.cluster_name == cluster || p.snapshot.cluster.cluster_arn == cluster
-        };
-        if let Some(p) = self
-            .prepared
-            .iter()
-            .filter(|p| region.is_none_or(|r| p.snapshot.region == r))
-            .find(matches)
-        {
+        let matches =
+            |p: &&Prepared| p.snapshot.cluster.cluster_name == cluster || p.snapshot.cluster.cluster_arn == cluster;
+        if let Some(p) = self.prepared.iter().filter(|p| region.is_none_or(|r| p.snapshot.region == r)).find(matches) {
             return Ok(p.clone());
         }
-        let searched = region
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.default_region());
-        let elsewhere = self
-            .prepared
-            .iter()
-            .find(matches)
-            .map(|p| p.snapshot.region.clone());
-        let known: Vec<&str> = self
-            .prepared
-            .iter()
-            .map(|p| p.snapshot.cluster.cluster_name.as_str())
-            .collect();
+        let searched = region.map(str::to_owned).unwrap_or_else(|| self.default_region());
+        let elsewhere = self.prepared.iter().find(matches).map(|p| p.snapshot.region.clone());
+        let known: Vec<&str> = self.prepared.iter().map(|p| p.snapshot.cluster.cluster_name.as_str()).collect();
         let hint = match elsewhere {
             Some(r) => format!("The loaded snapshot has it in region {r}; pass region {r}."),
             None => format!(
                 "The loaded snapshots contain: {}. Call list_clusters to see them.",
-                if known.is_empty() {
-                    "(none)".to_owned()
-                } else {
-                    known.join(", ")
-                }
+                if known.is_empty() { "(none)".to_owned() } else { known.join(", ") }
             ),
         };
-        Err(ActionError::ClusterNotFound {
-            cluster: cluster.to_owned(),
-            region: searched,
-            hint,
-        })
+        Err(ActionError::ClusterNotFound { cluster: cluster.to_owned(), region: searched, hint })
     }
 }
 

@@ -45,10 +45,7 @@ pub struct SnapshotCache {
 
 impl SnapshotCache {
     pub fn new(ttl: Duration) -> SnapshotCache {
-        SnapshotCache {
-            ttl,
-            slots: Mutex::new(HashMap::new()),
-        }
+        SnapshotCache { ttl, slots: Mutex::new(HashMap::new()) }
     }
 
     /// The slot for a key; expired entries of other keys are dropped on the way.
@@ -57,13 +54,7 @@ impl SnapshotCache {
         let ttl = self.ttl;
         slots.retain(|k, v| {
             k == key
-                || v.try_lock()
-                    .map(|e| {
-                        e.stored
-                            .as_ref()
-                            .is_some_and(|(at, _, _)| at.elapsed() < ttl)
-                    })
-                    .unwrap_or(true)
+                || v.try_lock().map(|e| e.stored.as_ref().is_some_and(|(at, _, _)| at.elapsed() < ttl)).unwrap_or(true)
         });
         slots.entry(key.clone()).or_default().clone()
     }

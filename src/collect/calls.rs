@@ -78,13 +78,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(
-        region: String,
-        clients: Clients,
-        depth: Depth,
-        concurrency: usize,
-        progress: ProgressTx,
-    ) -> Ctx {
+    pub fn new(region: String, clients: Clients, depth: Depth, concurrency: usize, progress: ProgressTx) -> Ctx {
         Ctx {
             region,
             clients,
@@ -98,12 +92,7 @@ impl Ctx {
 
     /// Runs one AWS call under the concurrency limit and counts it. A failure is returned
     /// to the caller, which decides whether it is a gap.
-    pub async fn try_call<T, E, R, F>(
-        &self,
-        service: &str,
-        operation: &str,
-        fut: F,
-    ) -> Result<T, CallError>
+    pub async fn try_call<T, E, R, F>(&self, service: &str, operation: &str, fut: F) -> Result<T, CallError>
     where
         F: Future<Output = Result<T, SdkError<E, R>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -120,13 +109,7 @@ impl Ctx {
     }
 
     /// Like [`Ctx::try_call`], recording a failure as a gap and returning `None`.
-    pub async fn call<T, E, R, F>(
-        &self,
-        service: &str,
-        operation: &str,
-        resource: Option<&str>,
-        fut: F,
-    ) -> Option<T>
+    pub async fn call<T, E, R, F>(&self, service: &str, operation: &str, resource: Option<&str>, fut: F) -> Option<T>
     where
         F: Future<Output = Result<T, SdkError<E, R>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -169,8 +152,7 @@ impl Ctx {
             None,
             CallError {
                 code: "SkippedInQuickMode".into(),
-                message: "a quick analysis does not collect this; run a comprehensive analysis"
-                    .into(),
+                message: "a quick analysis does not collect this; run a comprehensive analysis".into(),
             },
         );
     }
@@ -181,12 +163,7 @@ impl Ctx {
 
     pub fn progress(&self, step: u32, stage: &str, message: String) {
         if let Some(tx) = &self.progress {
-            let _ = tx.send(ProgressEvent {
-                stage: stage.to_owned(),
-                progress: step,
-                total: Some(STAGES),
-                message,
-            });
+            let _ = tx.send(ProgressEvent { stage: stage.to_owned(), progress: step, total: Some(STAGES), message });
         }
     }
 
@@ -194,9 +171,7 @@ impl Ctx {
     pub fn snapshot_parts(&self) -> (BTreeMap<String, u64>, Vec<Gap>) {
         let calls = self.calls.lock().map(|c| c.clone()).unwrap_or_default();
         let mut gaps = self.gaps.lock().map(|g| g.clone()).unwrap_or_default();
-        gaps.sort_by(|a, b| {
-            (&a.service, &a.operation, &a.resource).cmp(&(&b.service, &b.operation, &b.resource))
-        });
+        gaps.sort_by(|a, b| (&a.service, &a.operation, &a.resource).cmp(&(&b.service, &b.operation, &b.resource)));
         (calls, gaps)
     }
 }

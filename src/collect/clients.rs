@@ -15,10 +15,7 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(base: &SdkConfig, region: &str) -> Clients {
-        let config = base
-            .to_builder()
-            .region(Region::new(region.to_owned()))
-            .build();
+        let config = base.to_builder().region(Region::new(region.to_owned())).build();
         Clients {
             ecs: aws_sdk_ecs::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
@@ -31,11 +28,7 @@ impl Clients {
 
     /// An ECR client for another region (images pulled from a registry elsewhere).
     pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
-        let config = self
-            .base
-            .to_builder()
-            .region(Region::new(region.to_owned()))
-            .build();
+        let config = self.base.to_builder().region(Region::new(region.to_owned())).build();
         aws_sdk_ecr::Client::new(&config)
     }
 }

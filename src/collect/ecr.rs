@@ -18,23 +18,12 @@ struct Wanted {
 }
 
 /// (region, registry account, repository) of every private-ECR image in use.
-fn wanted(
-    tds: &[m::TaskDefinition],
-    tasks: &[m::Task],
-) -> BTreeMap<(String, String, String), Wanted> {
+fn wanted(tds: &[m::TaskDefinition], tasks: &[m::Task]) -> BTreeMap<(String, String, String), Wanted> {
     let mut out: BTreeMap<(String, String, String), Wanted> = BTreeMap::new();
     let images = tds
         .iter()
-        .flat_map(|t| {
-            t.container_definitions
-                .iter()
-                .filter_map(|c| c.image.clone())
-        })
-        .chain(
-            tasks
-                .iter()
-                .flat_map(|t| t.containers.iter().filter_map(|c| c.image.clone())),
-        );
+        .flat_map(|t| t.container_definitions.iter().filter_map(|c| c.image.clone()))
+        .chain(tasks.iter().flat_map(|t| t.containers.iter().filter_map(|c| c.image.clone())));
     for image in images {
         let Some(r) = ImageRef::parse(&image) else {
             continue;
@@ -42,9 +31,7 @@ fn wanted(
         let (Some(region), Some(account)) = (r.ecr_region(), r.ecr_account()) else {
             continue;
         };
-        let w = out
-            .entry((region.to_owned(), account.to_owned(), r.repository.clone()))
-            .or_default();
+        let w = out.entry((region.to_owned(), account.to_owned(), r.repository.clone())).or_default();
         if let Some(d) = &r.digest {
             w.digests.insert(d.clone());
         } else if let Some(t) = r.effective_tag() {
@@ -54,8 +41,7 @@ fn wanted(
     // The digests tasks actually run.
     for t in tasks {
         for c in &t.containers {
-            let (Some(image), Some(digest)) = (c.image.as_deref(), c.image_digest.as_deref())
-            else {
+            let (Some(image), Some(digest)) = (c.image.as_deref(), c.image_digest.as_deref()) else {
                 continue;
             };
             let Some(r) = ImageRef::parse(image) else {
@@ -73,40 +59,24 @@ fn wanted(
     out
 }
 
-pub async fn ecr(
-    ctx: &Ctx,
-    tds: &[m::TaskDefinition],
-    tasks: &[m::Task],
-    own_account: Option<&str>,
-) -> m::Ecr {
+pub async fn ecr(ctx: &Ctx, tds: &[m::TaskDefinition], tasks: &[m::Task], own_account: Option<&str>) -> m::Ecr {
     let wanted = wanted(tds, tasks);
     let mut registries: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (region, account, repo) in wanted.keys() {
-        registries
-            .entry((region.clone(), account.clone()))
-            .or_default()
-            .push(repo.clone());
+        registries.entry((region.clone(), account.clone())).or_default().push(repo.clone());
     }
     let calls = registries.iter().map(|((region, account), repos)| {
-        let client = if *region == ctx.region {
-            ctx.clients.ecr.clone()
-        } else {
-            ctx.clients.ecr_in(region)
-        };
+        let client = if *region == ctx.region { ctx.clients.ecr.clone() } else { ctx.clients.ecr_in(region) };
         let wanted = &wanted;
         async move { repositories(ctx, &client, region, account, repos, wanted).await }
     });
-    let mut repositories: Vec<m::Repository> =
-        join_all(calls).await.into_iter().flatten().collect();
+    let mut repositories: Vec<m::Repository> = join_all(calls).await.into_iter().flatten().collect();
     repositories.sort_by(|a, b| a.repository_arn.cmp(&b.repository_arn));
 
     let registry_scanning_configuration = if ctx.quick() {
         ctx.skipped("ecr", "GetRegistryScanningConfiguration");
         None
-    } else if registries
-        .keys()
-        .any(|(r, a)| *r == ctx.region && own_account.is_none_or(|o| o == a))
-    {
+    } else if registries.keys().any(|(r, a)| *r == ctx.region && own_account.is_none_or(|o| o == a)) {
         let req = ctx.clients.ecr.get_registry_scanning_configuration().send();
         ctx.call("ecr", "GetRegistryScanningConfiguration", None, req)
             .await
@@ -114,10 +84,7 @@ pub async fn ecr(
     } else {
         None
     };
-    m::Ecr {
-        repositories,
-        registry_scanning_configuration,
-    }
+    m::Ecr { repositories, registry_scanning_configuration }
 }
 
 async fn repositories(
@@ -130,25 +97,15 @@ async fn repositories(
 ) -> Vec<m::Repository> {
     let mut found: Vec<m::Repository> = Vec::new();
     for chunk in names.chunks(100) {
-        let req = client
-            .describe_repositories()
-            .registry_id(account)
-            .set_repository_names(Some(chunk.to_vec()))
-            .send();
+        let req = client.describe_repositories().registry_id(account).set_repository_names(Some(chunk.to_vec())).send();
         match ctx.try_call("ecr", "DescribeRepositories", req).await {
             Ok(out) => found.extend(out.repositories().iter().map(from_ecr::repository)),
             // One missing repository fails the batch: ask one by one.
             Err(e) if e.code == "RepositoryNotFoundException" && chunk.len() > 1 => {
                 for name in chunk {
-                    let req = client
-                        .describe_repositories()
-                        .registry_id(account)
-                        .repository_names(name)
-                        .send();
+                    let req = client.describe_repositories().registry_id(account).repository_names(name).send();
                     match ctx.try_call("ecr", "DescribeRepositories", req).await {
-                        Ok(out) => {
-                            found.extend(out.repositories().iter().map(from_ecr::repository))
-                        }
+                        Ok(out) => found.extend(out.repositories().iter().map(from_ecr::repository)),
                         Err(e) if e.code == "RepositoryNotFoundException" => {}
                         Err(e) => ctx.gap("ecr", "DescribeRepositories", Some(name), e),
                     }
@@ -159,29 +116,14 @@ async fn repositories(
         }
     }
     if ctx.quick() {
-        for op in [
-            "GetLifecyclePolicy",
-            "GetRepositoryPolicy",
-            "DescribeImages",
-        ] {
+        for op in ["GetLifecyclePolicy", "GetRepositoryPolicy", "DescribeImages"] {
             ctx.skipped("ecr", op);
         }
         return found;
     }
     let fetched = join_all(found.iter().map(|repo| {
-        let key = (
-            region.to_owned(),
-            account.to_owned(),
-            repo.repository_name.clone(),
-        );
-        details(
-            ctx,
-            client,
-            account,
-            repo.repository_name.clone(),
-            repo.repository_arn.clone(),
-            wanted.get(&key),
-        )
+        let key = (region.to_owned(), account.to_owned(), repo.repository_name.clone());
+        details(ctx, client, account, repo.repository_name.clone(), repo.repository_arn.clone(), wanted.get(&key))
     }))
     .await;
     for (repo, (lifecycle, policy, tags, images)) in found.iter_mut().zip(fetched) {
@@ -194,13 +136,7 @@ async fn repositories(
 }
 
 /// A `*NotFoundException` for an optional policy means "none", not a gap.
-fn optional<T>(
-    ctx: &Ctx,
-    operation: &str,
-    resource: &str,
-    r: Result<T, CallError>,
-    absent: &str,
-) -> Option<T> {
+fn optional<T>(ctx: &Ctx, operation: &str, resource: &str, r: Result<T, CallError>, absent: &str) -> Option<T> {
     match r {
         Ok(v) => Some(v),
         Err(e) if e.code == absent => None,
@@ -220,50 +156,22 @@ async fn details(
     wanted: Option<&Wanted>,
 ) -> (Option<String>, Option<String>, Vec<m::Tag>, Vec<m::Image>) {
     let lifecycle = async {
-        let req = client
-            .get_lifecycle_policy()
-            .registry_id(account)
-            .repository_name(&name)
-            .send();
+        let req = client.get_lifecycle_policy().registry_id(account).repository_name(&name).send();
         let r = ctx.try_call("ecr", "GetLifecyclePolicy", req).await;
-        optional(
-            ctx,
-            "GetLifecyclePolicy",
-            &arn,
-            r,
-            "LifecyclePolicyNotFoundException",
-        )
-        .and_then(|o| o.lifecycle_policy_text().map(str::to_owned))
+        optional(ctx, "GetLifecyclePolicy", &arn, r, "LifecyclePolicyNotFoundException")
+            .and_then(|o| o.lifecycle_policy_text().map(str::to_owned))
     };
     let policy = async {
-        let req = client
-            .get_repository_policy()
-            .registry_id(account)
-            .repository_name(&name)
-            .send();
+        let req = client.get_repository_policy().registry_id(account).repository_name(&name).send();
         let r = ctx.try_call("ecr", "GetRepositoryPolicy", req).await;
-        optional(
-            ctx,
-            "GetRepositoryPolicy",
-            &arn,
-            r,
-            "RepositoryPolicyNotFoundException",
-        )
-        .and_then(|o| o.policy_text().map(str::to_owned))
+        optional(ctx, "GetRepositoryPolicy", &arn, r, "RepositoryPolicyNotFoundException")
+            .and_then(|o| o.policy_text().map(str::to_owned))
     };
     let tags = async {
         let req = client.list_tags_for_resource().resource_arn(&arn).send();
         ctx.call("ecr", "ListTagsForResource", Some(&arn), req)
             .await
-            .map(|o| {
-                o.tags()
-                    .iter()
-                    .map(|t| m::Tag {
-                        key: t.key().to_owned(),
-                        value: t.value().to_owned(),
-                    })
-                    .collect()
-            })
+            .map(|o| o.tags().iter().map(|t| m::Tag { key: t.key().to_owned(), value: t.value().to_owned() }).collect())
             .unwrap_or_default()
     };
     let images = images(ctx, client, account, &name, &arn, wanted);
@@ -283,11 +191,7 @@ async fn images(
         .digests
         .iter()
         .map(|d| ImageIdentifier::builder().image_digest(d).build())
-        .chain(
-            w.tags
-                .iter()
-                .map(|t| ImageIdentifier::builder().image_tag(t).build()),
-        )
+        .chain(w.tags.iter().map(|t| ImageIdentifier::builder().image_tag(t).build()))
         .collect();
     if ids.is_empty() {
         return Vec::new();

@@ -2,8 +2,8 @@
 //! task-definition revisions they run. Lists paginate; describes batch to the API limits.
 
 use aws_sdk_ecs::types::{
-    CapacityProviderField, ClusterField, ContainerInstanceField, DesiredStatus, ServiceField,
-    TaskDefinitionField, TaskField,
+    CapacityProviderField, ClusterField, ContainerInstanceField, DesiredStatus, ServiceField, TaskDefinitionField,
+    TaskField,
 };
 use futures::future::join_all;
 
@@ -74,11 +74,7 @@ pub async fn describe_cluster(ctx: &Ctx, cluster: &str) -> Result<m::Cluster, Ac
 
 /// The cluster's capacity providers (the AWS-managed FARGATE ones carry no settings).
 pub async fn capacity_providers(ctx: &Ctx, names: &[String]) -> Vec<m::CapacityProvider> {
-    let names: Vec<String> = names
-        .iter()
-        .filter(|n| !n.starts_with("FARGATE"))
-        .cloned()
-        .collect();
+    let names: Vec<String> = names.iter().filter(|n| !n.starts_with("FARGATE")).cloned().collect();
     if names.is_empty() {
         return Vec::new();
     }
@@ -89,15 +85,8 @@ pub async fn capacity_providers(ctx: &Ctx, names: &[String]) -> Vec<m::CapacityP
         .set_capacity_providers(Some(names))
         .include(CapacityProviderField::Tags)
         .send();
-    match ctx
-        .call("ecs", "DescribeCapacityProviders", None, req)
-        .await
-    {
-        Some(out) => out
-            .capacity_providers()
-            .iter()
-            .map(from_ecs::capacity_provider)
-            .collect(),
+    match ctx.call("ecs", "DescribeCapacityProviders", None, req).await {
+        Some(out) => out.capacity_providers().iter().map(from_ecs::capacity_provider).collect(),
         None => Vec::new(),
     }
 }
@@ -107,14 +96,8 @@ pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
     let mut arns: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let req = ctx
-            .clients
-            .ecs
-            .list_services()
-            .cluster(cluster)
-            .max_results(100)
-            .set_next_token(token.clone())
-            .send();
+        let req =
+            ctx.clients.ecs.list_services().cluster(cluster).max_results(100).set_next_token(token.clone()).send();
         let Some(page) = ctx.call("ecs", "ListServices", None, req).await else {
             break;
         };
@@ -139,12 +122,7 @@ pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
         .await
         .into_iter()
         .flatten()
-        .flat_map(|o| {
-            o.services()
-                .iter()
-                .map(from_ecs::service)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|o| o.services().iter().map(from_ecs::service).collect::<Vec<_>>())
         .collect();
     out.sort_by(|a, b| a.service_name.cmp(&b.service_name));
     out
@@ -231,12 +209,7 @@ pub async fn container_instances(ctx: &Ctx, cluster: &str) -> Vec<m::ContainerIn
         .await
         .into_iter()
         .flatten()
-        .flat_map(|o| {
-            o.container_instances()
-                .iter()
-                .map(from_ecs::container_instance)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|o| o.container_instances().iter().map(from_ecs::container_instance).collect::<Vec<_>>())
         .collect();
     out.sort_by(|a, b| a.container_instance_arn.cmp(&b.container_instance_arn));
     out
@@ -247,11 +220,7 @@ pub fn revisions_in_use(services: &[m::Service], tasks: &[m::Task]) -> Vec<Strin
     let mut arns: Vec<String> = Vec::new();
     for s in services {
         arns.extend(s.task_definition.iter().cloned());
-        arns.extend(
-            s.deployments
-                .iter()
-                .filter_map(|d| d.task_definition.clone()),
-        );
+        arns.extend(s.deployments.iter().filter_map(|d| d.task_definition.clone()));
         arns.extend(s.task_sets.iter().filter_map(|t| t.task_definition.clone()));
     }
     arns.extend(tasks.iter().map(|t| t.task_definition_arn.clone()));
@@ -263,18 +232,10 @@ pub fn revisions_in_use(services: &[m::Service], tasks: &[m::Task]) -> Vec<Strin
 
 pub async fn task_definitions(ctx: &Ctx, arns: &[String]) -> Vec<m::TaskDefinition> {
     let calls = arns.iter().map(|arn| async move {
-        let req = ctx
-            .clients
-            .ecs
-            .describe_task_definition()
-            .task_definition(arn)
-            .include(TaskDefinitionField::Tags)
-            .send();
-        let out = ctx
-            .call("ecs", "DescribeTaskDefinition", Some(arn), req)
-            .await?;
-        out.task_definition()
-            .map(|td| from_ecs::task_definition(td, out.tags()))
+        let req =
+            ctx.clients.ecs.describe_task_definition().task_definition(arn).include(TaskDefinitionField::Tags).send();
+        let out = ctx.call("ecs", "DescribeTaskDefinition", Some(arn), req).await?;
+        out.task_definition().map(|td| from_ecs::task_definition(td, out.tags()))
     });
     join_all(calls).await.into_iter().flatten().collect()
 }
@@ -284,17 +245,8 @@ pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, ActionError
     let mut arns: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let req = ctx
-            .clients
-            .ecs
-            .list_clusters()
-            .max_results(100)
-            .set_next_token(token.clone())
-            .send();
-        let page = ctx
-            .try_call("ecs", "ListClusters", req)
-            .await
-            .map_err(|e| fatal(&ctx.region, "ListClusters", e))?;
+        let req = ctx.clients.ecs.list_clusters().max_results(100).set_next_token(token.clone()).send();
+        let page = ctx.try_call("ecs", "ListClusters", req).await.map_err(|e| fatal(&ctx.region, "ListClusters", e))?;
         arns.extend(page.cluster_arns().iter().cloned());
         token = page.next_token().map(str::to_owned);
         if token.is_none() {
@@ -315,11 +267,7 @@ pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, ActionError
     let mut out = Vec::new();
     for r in join_all(batches).await {
         let page = r.map_err(|e| fatal(&ctx.region, "DescribeClusters", e))?;
-        out.extend(
-            page.clusters()
-                .iter()
-                .map(|c| ClusterSummary::of(&from_ecs::cluster(c))),
-        );
+        out.extend(page.clusters().iter().map(|c| ClusterSummary::of(&from_ecs::cluster(c))));
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)

@@ -7,10 +7,7 @@ use crate::model::{self as m, Tag};
 
 fn tags(v: &[sdk::Tag]) -> Vec<Tag> {
     v.iter()
-        .map(|t| Tag {
-            key: t.key().unwrap_or_default().to_owned(),
-            value: t.value().unwrap_or_default().to_owned(),
-        })
+        .map(|t| Tag { key: t.key().unwrap_or_default().to_owned(), value: t.value().unwrap_or_default().to_owned() })
         .collect()
 }
 

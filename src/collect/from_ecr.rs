@@ -6,10 +6,7 @@ use super::from_ecs::s;
 use crate::model as m;
 
 fn time(t: Option<&aws_sdk_ecr::primitives::DateTime>) -> Option<String> {
-    t.and_then(|d| {
-        d.fmt(aws_sdk_ecr::primitives::DateTimeFormat::DateTime)
-            .ok()
-    })
+    t.and_then(|d| d.fmt(aws_sdk_ecr::primitives::DateTimeFormat::DateTime).ok())
 }
 
 pub(super) fn repository(r: &sdk::Repository) -> m::Repository {
@@ -19,16 +16,12 @@ pub(super) fn repository(r: &sdk::Repository) -> m::Repository {
         registry_id: s(r.registry_id()),
         repository_uri: s(r.repository_uri()),
         image_tag_mutability: r.image_tag_mutability().map(|x| x.as_str().to_owned()),
-        image_scanning_configuration: r.image_scanning_configuration().map(|c| {
-            m::ImageScanningConfiguration {
-                scan_on_push: c.scan_on_push(),
-            }
-        }),
-        encryption_configuration: r.encryption_configuration().map(|e| {
-            m::EncryptionConfiguration {
-                encryption_type: Some(e.encryption_type().as_str().to_owned()),
-                kms_key: s(e.kms_key()),
-            }
+        image_scanning_configuration: r
+            .image_scanning_configuration()
+            .map(|c| m::ImageScanningConfiguration { scan_on_push: c.scan_on_push() }),
+        encryption_configuration: r.encryption_configuration().map(|e| m::EncryptionConfiguration {
+            encryption_type: Some(e.encryption_type().as_str().to_owned()),
+            kms_key: s(e.kms_key()),
         }),
         lifecycle_policy: None,
         repository_policy: None,
@@ -37,15 +30,8 @@ pub(super) fn repository(r: &sdk::Repository) -> m::Repository {
     }
 }
 
-fn counts(
-    c: Option<&std::collections::HashMap<sdk::FindingSeverity, i32>>,
-) -> std::collections::BTreeMap<String, i64> {
-    c.map(|c| {
-        c.iter()
-            .map(|(k, v)| (k.as_str().to_owned(), i64::from(*v)))
-            .collect()
-    })
-    .unwrap_or_default()
+fn counts(c: Option<&std::collections::HashMap<sdk::FindingSeverity, i32>>) -> std::collections::BTreeMap<String, i64> {
+    c.map(|c| c.iter().map(|(k, v)| (k.as_str().to_owned(), i64::from(*v))).collect()).unwrap_or_default()
 }
 
 pub(super) fn image(i: &sdk::ImageDetail) -> m::Image {
@@ -57,12 +43,10 @@ pub(super) fn image(i: &sdk::ImageDetail) -> m::Image {
             status: x.status().map(|v| v.as_str().to_owned()),
             description: s(x.description()),
         }),
-        image_scan_findings_summary: i.image_scan_findings_summary().map(|x| {
-            m::ImageScanFindingsSummary {
-                finding_severity_counts: counts(x.finding_severity_counts()),
-                image_scan_completed_at: time(x.image_scan_completed_at()),
-                vulnerability_source_updated_at: time(x.vulnerability_source_updated_at()),
-            }
+        image_scan_findings_summary: i.image_scan_findings_summary().map(|x| m::ImageScanFindingsSummary {
+            finding_severity_counts: counts(x.finding_severity_counts()),
+            image_scan_completed_at: time(x.image_scan_completed_at()),
+            vulnerability_source_updated_at: time(x.vulnerability_source_updated_at()),
         }),
     }
 }
@@ -73,9 +57,7 @@ pub(super) fn scan_summary(f: &sdk::ImageScanFindings) -> m::ImageScanFindingsSu
     if finding_severity_counts.is_empty() {
         for x in f.findings() {
             if let Some(sev) = x.severity() {
-                *finding_severity_counts
-                    .entry(sev.as_str().to_owned())
-                    .or_default() += 1;
+                *finding_severity_counts.entry(sev.as_str().to_owned()).or_default() += 1;
             }
         }
     }
@@ -86,9 +68,7 @@ pub(super) fn scan_summary(f: &sdk::ImageScanFindings) -> m::ImageScanFindingsSu
     }
 }
 
-pub(super) fn registry_scanning(
-    c: &sdk::RegistryScanningConfiguration,
-) -> m::RegistryScanningConfiguration {
+pub(super) fn registry_scanning(c: &sdk::RegistryScanningConfiguration) -> m::RegistryScanningConfiguration {
     m::RegistryScanningConfiguration {
         scan_type: c.scan_type().map(|x| x.as_str().to_owned()),
         rules: c

@@ -23,10 +23,7 @@ fn kvs(v: &[sdk::KeyValuePair]) -> Vec<KeyValue> {
 
 fn tags(v: &[sdk::Tag]) -> Vec<Tag> {
     v.iter()
-        .map(|t| Tag {
-            key: t.key().unwrap_or_default().to_owned(),
-            value: t.value().unwrap_or_default().to_owned(),
-        })
+        .map(|t| Tag { key: t.key().unwrap_or_default().to_owned(), value: t.value().unwrap_or_default().to_owned() })
         .collect()
 }
 
@@ -62,23 +59,19 @@ pub(super) fn cluster(c: &sdk::Cluster) -> m::Cluster {
                 m::ExecuteCommandConfiguration {
                     kms_key_id: s(e.kms_key_id()),
                     logging: e.logging().map(|l| l.as_str().to_owned()),
-                    log_configuration: e.log_configuration().map(|l| {
-                        m::ExecuteCommandLogConfiguration {
-                            cloud_watch_log_group_name: s(l.cloud_watch_log_group_name()),
-                            cloud_watch_encryption_enabled: l.cloud_watch_encryption_enabled(),
-                            s3_bucket_name: s(l.s3_bucket_name()),
-                            s3_encryption_enabled: l.s3_encryption_enabled(),
-                            s3_key_prefix: s(l.s3_key_prefix()),
-                        }
+                    log_configuration: e.log_configuration().map(|l| m::ExecuteCommandLogConfiguration {
+                        cloud_watch_log_group_name: s(l.cloud_watch_log_group_name()),
+                        cloud_watch_encryption_enabled: l.cloud_watch_encryption_enabled(),
+                        s3_bucket_name: s(l.s3_bucket_name()),
+                        s3_encryption_enabled: l.s3_encryption_enabled(),
+                        s3_key_prefix: s(l.s3_key_prefix()),
                     }),
                 }
             }),
             managed_storage_configuration: cfg.managed_storage_configuration().map(|ms| {
                 m::ManagedStorageConfiguration {
                     kms_key_id: s(ms.kms_key_id()),
-                    fargate_ephemeral_storage_kms_key_id: s(
-                        ms.fargate_ephemeral_storage_kms_key_id()
-                    ),
+                    fargate_ephemeral_storage_kms_key_id: s(ms.fargate_ephemeral_storage_kms_key_id()),
                 }
             }),
         }),
@@ -86,9 +79,7 @@ pub(super) fn cluster(c: &sdk::Cluster) -> m::Cluster {
         default_capacity_provider_strategy: strategy(c.default_capacity_provider_strategy()),
         service_connect_defaults: c
             .service_connect_defaults()
-            .map(|d| m::ServiceConnectDefaults {
-                namespace: s(d.namespace()),
-            }),
+            .map(|d| m::ServiceConnectDefaults { namespace: s(d.namespace()) }),
         tags: tags(c.tags()),
         registered_container_instances_count: i64::from(c.registered_container_instances_count()),
         running_tasks_count: i64::from(c.running_tasks_count()),
@@ -103,21 +94,17 @@ pub(super) fn capacity_provider(c: &sdk::CapacityProvider) -> m::CapacityProvide
         capacity_provider_arn: c.capacity_provider_arn().unwrap_or_default().to_owned(),
         name: c.name().unwrap_or_default().to_owned(),
         status: c.status().map(|x| x.as_str().to_owned()),
-        auto_scaling_group_provider: c.auto_scaling_group_provider().map(|a| {
-            m::AutoScalingGroupProvider {
-                auto_scaling_group_arn: a.auto_scaling_group_arn().to_owned(),
-                managed_scaling: a.managed_scaling().map(|ms| m::ManagedScaling {
-                    status: ms.status().map(|x| x.as_str().to_owned()),
-                    target_capacity: ms.target_capacity().map(i64::from),
-                    minimum_scaling_step_size: ms.minimum_scaling_step_size().map(i64::from),
-                    maximum_scaling_step_size: ms.maximum_scaling_step_size().map(i64::from),
-                    instance_warmup_period: ms.instance_warmup_period().map(i64::from),
-                }),
-                managed_termination_protection: a
-                    .managed_termination_protection()
-                    .map(|x| x.as_str().to_owned()),
-                managed_draining: a.managed_draining().map(|x| x.as_str().to_owned()),
-            }
+        auto_scaling_group_provider: c.auto_scaling_group_provider().map(|a| m::AutoScalingGroupProvider {
+            auto_scaling_group_arn: a.auto_scaling_group_arn().to_owned(),
+            managed_scaling: a.managed_scaling().map(|ms| m::ManagedScaling {
+                status: ms.status().map(|x| x.as_str().to_owned()),
+                target_capacity: ms.target_capacity().map(i64::from),
+                minimum_scaling_step_size: ms.minimum_scaling_step_size().map(i64::from),
+                maximum_scaling_step_size: ms.maximum_scaling_step_size().map(i64::from),
+                instance_warmup_period: ms.instance_warmup_period().map(i64::from),
+            }),
+            managed_termination_protection: a.managed_termination_protection().map(|x| x.as_str().to_owned()),
+            managed_draining: a.managed_draining().map(|x| x.as_str().to_owned()),
         }),
         tags: tags(c.tags()),
     }
@@ -136,21 +123,13 @@ fn network(n: Option<&sdk::NetworkConfiguration>) -> Option<m::NetworkConfigurat
 fn log_configuration(l: &sdk::LogConfiguration) -> m::LogConfiguration {
     m::LogConfiguration {
         log_driver: Some(l.log_driver().as_str().to_owned()),
-        options: l
-            .options()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default(),
+        options: l.options().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
         secret_options: secrets(l.secret_options()),
     }
 }
 
 fn secrets(v: &[sdk::Secret]) -> Vec<m::Secret> {
-    v.iter()
-        .map(|x| m::Secret {
-            name: x.name().to_owned(),
-            value_from: x.value_from().to_owned(),
-        })
-        .collect()
+    v.iter().map(|x| m::Secret { name: x.name().to_owned(), value_from: x.value_from().to_owned() }).collect()
 }
 
 fn service_connect(c: &sdk::ServiceConnectConfiguration) -> m::ServiceConnectConfiguration {
@@ -172,11 +151,9 @@ fn service_connect(c: &sdk::ServiceConnectConfiguration) -> m::ServiceConnectCon
                     })
                     .collect(),
                 tls: x.tls().map(|t| m::ServiceConnectTls {
-                    issuer_certificate_authority: t.issuer_certificate_authority().map(|i| {
-                        m::TlsIssuer {
-                            aws_pca_authority_arn: s(i.aws_pca_authority_arn()),
-                        }
-                    }),
+                    issuer_certificate_authority: t
+                        .issuer_certificate_authority()
+                        .map(|i| m::TlsIssuer { aws_pca_authority_arn: s(i.aws_pca_authority_arn()) }),
                     kms_key: s(t.kms_key()),
                     role_arn: s(t.role_arn()),
                 }),
@@ -235,9 +212,7 @@ pub(super) fn service(x: &sdk::Service) -> m::Service {
                 platform_version: s(d.platform_version()),
                 platform_family: s(d.platform_family()),
                 network_configuration: network(d.network_configuration()),
-                service_connect_configuration: d
-                    .service_connect_configuration()
-                    .map(service_connect),
+                service_connect_configuration: d.service_connect_configuration().map(service_connect),
                 rollout_state: d.rollout_state().map(|r| r.as_str().to_owned()),
             })
             .collect(),
@@ -256,21 +231,16 @@ pub(super) fn service(x: &sdk::Service) -> m::Service {
                 external_id: s(t.external_id()),
             })
             .collect(),
-        deployment_configuration: x.deployment_configuration().map(|d| {
-            m::DeploymentConfiguration {
-                deployment_circuit_breaker: d.deployment_circuit_breaker().map(|c| {
-                    m::DeploymentCircuitBreaker {
-                        enable: c.enable(),
-                        rollback: c.rollback(),
-                    }
-                }),
-                maximum_percent: d.maximum_percent().map(i64::from),
-                minimum_healthy_percent: d.minimum_healthy_percent().map(i64::from),
-            }
+        deployment_configuration: x.deployment_configuration().map(|d| m::DeploymentConfiguration {
+            deployment_circuit_breaker: d
+                .deployment_circuit_breaker()
+                .map(|c| m::DeploymentCircuitBreaker { enable: c.enable(), rollback: c.rollback() }),
+            maximum_percent: d.maximum_percent().map(i64::from),
+            minimum_healthy_percent: d.minimum_healthy_percent().map(i64::from),
         }),
-        deployment_controller: x.deployment_controller().map(|d| m::DeploymentController {
-            kind: Some(d.r#type().as_str().to_owned()),
-        }),
+        deployment_controller: x
+            .deployment_controller()
+            .map(|d| m::DeploymentController { kind: Some(d.r#type().as_str().to_owned()) }),
         scheduling_strategy: x.scheduling_strategy().map(|s| s.as_str().to_owned()),
         enable_execute_command: x.enable_execute_command(),
         enable_ecs_managed_tags: x.enable_ecs_managed_tags(),
@@ -289,21 +259,16 @@ fn container(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
         privileged: c.privileged(),
         readonly_root_filesystem: c.readonly_root_filesystem(),
         linux_parameters: c.linux_parameters().map(|l| m::LinuxParameters {
-            capabilities: l.capabilities().map(|k| m::KernelCapabilities {
-                add: strings(k.add()),
-                drop: strings(k.drop()),
-            }),
+            capabilities: l
+                .capabilities()
+                .map(|k| m::KernelCapabilities { add: strings(k.add()), drop: strings(k.drop()) }),
             devices: l
                 .devices()
                 .iter()
                 .map(|d| m::Device {
                     host_path: d.host_path().to_owned(),
                     container_path: s(d.container_path()),
-                    permissions: d
-                        .permissions()
-                        .iter()
-                        .map(|p| p.as_str().to_owned())
-                        .collect(),
+                    permissions: d.permissions().iter().map(|p| p.as_str().to_owned()).collect(),
                 })
                 .collect(),
             init_process_enabled: l.init_process_enabled(),
@@ -328,23 +293,15 @@ fn container(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
             start_period: h.start_period().map(i64::from),
         }),
         log_configuration: c.log_configuration().map(log_configuration),
-        firelens_configuration: c
-            .firelens_configuration()
-            .map(|f| m::FirelensConfiguration {
-                kind: Some(f.r#type().as_str().to_owned()),
-                options: f
-                    .options()
-                    .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default(),
-            }),
+        firelens_configuration: c.firelens_configuration().map(|f| m::FirelensConfiguration {
+            kind: Some(f.r#type().as_str().to_owned()),
+            options: f.options().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+        }),
         environment: kvs(c.environment()),
         environment_files: c
             .environment_files()
             .iter()
-            .map(|e| m::EnvironmentFile {
-                value: e.value().to_owned(),
-                kind: Some(e.r#type().as_str().to_owned()),
-            })
+            .map(|e| m::EnvironmentFile { value: e.value().to_owned(), kind: Some(e.r#type().as_str().to_owned()) })
             .collect(),
         secrets: secrets(c.secrets()),
         port_mappings: c
@@ -382,18 +339,13 @@ fn container(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
         cpu: nonzero(c.cpu()),
         repository_credentials: c
             .repository_credentials()
-            .map(|r| m::RepositoryCredentials {
-                credentials_parameter: r.credentials_parameter().to_owned(),
-            }),
+            .map(|r| m::RepositoryCredentials { credentials_parameter: r.credentials_parameter().to_owned() }),
         dns_servers: strings(c.dns_servers()),
         dns_search_domains: strings(c.dns_search_domains()),
         extra_hosts: c
             .extra_hosts()
             .iter()
-            .map(|h| m::HostEntry {
-                hostname: h.hostname().to_owned(),
-                ip_address: h.ip_address().to_owned(),
-            })
+            .map(|h| m::HostEntry { hostname: h.hostname().to_owned(), ip_address: h.ip_address().to_owned() })
             .collect(),
         docker_labels: c
             .docker_labels()
@@ -440,46 +392,37 @@ fn container(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
 fn volume(v: &sdk::Volume) -> m::Volume {
     m::Volume {
         name: v.name().unwrap_or_default().to_owned(),
-        host: v.host().map(|h| m::HostVolume {
-            source_path: s(h.source_path()),
+        host: v.host().map(|h| m::HostVolume { source_path: s(h.source_path()) }),
+        docker_volume_configuration: v.docker_volume_configuration().map(|d| m::DockerVolumeConfiguration {
+            scope: d.scope().map(|x| x.as_str().to_owned()),
+            autoprovision: d.autoprovision(),
+            driver: s(d.driver()),
+            driver_opts: d
+                .driver_opts()
+                .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+            labels: d.labels().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
         }),
-        docker_volume_configuration: v.docker_volume_configuration().map(|d| {
-            m::DockerVolumeConfiguration {
-                scope: d.scope().map(|x| x.as_str().to_owned()),
-                autoprovision: d.autoprovision(),
-                driver: s(d.driver()),
-                driver_opts: d
-                    .driver_opts()
-                    .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default(),
-                labels: d
-                    .labels()
-                    .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default(),
-            }
-        }),
-        efs_volume_configuration: v
-            .efs_volume_configuration()
-            .map(|e| m::EfsVolumeConfiguration {
-                file_system_id: e.file_system_id().to_owned(),
-                root_directory: s(e.root_directory()),
-                transit_encryption: e.transit_encryption().map(|x| x.as_str().to_owned()),
-                transit_encryption_port: e.transit_encryption_port().map(i64::from),
-                authorization_config: e.authorization_config().map(|a| m::EfsAuthorizationConfig {
-                    access_point_id: s(a.access_point_id()),
-                    iam: a.iam().map(|x| x.as_str().to_owned()),
-                }),
+        efs_volume_configuration: v.efs_volume_configuration().map(|e| m::EfsVolumeConfiguration {
+            file_system_id: e.file_system_id().to_owned(),
+            root_directory: s(e.root_directory()),
+            transit_encryption: e.transit_encryption().map(|x| x.as_str().to_owned()),
+            transit_encryption_port: e.transit_encryption_port().map(i64::from),
+            authorization_config: e.authorization_config().map(|a| m::EfsAuthorizationConfig {
+                access_point_id: s(a.access_point_id()),
+                iam: a.iam().map(|x| x.as_str().to_owned()),
             }),
-        fsx_windows_file_server_volume_configuration: v
-            .fsx_windows_file_server_volume_configuration()
-            .map(|f| m::FsxWindowsVolumeConfiguration {
+        }),
+        fsx_windows_file_server_volume_configuration: v.fsx_windows_file_server_volume_configuration().map(|f| {
+            m::FsxWindowsVolumeConfiguration {
                 file_system_id: f.file_system_id().to_owned(),
                 root_directory: Some(f.root_directory().to_owned()),
                 authorization_config: f.authorization_config().map(|a| m::FsxAuthorizationConfig {
                     credentials_parameter: Some(a.credentials_parameter().to_owned()),
                     domain: Some(a.domain().to_owned()),
                 }),
-            }),
+            }
+        }),
         configured_at_launch: v.configured_at_launch().unwrap_or(false),
     }
 }
@@ -495,16 +438,8 @@ pub(super) fn task_definition(t: &sdk::TaskDefinition, td_tags: &[sdk::Tag]) -> 
         ipc_mode: t.ipc_mode().map(|x| x.as_str().to_owned()),
         task_role_arn: s(t.task_role_arn()),
         execution_role_arn: s(t.execution_role_arn()),
-        requires_compatibilities: t
-            .requires_compatibilities()
-            .iter()
-            .map(|c| c.as_str().to_owned())
-            .collect(),
-        compatibilities: t
-            .compatibilities()
-            .iter()
-            .map(|c| c.as_str().to_owned())
-            .collect(),
+        requires_compatibilities: t.requires_compatibilities().iter().map(|c| c.as_str().to_owned()).collect(),
+        compatibilities: t.compatibilities().iter().map(|c| c.as_str().to_owned()).collect(),
         cpu: s(t.cpu()),
         memory: s(t.memory()),
         runtime_platform: t.runtime_platform().map(|r| m::RuntimePlatform {
@@ -518,9 +453,9 @@ pub(super) fn task_definition(t: &sdk::TaskDefinition, td_tags: &[sdk::Tag]) -> 
             properties: kvs(p.properties()),
         }),
         container_definitions: t.container_definitions().iter().map(container).collect(),
-        ephemeral_storage: t.ephemeral_storage().map(|e| m::EphemeralStorage {
-            size_in_gib: i64::from(e.size_in_gib()),
-        }),
+        ephemeral_storage: t
+            .ephemeral_storage()
+            .map(|e| m::EphemeralStorage { size_in_gib: i64::from(e.size_in_gib()) }),
         placement_constraints: t
             .placement_constraints()
             .iter()
@@ -568,10 +503,7 @@ pub(super) fn task(t: &sdk::Task) -> m::Task {
                 last_status: s(c.last_status()),
             })
             .collect(),
-        started_at: t.started_at().and_then(|d| {
-            d.fmt(aws_sdk_ecs::primitives::DateTimeFormat::DateTime)
-                .ok()
-        }),
+        started_at: t.started_at().and_then(|d| d.fmt(aws_sdk_ecs::primitives::DateTimeFormat::DateTime).ok()),
         availability_zone: s(t.availability_zone()),
         tags: tags(t.tags()),
     }
@@ -592,10 +524,7 @@ pub(super) fn container_instance(c: &sdk::ContainerInstance) -> m::ContainerInst
         attributes: c
             .attributes()
             .iter()
-            .map(|a| m::Attribute {
-                name: a.name().to_owned(),
-                value: s(a.value()),
-            })
+            .map(|a| m::Attribute { name: a.name().to_owned(), value: s(a.value()) })
             .collect(),
         capacity_provider_name: s(c.capacity_provider_name()),
         running_tasks_count: i64::from(c.running_tasks_count()),

@@ -13,18 +13,12 @@ pub(super) fn load_balancer(l: &sdk::LoadBalancer) -> m::LoadBalancer {
         kind: l.r#type().map(|x| x.as_str().to_owned()),
         scheme: l.scheme().map(|x| x.as_str().to_owned()),
         vpc_id: s(l.vpc_id()),
-        state: l
-            .state()
-            .and_then(|x| x.code())
-            .map(|c| c.as_str().to_owned()),
+        state: l.state().and_then(|x| x.code()).map(|c| c.as_str().to_owned()),
         security_groups: l.security_groups().to_vec(),
         availability_zones: l
             .availability_zones()
             .iter()
-            .map(|z| m::AvailabilityZone {
-                zone_name: s(z.zone_name()),
-                subnet_id: s(z.subnet_id()),
-            })
+            .map(|z| m::AvailabilityZone { zone_name: s(z.zone_name()), subnet_id: s(z.subnet_id()) })
             .collect(),
         attributes: Default::default(),
         listeners: Vec::new(),
@@ -40,9 +34,7 @@ pub(super) fn listener(l: &sdk::Listener) -> m::Listener {
         certificates: l
             .certificates()
             .iter()
-            .map(|c| m::Certificate {
-                certificate_arn: c.certificate_arn().unwrap_or_default().to_owned(),
-            })
+            .map(|c| m::Certificate { certificate_arn: c.certificate_arn().unwrap_or_default().to_owned() })
             .collect(),
         default_actions: l
             .default_actions()

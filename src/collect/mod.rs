@@ -103,9 +103,7 @@ impl AwsSource {
                 Box::pin(async {
                     let attempt = (o.call_timeout / 2).max(Duration::from_secs(1));
                     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                        .retry_config(
-                            RetryConfig::adaptive().with_max_attempts(o.max_attempts.max(1)),
-                        )
+                        .retry_config(RetryConfig::adaptive().with_max_attempts(o.max_attempts.max(1)))
                         .timeout_config(
                             TimeoutConfig::builder()
                                 .connect_timeout(Duration::from_secs(5).min(o.call_timeout))
@@ -127,20 +125,10 @@ impl AwsSource {
 
     /// The region from the options, else the AWS configuration, else us-east-1.
     pub async fn default_region(&self) -> String {
-        self.config()
-            .await
-            .region()
-            .map(|r| r.as_ref().to_owned())
-            .unwrap_or_else(|| "us-east-1".to_owned())
+        self.config().await.region().map(|r| r.as_ref().to_owned()).unwrap_or_else(|| "us-east-1".to_owned())
     }
 
-    fn ctx(
-        &self,
-        config: &SdkConfig,
-        region: &str,
-        depth: Depth,
-        progress: &ProgressTx,
-    ) -> calls::Ctx {
+    fn ctx(&self, config: &SdkConfig, region: &str, depth: Depth, progress: &ProgressTx) -> calls::Ctx {
         calls::Ctx::new(
             region.to_owned(),
             clients::Clients::new(config, region),
@@ -170,19 +158,10 @@ impl AwsSource {
         }
     }
 
-    pub async fn list_clusters(
-        &self,
-        region: &str,
-        progress: &ProgressTx,
-    ) -> Result<Vec<ClusterSummary>, ActionError> {
+    pub async fn list_clusters(&self, region: &str, progress: &ProgressTx) -> Result<Vec<ClusterSummary>, ActionError> {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, Depth::Full, progress);
-        with_deadline(
-            self.inner.options.collection_timeout,
-            region,
-            Box::pin(ecs::list_clusters(&ctx)),
-        )
-        .await
+        with_deadline(self.inner.options.collection_timeout, region, Box::pin(ecs::list_clusters(&ctx))).await
     }
 
     /// The snapshot and analysis of a cluster: from the cache when fresh, else collected.
@@ -205,11 +184,7 @@ impl AwsSource {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, &region, depth, progress);
         let account = self.account(&ctx).await.unwrap_or_else(|| "unknown".into());
-        let key = cache::Key {
-            account,
-            region: region.clone(),
-            cluster: name.clone(),
-        };
+        let key = cache::Key { account, region: region.clone(), cluster: name.clone() };
         let slot = self.inner.cache.slot(&key).await;
         // One collection per key at a time: concurrent callers wait and share the result.
         let mut guard = slot.lock().await;
@@ -217,33 +192,21 @@ impl AwsSource {
             tracing::debug!(cluster = %name, region = %region, "snapshot served from cache");
             return Ok(p);
         }
-        let snapshot = with_deadline(
-            self.inner.options.collection_timeout,
-            &region,
-            Box::pin(collect(ctx, &name)),
-        )
-        .await?;
+        let snapshot =
+            with_deadline(self.inner.options.collection_timeout, &region, Box::pin(collect(ctx, &name))).await?;
         let prepared = Prepared::new(snapshot);
         guard.store(depth, prepared.clone());
         Ok(prepared)
     }
 
     /// Collects a snapshot without the cache (for `ecs-security-mcp snapshot`).
-    pub async fn collect(
-        &self,
-        cluster: &str,
-        region: &str,
-        progress: &ProgressTx,
-    ) -> Result<Snapshot, ActionError> {
+    pub async fn collect(&self, cluster: &str, region: &str, progress: &ProgressTx) -> Result<Snapshot, ActionError> {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, Depth::Full, progress);
         let account = self.account(&ctx).await;
-        let mut snap = with_deadline(
-            self.inner.options.collection_timeout,
-            region,
-            Box::pin(collect(ctx, arn_tail(cluster))),
-        )
-        .await?;
+        let mut snap =
+            with_deadline(self.inner.options.collection_timeout, region, Box::pin(collect(ctx, arn_tail(cluster))))
+                .await?;
         if snap.account_id.is_none() {
             snap.account_id = account;
         }
@@ -295,26 +258,13 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, ActionError
         elb::load_balancing(ctx, &services),
         network::instances(ctx, &mut container_instances),
     );
-    ctx.progress(
-        3,
-        "task definitions",
-        format!(
-            "{} task-definition revisions in use",
-            task_definitions.len()
-        ),
-    );
-    ctx.progress(
-        4,
-        "load balancers",
-        format!("{} load balancers", load_balancing.load_balancers.len()),
-    );
+    ctx.progress(3, "task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
+    ctx.progress(4, "load balancers", format!("{} load balancers", load_balancing.load_balancers.len()));
 
     let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
     let own_account = account_of(&arn);
-    let (network, ecr) = tokio::join!(
-        network::network(ctx, scope),
-        ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),
-    );
+    let (network, ecr) =
+        tokio::join!(network::network(ctx, scope), ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),);
     ctx.progress(
         5,
         "network",
@@ -346,28 +296,18 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, ActionError
         stats: Stats::default(),
     };
     let elapsed = started.elapsed();
-    ctx.progress(
-        7,
-        "done",
-        format!("collected in {} ms", elapsed.as_millis()),
-    );
+    ctx.progress(7, "done", format!("collected in {} ms", elapsed.as_millis()));
     Ok(finish(snapshot, ctx, elapsed))
 }
 
 fn finish(mut snapshot: Snapshot, ctx: &calls::Ctx, elapsed: Duration) -> Snapshot {
     let (api_calls, gaps) = ctx.snapshot_parts();
     snapshot.gaps = gaps;
-    snapshot.stats = Stats {
-        api_calls,
-        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-    };
+    snapshot.stats = Stats { api_calls, duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX) };
     snapshot
 }
 
 /// The account id inside an ARN.
 fn account_of(arn: &str) -> Option<String> {
-    arn.split(':')
-        .nth(4)
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
+    arn.split(':').nth(4).filter(|a| !a.is_empty()).map(str::to_owned)
 }

@@ -31,16 +31,8 @@ impl Scope {
             let configs = svc
                 .network_configuration
                 .iter()
-                .chain(
-                    svc.deployments
-                        .iter()
-                        .filter_map(|d| d.network_configuration.as_ref()),
-                )
-                .chain(
-                    svc.task_sets
-                        .iter()
-                        .filter_map(|t| t.network_configuration.as_ref()),
-                )
+                .chain(svc.deployments.iter().filter_map(|d| d.network_configuration.as_ref()))
+                .chain(svc.task_sets.iter().filter_map(|t| t.network_configuration.as_ref()))
                 .filter_map(|n| n.awsvpc());
             for c in configs {
                 s.subnets.extend(c.subnets.iter().cloned());
@@ -59,11 +51,7 @@ impl Scope {
         }
         for lb in &lbs.load_balancers {
             s.security_groups.extend(lb.security_groups.iter().cloned());
-            s.subnets.extend(
-                lb.availability_zones
-                    .iter()
-                    .filter_map(|z| z.subnet_id.clone()),
-            );
+            s.subnets.extend(lb.availability_zones.iter().filter_map(|z| z.subnet_id.clone()));
             s.vpcs.extend(lb.vpc_id.iter().cloned());
         }
         s.subnets.retain(|x| !x.is_empty());
@@ -73,35 +61,20 @@ impl Scope {
 }
 
 fn filter(name: &str, values: impl IntoIterator<Item = String>) -> Filter {
-    Filter::builder()
-        .name(name)
-        .set_values(Some(values.into_iter().collect()))
-        .build()
+    Filter::builder().name(name).set_values(Some(values.into_iter().collect())).build()
 }
 
 /// DescribeInstances for the container instances' EC2 instances, folded into them.
 pub async fn instances(ctx: &Ctx, instances: &mut [m::ContainerInstance]) {
-    let ids: Vec<String> = instances
-        .iter()
-        .filter_map(|i| i.ec2_instance_id.clone())
-        .collect();
+    let ids: Vec<String> = instances.iter().filter_map(|i| i.ec2_instance_id.clone()).collect();
     if ids.is_empty() {
         return;
     }
     let mut found = Vec::new();
     for chunk in ids.chunks(100) {
-        let req = ctx
-            .clients
-            .ec2
-            .describe_instances()
-            .set_instance_ids(Some(chunk.to_vec()))
-            .send();
+        let req = ctx.clients.ec2.describe_instances().set_instance_ids(Some(chunk.to_vec())).send();
         if let Some(out) = ctx.call("ec2", "DescribeInstances", None, req).await {
-            found.extend(
-                out.reservations()
-                    .iter()
-                    .flat_map(|r| r.instances().to_vec()),
-            );
+            found.extend(out.reservations().iter().flat_map(|r| r.instances().to_vec()));
         }
     }
     for ci in instances.iter_mut() {
@@ -116,26 +89,13 @@ pub async fn instances(ctx: &Ctx, instances: &mut [m::ContainerInstance]) {
             instance_type: i.instance_type().map(|t| t.as_str().to_owned()),
             subnet_id: i.subnet_id().map(str::to_owned),
             vpc_id: i.vpc_id().map(str::to_owned),
-            security_groups: i
-                .security_groups()
-                .iter()
-                .filter_map(|g| g.group_id().map(str::to_owned))
-                .collect(),
+            security_groups: i.security_groups().iter().filter_map(|g| g.group_id().map(str::to_owned)).collect(),
             public_ip_address: i.public_ip_address().map(str::to_owned),
             image_id: i.image_id().map(str::to_owned),
-            http_tokens: md
-                .and_then(|m| m.http_tokens())
-                .map(|t| t.as_str().to_owned()),
-            http_put_response_hop_limit: md
-                .and_then(|m| m.http_put_response_hop_limit())
-                .map(i64::from),
-            http_endpoint: md
-                .and_then(|m| m.http_endpoint())
-                .map(|e| e.as_str().to_owned()),
-            iam_instance_profile_arn: i
-                .iam_instance_profile()
-                .and_then(|p| p.arn())
-                .map(str::to_owned),
+            http_tokens: md.and_then(|m| m.http_tokens()).map(|t| t.as_str().to_owned()),
+            http_put_response_hop_limit: md.and_then(|m| m.http_put_response_hop_limit()).map(i64::from),
+            http_endpoint: md.and_then(|m| m.http_endpoint()).map(|e| e.as_str().to_owned()),
+            iam_instance_profile_arn: i.iam_instance_profile().and_then(|p| p.arn()).map(str::to_owned),
         });
     }
 }
@@ -145,12 +105,7 @@ async fn subnets(ctx: &Ctx, ids: &BTreeSet<String>) -> Vec<m::Subnet> {
         return Vec::new();
     }
     let all: Vec<String> = ids.iter().cloned().collect();
-    let req = ctx
-        .clients
-        .ec2
-        .describe_subnets()
-        .set_subnet_ids(Some(all.clone()))
-        .send();
+    let req = ctx.clients.ec2.describe_subnets().set_subnet_ids(Some(all.clone())).send();
     match ctx.try_call("ec2", "DescribeSubnets", req).await {
         Ok(out) => out.subnets().iter().map(from_ec2::subnet).collect(),
         // One deleted subnet fails the whole batch: fall back to one call per subnet.
@@ -173,32 +128,17 @@ async fn subnets(ctx: &Ctx, ids: &BTreeSet<String>) -> Vec<m::Subnet> {
     }
 }
 
-async fn security_groups(
-    ctx: &Ctx,
-    ids: &BTreeSet<String>,
-    vpcs: &BTreeSet<String>,
-) -> Vec<m::SecurityGroup> {
+async fn security_groups(ctx: &Ctx, ids: &BTreeSet<String>, vpcs: &BTreeSet<String>) -> Vec<m::SecurityGroup> {
     let mut out: Vec<m::SecurityGroup> = Vec::new();
     if !ids.is_empty() {
         let all: Vec<String> = ids.iter().cloned().collect();
-        let req = ctx
-            .clients
-            .ec2
-            .describe_security_groups()
-            .set_group_ids(Some(all.clone()))
-            .send();
+        let req = ctx.clients.ec2.describe_security_groups().set_group_ids(Some(all.clone())).send();
         match ctx.try_call("ec2", "DescribeSecurityGroups", req).await {
             Ok(o) => out.extend(o.security_groups().iter().map(from_ec2::security_group)),
             Err(e) if e.is_not_found() && all.len() > 1 => {
                 let calls = all.iter().map(|id| async move {
-                    let req = ctx
-                        .clients
-                        .ec2
-                        .describe_security_groups()
-                        .group_ids(id)
-                        .send();
-                    ctx.call("ec2", "DescribeSecurityGroups", Some(id), req)
-                        .await
+                    let req = ctx.clients.ec2.describe_security_groups().group_ids(id).send();
+                    ctx.call("ec2", "DescribeSecurityGroups", Some(id), req).await
                 });
                 for o in join_all(calls).await.into_iter().flatten() {
                     out.extend(o.security_groups().iter().map(from_ec2::security_group));
@@ -232,12 +172,7 @@ async fn vpcs(ctx: &Ctx, ids: &BTreeSet<String>) -> Vec<m::Vpc> {
     if ids.is_empty() {
         return Vec::new();
     }
-    let req = ctx
-        .clients
-        .ec2
-        .describe_vpcs()
-        .set_vpc_ids(Some(ids.iter().cloned().collect()))
-        .send();
+    let req = ctx.clients.ec2.describe_vpcs().set_vpc_ids(Some(ids.iter().cloned().collect())).send();
     let Some(out) = ctx.call("ec2", "DescribeVpcs", None, req).await else {
         return Vec::new();
     };
@@ -248,27 +183,16 @@ async fn vpcs(ctx: &Ctx, ids: &BTreeSet<String>) -> Vec<m::Vpc> {
     }
     for v in &mut vpcs {
         let id = v.vpc_id.clone();
-        let support = ctx
-            .clients
-            .ec2
-            .describe_vpc_attribute()
-            .vpc_id(&id)
-            .attribute(VpcAttributeName::EnableDnsSupport)
-            .send();
-        let hostnames = ctx
-            .clients
-            .ec2
-            .describe_vpc_attribute()
-            .vpc_id(&id)
-            .attribute(VpcAttributeName::EnableDnsHostnames)
-            .send();
+        let support =
+            ctx.clients.ec2.describe_vpc_attribute().vpc_id(&id).attribute(VpcAttributeName::EnableDnsSupport).send();
+        let hostnames =
+            ctx.clients.ec2.describe_vpc_attribute().vpc_id(&id).attribute(VpcAttributeName::EnableDnsHostnames).send();
         let (support, hostnames) = tokio::join!(
             ctx.call("ec2", "DescribeVpcAttribute", Some(&id), support),
             ctx.call("ec2", "DescribeVpcAttribute", Some(&id), hostnames)
         );
         v.enable_dns_support = support.and_then(|o| o.enable_dns_support().and_then(|a| a.value()));
-        v.enable_dns_hostnames =
-            hostnames.and_then(|o| o.enable_dns_hostnames().and_then(|a| a.value()));
+        v.enable_dns_hostnames = hostnames.and_then(|o| o.enable_dns_hostnames().and_then(|a| a.value()));
     }
     vpcs
 }
@@ -297,20 +221,11 @@ async fn route_tables(ctx: &Ctx, vpcs: &BTreeSet<String>) -> Vec<m::RouteTable> 
 }
 
 async fn internet_gateways(ctx: &Ctx, vpcs: &BTreeSet<String>) -> Vec<m::InternetGateway> {
-    let req = ctx
-        .clients
-        .ec2
-        .describe_internet_gateways()
-        .filters(filter("attachment.vpc-id", vpcs.iter().cloned()))
-        .send();
+    let req =
+        ctx.clients.ec2.describe_internet_gateways().filters(filter("attachment.vpc-id", vpcs.iter().cloned())).send();
     ctx.call("ec2", "DescribeInternetGateways", None, req)
         .await
-        .map(|o| {
-            o.internet_gateways()
-                .iter()
-                .map(from_ec2::internet_gateway)
-                .collect()
-        })
+        .map(|o| o.internet_gateways().iter().map(from_ec2::internet_gateway).collect())
         .unwrap_or_default()
 }
 
@@ -319,12 +234,7 @@ async fn flow_logs(ctx: &Ctx, vpcs: &BTreeSet<String>) -> Vec<m::FlowLog> {
         ctx.skipped("ec2", "DescribeFlowLogs");
         return Vec::new();
     }
-    let req = ctx
-        .clients
-        .ec2
-        .describe_flow_logs()
-        .filter(filter("resource-id", vpcs.iter().cloned()))
-        .send();
+    let req = ctx.clients.ec2.describe_flow_logs().filter(filter("resource-id", vpcs.iter().cloned())).send();
     ctx.call("ec2", "DescribeFlowLogs", None, req)
         .await
         .map(|o| o.flow_logs().iter().map(from_ec2::flow_log).collect())
@@ -338,30 +248,14 @@ pub async fn network(ctx: &Ctx, scope: Scope) -> m::Network {
     vpc_ids.extend(subnets.iter().map(|s| s.vpc_id.clone()));
     vpc_ids.retain(|v| !v.is_empty());
     if vpc_ids.is_empty() && scope.security_groups.is_empty() {
-        return m::Network {
-            subnets,
-            ..m::Network::default()
-        };
+        return m::Network { subnets, ..m::Network::default() };
     }
-    let (security_groups, vpcs) = tokio::join!(
-        security_groups(ctx, &scope.security_groups, &vpc_ids),
-        vpcs(ctx, &vpc_ids)
-    );
+    let (security_groups, vpcs) =
+        tokio::join!(security_groups(ctx, &scope.security_groups, &vpc_ids), vpcs(ctx, &vpc_ids));
     let (route_tables, internet_gateways, flow_logs) = if vpc_ids.is_empty() {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
-        tokio::join!(
-            route_tables(ctx, &vpc_ids),
-            internet_gateways(ctx, &vpc_ids),
-            flow_logs(ctx, &vpc_ids)
-        )
+        tokio::join!(route_tables(ctx, &vpc_ids), internet_gateways(ctx, &vpc_ids), flow_logs(ctx, &vpc_ids))
     };
-    m::Network {
-        vpcs,
-        subnets,
-        route_tables,
-        internet_gateways,
-        flow_logs,
-        security_groups,
-    }
+    m::Network { vpcs, subnets, route_tables, internet_gateways, flow_logs, security_groups }
 }

@@ -5,7 +5,8 @@
 use super::{Control, Framework, FrameworkDef};
 
 const SH: &str = "AWS Security Hub user guide, ECS/ECR/EC2/ELB controls (checked 2026-08)";
-const SH_UNVERIFIED: &str = "AWS Security Hub user guide (control title from secondary sources; standard membership to re-check)";
+const SH_UNVERIFIED: &str =
+    "AWS Security Hub user guide (control title from secondary sources; standard membership to re-check)";
 
 pub static FRAMEWORK: FrameworkDef = FrameworkDef {
     framework: Framework::AwsFoundational,
@@ -165,10 +166,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "EC2.18",
             title: "Security groups should only allow unrestricted incoming traffic for authorized ports",
-            rules: &[
-                "service-security-group-internet-ingress",
-                "security-group-database-ports-open",
-            ],
+            rules: &["service-security-group-internet-ingress", "security-group-database-ports-open"],
             source: SH,
         },
         Control {

@@ -4,8 +4,7 @@
 
 use super::{Control, Framework, FrameworkDef};
 
-const ANALOG: &str =
-    "Prowler hipaa_aws analog (the same safeguard mapped for the equivalent network/logging check)";
+const ANALOG: &str = "Prowler hipaa_aws analog (the same safeguard mapped for the equivalent network/logging check)";
 const OURS: &str = "ecs-security-mcp mapping: the rules test the safeguard's stated objective";
 
 pub static FRAMEWORK: FrameworkDef = FrameworkDef {
@@ -44,11 +43,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "164.308(a)(4)(ii)(B)",
             title: "Access authorization",
-            rules: &[
-                "task-role-missing",
-                "task-role-same-as-execution-role",
-                "task-execution-role-missing",
-            ],
+            rules: &["task-role-missing", "task-role-same-as-execution-role", "task-execution-role-missing"],
             source: OURS,
         },
         Control {
@@ -130,11 +125,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "164.312(d)",
             title: "Person or entity authentication",
-            rules: &[
-                "container-environment-secrets",
-                "container-command-secrets",
-                "resource-tags-contain-secrets",
-            ],
+            rules: &["container-environment-secrets", "container-command-secrets", "resource-tags-contain-secrets"],
             source: OURS,
         },
         Control {
@@ -153,10 +144,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "164.312(e)(2)(i)",
             title: "Integrity controls (transmission)",
-            rules: &[
-                "lb-invalid-headers-not-dropped",
-                "lb-desync-mitigation-monitor",
-            ],
+            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
             source: OURS,
         },
         Control {

@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::rules::{Analysis, RuleStatus, Severity};
 
 /// A supported framework.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Framework {
     AwsFoundational,
@@ -31,12 +29,7 @@ pub enum Framework {
 }
 
 impl Framework {
-    pub const ALL: [Framework; 4] = [
-        Framework::AwsFoundational,
-        Framework::PciDss,
-        Framework::Hipaa,
-        Framework::Soc2,
-    ];
+    pub const ALL: [Framework; 4] = [Framework::AwsFoundational, Framework::PciDss, Framework::Hipaa, Framework::Soc2];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -174,11 +167,7 @@ pub struct FrameworkResult {
 /// Evaluates a framework's controls against an analysis (use the unfiltered analysis).
 pub fn evaluate(analysis: &Analysis, framework: Framework) -> FrameworkResult {
     let def = framework.definition();
-    let controls: Vec<ControlResult> = def
-        .controls
-        .iter()
-        .map(|c| evaluate_control(analysis, c))
-        .collect();
+    let controls: Vec<ControlResult> = def.controls.iter().map(|c| evaluate_control(analysis, c)).collect();
     let count = |s: ControlStatus| controls.iter().filter(|c| c.status == s).count();
     let (passed, failed, not_evaluated, not_applicable) = (
         count(ControlStatus::Pass),
@@ -187,23 +176,12 @@ pub fn evaluate(analysis: &Analysis, framework: Framework) -> FrameworkResult {
         count(ControlStatus::NotApplicable),
     );
     let decided = passed + failed + not_evaluated;
-    let percent = if decided == 0 {
-        100
-    } else {
-        (passed * 100 / decided) as u8
-    };
+    let percent = (passed * 100).checked_div(decided).map_or(100, |p| p as u8);
     FrameworkResult {
         framework,
         name: def.name,
         version: def.version,
-        summary: FrameworkSummary {
-            controls: controls.len(),
-            passed,
-            failed,
-            not_evaluated,
-            not_applicable,
-            percent,
-        },
+        summary: FrameworkSummary { controls: controls.len(), passed, failed, not_evaluated, not_applicable, percent },
         controls,
     }
 }
@@ -233,9 +211,7 @@ fn evaluate_control(analysis: &Analysis, control: &'static Control) -> ControlRe
                 resource_arn: f.resource.arn.clone(),
             });
         }
-        if status == RuleStatus::NotEvaluated
-            || (status == RuleStatus::Fail && !result.gaps().is_empty())
-        {
+        if status == RuleStatus::NotEvaluated || (status == RuleStatus::Fail && !result.gaps().is_empty()) {
             for gap in result.gaps() {
                 not_evaluated.push(MissingEvidence {
                     rule_id,

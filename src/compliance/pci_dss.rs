@@ -15,19 +15,13 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "1.2.1",
             title: "Configuration standards for NSC rulesets are defined, implemented, and maintained",
-            rules: &[
-                "security-group-default-allows-traffic",
-                "route-table-default-route-to-peering",
-            ],
+            rules: &["security-group-default-allows-traffic", "route-table-default-route-to-peering"],
             source: OURS,
         },
         Control {
             id: "1.2.5",
             title: "All services, protocols, and ports allowed are identified, approved, and have a defined business need",
-            rules: &[
-                "security-group-all-traffic-open",
-                "service-security-group-internet-ingress",
-            ],
+            rules: &["security-group-all-traffic-open", "service-security-group-internet-ingress"],
             source: OURS,
         },
         Control {
@@ -90,10 +84,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "2.2.5",
             title: "If any insecure services, protocols, or daemons are present, business justification is documented and additional security features are implemented",
-            rules: &[
-                "lb-listener-http-without-redirect",
-                "lb-nlb-plaintext-tcp-listener",
-            ],
+            rules: &["lb-listener-http-without-redirect", "lb-nlb-plaintext-tcp-listener"],
             source: OURS,
         },
         Control {
@@ -179,10 +170,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "6.4.1",
             title: "Public-facing web applications are protected against attacks",
-            rules: &[
-                "lb-invalid-headers-not-dropped",
-                "lb-desync-mitigation-monitor",
-            ],
+            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
             source: OURS,
         },
         Control {
@@ -199,11 +187,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "7.2.1",
             title: "An access control model is defined and includes granting access as follows",
-            rules: &[
-                "container-privileged",
-                "task-host-network-root-user",
-                "container-root-filesystem-writable",
-            ],
+            rules: &["container-privileged", "task-host-network-root-user", "container-root-filesystem-writable"],
             source: PROWLER,
         },
         Control {
@@ -244,11 +228,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "8.6.2",
             title: "Passwords/passphrases for application and system accounts are not hard coded in scripts, configuration/property files, or source code",
-            rules: &[
-                "container-environment-secrets",
-                "container-command-secrets",
-                "resource-tags-contain-secrets",
-            ],
+            rules: &["container-environment-secrets", "container-command-secrets", "resource-tags-contain-secrets"],
             source: OURS,
         },
         Control {
@@ -291,10 +271,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "10.7.2",
             title: "Failures of critical security control systems are detected, alerted, and addressed promptly",
-            rules: &[
-                "container-instance-agent-disconnected",
-                "container-instance-agent-update-failed",
-            ],
+            rules: &["container-instance-agent-disconnected", "container-instance-agent-update-failed"],
             source: OURS,
         },
         Control {

@@ -6,8 +6,7 @@
 use super::{Control, Framework, FrameworkDef};
 
 const PROWLER: &str = "Prowler soc2_aws mapping of the equivalent check";
-const ANALOG: &str =
-    "Prowler soc2_aws analog (the same criterion mapped for the equivalent network/logging check)";
+const ANALOG: &str = "Prowler soc2_aws analog (the same criterion mapped for the equivalent network/logging check)";
 const OURS: &str = "ecs-security-mcp mapping: the rules test the criterion's points of focus";
 
 pub static FRAMEWORK: FrameworkDef = FrameworkDef {

@@ -28,16 +28,8 @@ pub const DANGEROUS: &[DangerousCapability] = &[
         why: "mount, namespace and BPF operations: the classic container-escape capability",
         escape_grade: true,
     },
-    DangerousCapability {
-        name: "SYS_MODULE",
-        why: "loads kernel modules into the host kernel",
-        escape_grade: true,
-    },
-    DangerousCapability {
-        name: "SYS_RAWIO",
-        why: "raw I/O on devices and memory",
-        escape_grade: true,
-    },
+    DangerousCapability { name: "SYS_MODULE", why: "loads kernel modules into the host kernel", escape_grade: true },
+    DangerousCapability { name: "SYS_RAWIO", why: "raw I/O on devices and memory", escape_grade: true },
     DangerousCapability {
         name: "SYS_PTRACE",
         why: "traces and injects into other processes; with host PID, into host processes",
@@ -58,11 +50,7 @@ pub const DANGEROUS: &[DangerousCapability] = &[
         why: "raw sockets allow ARP and DNS spoofing against neighbouring tasks",
         escape_grade: false,
     },
-    DangerousCapability {
-        name: "SYS_BOOT",
-        why: "reboots the host",
-        escape_grade: false,
-    },
+    DangerousCapability { name: "SYS_BOOT", why: "reboots the host", escape_grade: false },
     DangerousCapability {
         name: "SYS_TIME",
         why: "changes the host clock, breaking TLS and log integrity",
@@ -73,11 +61,7 @@ pub const DANGEROUS: &[DangerousCapability] = &[
         why: "changes mandatory access control (AppArmor/SELinux) policy",
         escape_grade: true,
     },
-    DangerousCapability {
-        name: "MAC_OVERRIDE",
-        why: "overrides mandatory access control",
-        escape_grade: true,
-    },
+    DangerousCapability { name: "MAC_OVERRIDE", why: "overrides mandatory access control", escape_grade: true },
     DangerousCapability {
         name: "BPF",
         why: "loads BPF programs that observe or alter kernel behaviour",

@@ -74,10 +74,7 @@ pub static PRIVATE_KEY: Detector = Detector {
     label: "PEM private key",
     confidence: Confidence::High,
     verified_format: true,
-    provenance: Provenance {
-        source: "RFC 7468 (PEM textual encodings)",
-        as_of: AS_OF,
-    },
+    provenance: Provenance { source: "RFC 7468 (PEM textual encodings)", as_of: AS_OF },
 };
 
 pub static GITHUB_TOKEN: Detector = Detector {
@@ -96,10 +93,7 @@ pub static STRIPE_KEY: Detector = Detector {
     label: "Stripe secret or restricted key",
     confidence: Confidence::High,
     verified_format: true,
-    provenance: Provenance {
-        source: "https://docs.stripe.com/keys (sk_/rk_ live and test keys)",
-        as_of: AS_OF,
-    },
+    provenance: Provenance { source: "https://docs.stripe.com/keys (sk_/rk_ live and test keys)", as_of: AS_OF },
 };
 
 pub static SLACK_TOKEN: Detector = Detector {
@@ -118,10 +112,7 @@ pub static URL_CREDENTIALS: Detector = Detector {
     label: "password embedded in a URL",
     confidence: Confidence::High,
     verified_format: true,
-    provenance: Provenance {
-        source: "RFC 3986 §3.2.1 (userinfo is deprecated for passwords)",
-        as_of: AS_OF,
-    },
+    provenance: Provenance { source: "RFC 3986 §3.2.1 (userinfo is deprecated for passwords)", as_of: AS_OF },
 };
 
 pub static JWT: Detector = Detector {
@@ -129,10 +120,7 @@ pub static JWT: Detector = Detector {
     label: "JSON Web Token",
     confidence: Confidence::Medium,
     verified_format: true,
-    provenance: Provenance {
-        source: "RFC 7519",
-        as_of: AS_OF,
-    },
+    provenance: Provenance { source: "RFC 7519", as_of: AS_OF },
 };
 
 pub static HIGH_ENTROPY: Detector = Detector {
@@ -174,11 +162,7 @@ impl Detection {
         if MARKER.is_match(&self.secret) {
             return self.secret.clone();
         }
-        format!(
-            "[REDACTED:{}:{}]",
-            self.detector.id,
-            self.secret.chars().count()
-        )
+        format!("[REDACTED:{}:{}]", self.detector.id, self.secret.chars().count())
     }
 
     /// A description safe for output: the detector and the length, never the value.
@@ -198,47 +182,24 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| re(r"\[REDACTED:([a-z0-9-]+):(
 /// capture group is the secret.
 static FORMAT_PATTERNS: LazyLock<Vec<(&'static Detector, Regex)>> = LazyLock::new(|| {
     vec![
-        (
-            &AWS_ACCESS_KEY_ID,
-            re(r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b"),
-        ),
+        (&AWS_ACCESS_KEY_ID, re(r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b")),
         (
             &PRIVATE_KEY,
-            re(
-                r"(-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[^-]*(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?)",
-            ),
+            re(r"(-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[^-]*(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?)"),
         ),
-        (
-            &GITHUB_TOKEN,
-            re(r"\b((?:gh[pousr]_[A-Za-z0-9]{36,255})|(?:github_pat_[A-Za-z0-9_]{22,255}))\b"),
-        ),
-        (
-            &STRIPE_KEY,
-            re(r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247})\b"),
-        ),
-        (
-            &SLACK_TOKEN,
-            re(
-                r"(xox[abposr]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9+/]{20,})",
-            ),
-        ),
-        (
-            &URL_CREDENTIALS,
-            re(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:([^\s/@]+)@"),
-        ),
-        (
-            &JWT,
-            re(r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"),
-        ),
+        (&GITHUB_TOKEN, re(r"\b((?:gh[pousr]_[A-Za-z0-9]{36,255})|(?:github_pat_[A-Za-z0-9_]{22,255}))\b")),
+        (&STRIPE_KEY, re(r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247})\b")),
+        (&SLACK_TOKEN, re(r"(xox[abposr]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9+/]{20,})")),
+        (&URL_CREDENTIALS, re(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:([^\s/@]+)@")),
+        (&JWT, re(r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})")),
     ]
 });
 
 static AWS_SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9/+]{40}$"));
 
 /// `NAME=value` and `NAME: value` assignments inside free text such as shell commands.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?:^|[\s'";&(])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*['"]?([^\s'";&)]+)"#)
-});
+static ASSIGNMENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?:^|[\s'";&(])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*['"]?([^\s'";&)]+)"#));
 
 static WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z0-9+/=_-]{20,}"));
 
@@ -375,13 +336,9 @@ pub fn is_sensitive_name(name: &str) -> bool {
     }
     let joined = words.concat();
     words.iter().any(|w| SENSITIVE_WORDS.contains(&w.as_str()))
-        || SENSITIVE_WORDS
-            .iter()
-            .filter(|w| w.len() > 6)
-            .any(|w| joined == *w)
+        || SENSITIVE_WORDS.iter().filter(|w| w.len() > 6).any(|w| joined == *w)
         || words.windows(2).any(|p| {
-            p[1] == "key" && KEY_QUALIFIERS.contains(&p[0].as_str())
-                || p[0] == "connection" && p[1] == "string"
+            p[1] == "key" && KEY_QUALIFIERS.contains(&p[0].as_str()) || p[0] == "connection" && p[1] == "string"
         })
 }
 
@@ -394,17 +351,7 @@ fn is_non_secret_value(value: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "true"
-            | "false"
-            | "yes"
-            | "no"
-            | "on"
-            | "off"
-            | "null"
-            | "none"
-            | "nil"
-            | "enabled"
-            | "disabled"
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "nil" | "enabled" | "disabled"
     ) || v.parse::<f64>().is_ok()
         || lower.starts_with("arn:")
         || lower.starts_with("{{resolve:")
@@ -431,16 +378,17 @@ fn shannon_entropy(s: &str) -> f64 {
 /// Whether a token looks like random key material: long, three or more character classes,
 /// and close to the maximum entropy its length allows.
 fn looks_random(token: &str) -> bool {
-    if token.len() < 20 {
+    // Key material uses base64 or hex alphabets; URLs, host names and paths do not qualify.
+    if token.len() < 20
+        || !token.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'))
+    {
         return false;
     }
     let classes = [
         token.bytes().any(|b| b.is_ascii_uppercase()),
         token.bytes().any(|b| b.is_ascii_lowercase()),
         token.bytes().any(|b| b.is_ascii_digit()),
-        token
-            .bytes()
-            .any(|b| matches!(b, b'+' | b'/' | b'=' | b'_' | b'-')),
+        token.bytes().any(|b| matches!(b, b'+' | b'/' | b'=' | b'_' | b'-')),
     ]
     .iter()
     .filter(|&&c| c)
@@ -456,10 +404,7 @@ fn marker_detection(text: &str) -> Option<Detection> {
     let caps = MARKER.captures(text)?;
     let id = caps.get(1)?.as_str();
     let detector = DETECTORS.iter().copied().find(|d| d.id == id)?;
-    Some(Detection {
-        detector,
-        secret: caps.get(0)?.as_str().to_owned(),
-    })
+    Some(Detection { detector, secret: caps.get(0)?.as_str().to_owned() })
 }
 
 fn format_detections(text: &str) -> Vec<Detection> {
@@ -467,10 +412,7 @@ fn format_detections(text: &str) -> Vec<Detection> {
     for (detector, pattern) in FORMAT_PATTERNS.iter() {
         for caps in pattern.captures_iter(text) {
             if let Some(m) = caps.get(1) {
-                out.push(Detection {
-                    detector,
-                    secret: m.as_str().to_owned(),
-                });
+                out.push(Detection { detector, secret: m.as_str().to_owned() });
             }
         }
     }
@@ -487,29 +429,15 @@ pub fn classify(name: &str, value: &str) -> Option<Detection> {
     }
     let words = name_words(name);
     let trimmed = value.trim();
-    if AWS_SECRET_SHAPE.is_match(trimmed)
-        && words.iter().any(|w| w == "aws" || w == "secret")
-        && looks_random(trimmed)
+    if AWS_SECRET_SHAPE.is_match(trimmed) && words.iter().any(|w| w == "aws" || w == "secret") && looks_random(trimmed)
     {
-        return Some(Detection {
-            detector: &AWS_SECRET_ACCESS_KEY,
-            secret: trimmed.to_owned(),
-        });
+        return Some(Detection { detector: &AWS_SECRET_ACCESS_KEY, secret: trimmed.to_owned() });
     }
     if is_sensitive_name(name) && !is_non_secret_value(value) {
-        return Some(Detection {
-            detector: &SENSITIVE_NAME,
-            secret: value.to_owned(),
-        });
+        return Some(Detection { detector: &SENSITIVE_NAME, secret: value.to_owned() });
     }
-    if !is_non_secret_value(value)
-        && looks_random(trimmed)
-        && !trimmed.contains(char::is_whitespace)
-    {
-        return Some(Detection {
-            detector: &HIGH_ENTROPY,
-            secret: trimmed.to_owned(),
-        });
+    if !is_non_secret_value(value) && looks_random(trimmed) && !trimmed.contains(char::is_whitespace) {
+        return Some(Detection { detector: &HIGH_ENTROPY, secret: trimmed.to_owned() });
     }
     None
 }
@@ -517,10 +445,7 @@ pub fn classify(name: &str, value: &str) -> Option<Detection> {
 /// Finds secrets in free text (a command, an entry point, a label): credential formats,
 /// `NAME=value` assignments with credential-like names, and high-entropy words.
 pub fn scan_text(text: &str) -> Vec<Detection> {
-    let mut out: Vec<Detection> = MARKER
-        .find_iter(text)
-        .filter_map(|m| marker_detection(m.as_str()))
-        .collect();
+    let mut out: Vec<Detection> = MARKER.find_iter(text).filter_map(|m| marker_detection(m.as_str())).collect();
     out.extend(format_detections(text));
     for caps in ASSIGNMENT.captures_iter(text) {
         let (Some(name), Some(value)) = (caps.get(1), caps.get(2)) else {
@@ -530,24 +455,15 @@ pub fn scan_text(text: &str) -> Vec<Detection> {
             continue;
         }
         if let Some(d) = classify(name.as_str(), value.as_str())
-            && !out
-                .iter()
-                .any(|o| o.secret.contains(&d.secret) || d.secret.contains(&o.secret))
+            && !out.iter().any(|o| o.secret.contains(&d.secret) || d.secret.contains(&o.secret))
         {
             out.push(d);
         }
     }
     for word in WORDS.find_iter(text) {
         let w = word.as_str();
-        if looks_random(w)
-            && !out
-                .iter()
-                .any(|o| o.secret.contains(w) || w.contains(&o.secret))
-        {
-            out.push(Detection {
-                detector: &HIGH_ENTROPY,
-                secret: w.to_owned(),
-            });
+        if looks_random(w) && !out.iter().any(|o| o.secret.contains(w) || w.contains(&o.secret)) {
+            out.push(Detection { detector: &HIGH_ENTROPY, secret: w.to_owned() });
         }
     }
     out
@@ -569,10 +485,7 @@ pub fn scan_args(args: &[String]) -> Vec<Detection> {
         {
             out.push(match marker_detection(next) {
                 Some(d) => d,
-                None => Detection {
-                    detector: &SENSITIVE_NAME,
-                    secret: next.clone(),
-                },
+                None => Detection { detector: &SENSITIVE_NAME, secret: next.clone() },
             });
         }
     }
@@ -699,12 +612,7 @@ impl Scrubber {
         let mut copy = snapshot.clone();
         let mut secrets: Vec<String> = Vec::new();
         for_each_sensitive(&mut copy, &mut |field| {
-            secrets.extend(
-                detections_in(&field)
-                    .into_iter()
-                    .filter(|d| !MARKER.is_match(&d.secret))
-                    .map(|d| d.secret),
-            );
+            secrets.extend(detections_in(&field).into_iter().filter(|d| !MARKER.is_match(&d.secret)).map(|d| d.secret));
         });
         secrets.retain(|s| s.trim().len() >= 4);
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -712,10 +620,7 @@ impl Scrubber {
         let matcher = if secrets.is_empty() {
             None
         } else {
-            AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&secrets)
-                .ok()
+            AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(&secrets).ok()
         };
         Scrubber { matcher }
     }
@@ -743,18 +648,12 @@ mod tests {
             ("KEYBOARD_LAYOUT", "us"),
             ("TOKENIZER_MODE", "fast"),
             ("PASSWORD_FILE", "/run/secrets/db"),
-            (
-                "SECRET_ARN",
-                "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
-            ),
+            ("SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"),
             ("TOKEN_TTL", "3600"),
             ("BYPASS_CACHE", "true"),
             ("CACHE_KEY_PREFIX", "web"),
             ("LOG_LEVEL", "info"),
-            (
-                "IMAGE_DIGEST",
-                "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-            ),
+            ("IMAGE_DIGEST", "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
             ("REQUEST_ID", "4f1c8a2e-0d5b-4c4e-9b8a-2f6d3e1a7c90"),
             ("APP_NAME", "payments-api"),
         ] {
@@ -766,11 +665,7 @@ mod tests {
     fn real_secrets_are_found() {
         let d = classify("DB_PASSWORD", "hunter2").unwrap();
         assert_eq!(d.detector.id, "sensitive-name");
-        let d = classify(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8dX2Lk9p",
-        )
-        .unwrap();
+        let d = classify("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8dX2Lk9p").unwrap();
         assert_eq!(d.detector.id, "aws-secret-access-key");
         let d = classify("SOME_VAR", "AKIAZ7Q3L5V2MEXAMPLX").unwrap();
         assert_eq!(d.detector.id, "aws-access-key-id");
@@ -780,15 +675,8 @@ mod tests {
         assert_eq!(d.detector.id, "github-token");
         let d = classify("NOTIFY", "xoxb-1234567890-abcdefghij").unwrap();
         assert_eq!(d.detector.id, "slack-token");
-        let d = classify(
-            "DATABASE_URL",
-            "postgres://app:s3cr3t-pw@db.internal:5432/pay",
-        )
-        .unwrap();
-        assert_eq!(
-            (d.detector.id, d.secret.as_str()),
-            ("url-credentials", "s3cr3t-pw")
-        );
+        let d = classify("DATABASE_URL", "postgres://app:s3cr3t-pw@db.internal:5432/pay").unwrap();
+        assert_eq!((d.detector.id, d.secret.as_str()), ("url-credentials", "s3cr3t-pw"));
         let d = classify("TLS", "-----BEGIN RSA PRIVATE KEY-----\nMIIE...").unwrap();
         assert_eq!(d.detector.id, "private-key");
         let d = classify("apiKey", "k3J9xQ2mZ7vB4nR8tY1wE6uI0oP5aS3d").unwrap();
@@ -800,10 +688,7 @@ mod tests {
     #[test]
     fn name_words_split_camel_and_snake() {
         assert_eq!(name_words("dbPassword"), ["db", "password"]);
-        assert_eq!(
-            name_words("AWS_SECRET_ACCESS_KEY"),
-            ["aws", "secret", "access", "key"]
-        );
+        assert_eq!(name_words("AWS_SECRET_ACCESS_KEY"), ["aws", "secret", "access", "key"]);
         assert_eq!(name_words("--db-password"), ["db", "password"]);
         assert!(is_sensitive_name("API_KEY"));
         assert!(is_sensitive_name("clientSecret"));
@@ -812,9 +697,7 @@ mod tests {
 
     #[test]
     fn commands_and_flag_pairs() {
-        let args: Vec<String> = ["app", "--password", "hunter22", "--port", "8080"]
-            .map(String::from)
-            .to_vec();
+        let args: Vec<String> = ["app", "--password", "hunter22", "--port", "8080"].map(String::from).to_vec();
         let found = scan_args(&args);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].secret, "hunter22");
@@ -831,10 +714,7 @@ mod tests {
         assert_eq!(marker, "[REDACTED:sensitive-name:7]");
         let again = classify("DB_PASSWORD", &marker).unwrap();
         assert_eq!(again.detector.id, "sensitive-name");
-        assert_eq!(
-            again.redacted_description(),
-            "[redacted sensitive-name, 7 chars]"
-        );
+        assert_eq!(again.redacted_description(), "[redacted sensitive-name, 7 chars]");
         let d = classify("X", "AKIAZ7Q3L5V2MEXAMPLX").unwrap();
         let again = classify("X", &d.marker()).unwrap();
         assert_eq!(again.detector.id, "aws-access-key-id");
@@ -849,32 +729,19 @@ mod tests {
                     name: "DB_PASSWORD".into(),
                     value: "hunter2-planted".into(),
                 }],
-                command: vec![
-                    "sh".into(),
-                    "-c".into(),
-                    "API_TOKEN=tok-planted-99 ./run".into(),
-                ],
+                command: vec!["sh".into(), "-c".into(), "API_TOKEN=tok-planted-99 ./run".into()],
                 ..Default::default()
             }],
             ..Default::default()
         });
-        s.cluster.tags.push(Tag {
-            key: "github".into(),
-            value: "ghp_0123456789abcdefghijABCDEFGHIJ012345".into(),
-        });
+        s.cluster.tags.push(Tag { key: "github".into(), value: "ghp_0123456789abcdefghijABCDEFGHIJ012345".into() });
         let scrubber = Scrubber::for_snapshot(&s);
-        let leaked =
-            "x hunter2-planted y tok-planted-99 z ghp_0123456789abcdefghijABCDEFGHIJ012345";
-        assert_eq!(
-            scrubber.scrub(leaked),
-            "x [REDACTED] y [REDACTED] z [REDACTED]"
-        );
+        let leaked = "x hunter2-planted y tok-planted-99 z ghp_0123456789abcdefghijABCDEFGHIJ012345";
+        assert_eq!(scrubber.scrub(leaked), "x [REDACTED] y [REDACTED] z [REDACTED]");
         redact_snapshot(&mut s);
         let json = serde_json::to_string(&s).unwrap();
         assert!(
-            !json.contains("hunter2-planted")
-                && !json.contains("tok-planted-99")
-                && !json.contains("ghp_"),
+            !json.contains("hunter2-planted") && !json.contains("tok-planted-99") && !json.contains("ghp_"),
             "{json}"
         );
         assert!(json.contains("[REDACTED:sensitive-name:15]"), "{json}");

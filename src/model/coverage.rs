@@ -86,16 +86,11 @@ data_sources! {
 impl DataSource {
     /// The IAM actions needed to collect this source.
     pub fn iam_actions(self) -> Vec<String> {
-        self.operations()
-            .iter()
-            .map(|(s, o)| format!("{s}:{o}"))
-            .collect()
+        self.operations().iter().map(|(s, o)| format!("{s}:{o}")).collect()
     }
 
     fn fed_by(self, gap: &Gap) -> bool {
-        self.operations()
-            .iter()
-            .any(|(s, o)| *s == gap.service && *o == gap.operation)
+        self.operations().iter().any(|(s, o)| *s == gap.service && *o == gap.operation)
     }
 }
 

@@ -47,14 +47,8 @@ impl Repository {
     /// The image with this tag or digest.
     pub fn image(&self, reference: &super::ImageRef) -> Option<&Image> {
         self.images.iter().find(|i| {
-            reference
-                .digest
-                .as_deref()
-                .is_some_and(|d| i.image_digest.as_deref() == Some(d))
-                || reference
-                    .tag
-                    .as_deref()
-                    .is_some_and(|t| i.image_tags.iter().any(|it| it == t))
+            reference.digest.as_deref().is_some_and(|d| i.image_digest.as_deref() == Some(d))
+                || reference.tag.as_deref().is_some_and(|t| i.image_tags.iter().any(|it| it == t))
         })
     }
 }

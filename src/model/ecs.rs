@@ -32,17 +32,11 @@ pub struct Cluster {
 impl Cluster {
     /// The value of a cluster setting such as `containerInsights`.
     pub fn setting(&self, name: &str) -> Option<&str> {
-        self.settings
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.value.as_str())
+        self.settings.iter().find(|s| s.name == name).map(|s| s.value.as_str())
     }
 
     pub fn execute_command_configuration(&self) -> Option<&ExecuteCommandConfiguration> {
-        self.configuration
-            .as_ref()?
-            .execute_command_configuration
-            .as_ref()
+        self.configuration.as_ref()?.execute_command_configuration.as_ref()
     }
 }
 
@@ -747,10 +741,7 @@ pub struct Ec2InstanceInfo {
 
 impl ContainerInstance {
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|a| a.name == name)
-            .and_then(|a| a.value.as_deref())
+        self.attributes.iter().find(|a| a.name == name).and_then(|a| a.value.as_deref())
     }
 
     /// The EC2 instance type, from the `ecs.instance-type` attribute.
@@ -764,9 +755,7 @@ impl ContainerInstance {
 
     /// A readable name: the EC2 instance id, else the last part of the ARN.
     pub fn display_name(&self) -> &str {
-        self.ec2_instance_id
-            .as_deref()
-            .unwrap_or_else(|| super::arn_tail(&self.container_instance_arn))
+        self.ec2_instance_id.as_deref().unwrap_or_else(|| super::arn_tail(&self.container_instance_arn))
     }
 }
 

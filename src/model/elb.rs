@@ -14,15 +14,11 @@ pub struct LoadBalancing {
 
 impl LoadBalancing {
     pub fn target_group(&self, arn: &str) -> Option<&TargetGroup> {
-        self.target_groups
-            .iter()
-            .find(|t| t.target_group_arn == arn)
+        self.target_groups.iter().find(|t| t.target_group_arn == arn)
     }
 
     pub fn load_balancer(&self, arn: &str) -> Option<&LoadBalancer> {
-        self.load_balancers
-            .iter()
-            .find(|l| l.load_balancer_arn == arn)
+        self.load_balancers.iter().find(|l| l.load_balancer_arn == arn)
     }
 }
 
@@ -101,10 +97,7 @@ impl Listener {
         !self.default_actions.is_empty()
             && self.default_actions.iter().all(|a| {
                 a.kind.as_deref() == Some("redirect")
-                    && a.redirect_config
-                        .as_ref()
-                        .and_then(|r| r.protocol.as_deref())
-                        .is_some_and(|p| p == "HTTPS")
+                    && a.redirect_config.as_ref().and_then(|r| r.protocol.as_deref()).is_some_and(|p| p == "HTTPS")
             })
     }
 }

@@ -27,9 +27,7 @@ impl ImageRef {
         };
         // The first path component is a registry when it looks like a host.
         let (registry, path) = match rest.split_once('/') {
-            Some((first, path))
-                if first.contains('.') || first.contains(':') || first == "localhost" =>
-            {
+            Some((first, path)) if first.contains('.') || first.contains(':') || first == "localhost" => {
                 (Some(first.to_owned()), path)
             }
             _ => (None, rest),
@@ -37,18 +35,10 @@ impl ImageRef {
         // A tag is the part after the last ':' of the last path component.
         let last_slash = path.rfind('/').map_or(0, |i| i + 1);
         let (repository, tag) = match path[last_slash..].rfind(':') {
-            Some(i) => (
-                &path[..last_slash + i],
-                Some(path[last_slash + i + 1..].to_owned()),
-            ),
+            Some(i) => (&path[..last_slash + i], Some(path[last_slash + i + 1..].to_owned())),
             None => (path, None),
         };
-        Some(ImageRef {
-            registry,
-            repository: repository.to_owned(),
-            tag: tag.filter(|t| !t.is_empty()),
-            digest,
-        })
+        Some(ImageRef { registry, repository: repository.to_owned(), tag: tag.filter(|t| !t.is_empty()), digest })
     }
 
     /// Whether the image comes from a private Amazon ECR registry
@@ -75,9 +65,7 @@ impl ImageRef {
 
     /// The account that owns a private ECR registry.
     pub fn ecr_account(&self) -> Option<&str> {
-        self.is_private_ecr()
-            .then(|| self.registry.as_deref()?.split('.').next())
-            .flatten()
+        self.is_private_ecr().then(|| self.registry.as_deref()?.split('.').next()).flatten()
     }
 
     /// Whether the image comes from Amazon ECR Public (`public.ecr.aws`).
@@ -87,9 +75,7 @@ impl ImageRef {
 
     /// Whether the reference pins an immutable digest.
     pub fn is_pinned(&self) -> bool {
-        self.digest
-            .as_deref()
-            .is_some_and(|d| d.starts_with("sha256:"))
+        self.digest.as_deref().is_some_and(|d| d.starts_with("sha256:"))
     }
 
     /// The tag, or `latest` when neither tag nor digest is given (Docker's default).
@@ -103,10 +89,7 @@ impl ImageRef {
 
     /// The image name without registry: the last repository component (`nginx`, `envoy`).
     pub fn name(&self) -> &str {
-        self.repository
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.repository)
+        self.repository.rsplit('/').next().unwrap_or(&self.repository)
     }
 }
 
@@ -117,16 +100,12 @@ mod tests {
     #[test]
     fn parses_common_forms() {
         let r = ImageRef::parse("nginx").unwrap();
-        assert_eq!(
-            (r.registry, r.repository.as_str(), r.tag),
-            (None, "nginx", None)
-        );
+        assert_eq!((r.registry, r.repository.as_str(), r.tag), (None, "nginx", None));
 
         let r = ImageRef::parse("nginx:1.25-alpine").unwrap();
         assert_eq!(r.tag.as_deref(), Some("1.25-alpine"));
 
-        let r =
-            ImageRef::parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v3").unwrap();
+        let r = ImageRef::parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v3").unwrap();
         assert!(r.is_private_ecr());
         assert_eq!(r.ecr_region(), Some("eu-west-1"));
         assert_eq!(r.ecr_account(), Some("123456789012"));
@@ -147,10 +126,7 @@ mod tests {
 
     #[test]
     fn digest_of_private_ecr_image_stays_private() {
-        let r = ImageRef::parse(
-            "123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:0123456789abcdef",
-        )
-        .unwrap();
+        let r = ImageRef::parse("123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:0123456789abcdef").unwrap();
         assert!(r.is_private_ecr());
         assert!(!r.is_ecr_public());
     }

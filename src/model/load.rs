@@ -10,10 +10,7 @@ use super::{SCHEMA_VERSION, Snapshot};
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error("cannot read snapshot {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("snapshot {path} is not valid: at {place} (line {line}, column {column}): {problem}")]
     Invalid {
         path: PathBuf,
@@ -26,11 +23,7 @@ pub enum SnapshotError {
     #[error(
         "snapshot {path} has schema_version {found}, but this build reads version {supported}: write it again with `ecs-security-mcp snapshot` from this version"
     )]
-    UnsupportedVersion {
-        path: PathBuf,
-        found: String,
-        supported: u32,
-    },
+    UnsupportedVersion { path: PathBuf, found: String, supported: u32 },
 }
 
 #[derive(Deserialize)]
@@ -41,10 +34,8 @@ struct VersionProbe {
 impl Snapshot {
     /// Reads a snapshot file.
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| SnapshotError::Io { path: path.to_owned(), source })?;
         Snapshot::parse(&text, path)
     }
 
@@ -58,11 +49,9 @@ impl Snapshot {
             problem: strip_position(&err.to_string()),
         };
         // Check the version before the shape, so an old or future file gets the right advice.
-        let probe: VersionProbe =
-            serde_json::from_str(text).map_err(|e| invalid("(document)".into(), &e))?;
+        let probe: VersionProbe = serde_json::from_str(text).map_err(|e| invalid("(document)".into(), &e))?;
         match probe.schema_version {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {
-            }
+            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
             Some(other) => {
                 return Err(SnapshotError::UnsupportedVersion {
                     path: origin.to_owned(),
@@ -113,9 +102,7 @@ mod tests {
     fn names_the_place_of_a_type_error() {
         let text = r#"{"schema_version": 1, "region": "us-east-1",
             "services": [{"serviceArn": "a", "serviceName": "web", "desiredCount": "two"}]}"#;
-        let err = Snapshot::parse(text, Path::new("x.json"))
-            .unwrap_err()
-            .to_string();
+        let err = Snapshot::parse(text, Path::new("x.json")).unwrap_err().to_string();
         assert!(err.contains("x.json"), "{err}");
         assert!(err.contains("services[0].desiredCount"), "{err}");
         assert!(err.contains("line 2"), "{err}");
@@ -123,24 +110,14 @@ mod tests {
 
     #[test]
     fn rejects_unknown_fields_and_versions() {
-        let err = Snapshot::parse(
-            r#"{"schema_version": 1, "clster": {}}"#,
-            Path::new("y.json"),
-        )
-        .unwrap_err()
-        .to_string();
+        let err =
+            Snapshot::parse(r#"{"schema_version": 1, "clster": {}}"#, Path::new("y.json")).unwrap_err().to_string();
         assert!(err.contains("unknown field `clster`"), "{err}");
-        let err = Snapshot::parse(r#"{"schema_version": 7}"#, Path::new("z.json"))
-            .unwrap_err()
-            .to_string();
+        let err = Snapshot::parse(r#"{"schema_version": 7}"#, Path::new("z.json")).unwrap_err().to_string();
         assert!(err.contains("schema_version 7"), "{err}");
-        let err = Snapshot::parse(r#"{"region": "x"}"#, Path::new("z.json"))
-            .unwrap_err()
-            .to_string();
+        let err = Snapshot::parse(r#"{"region": "x"}"#, Path::new("z.json")).unwrap_err().to_string();
         assert!(err.contains("missing field `schema_version`"), "{err}");
-        let err = Snapshot::parse("{not json", Path::new("w.json"))
-            .unwrap_err()
-            .to_string();
+        let err = Snapshot::parse("{not json", Path::new("w.json")).unwrap_err().to_string();
         assert!(err.contains("w.json") && err.contains("line 1"), "{err}");
     }
 }

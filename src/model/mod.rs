@@ -59,9 +59,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn task_definition(&self, arn: &str) -> Option<&TaskDefinition> {
-        self.task_definitions
-            .iter()
-            .find(|t| t.task_definition_arn == arn)
+        self.task_definitions.iter().find(|t| t.task_definition_arn == arn)
     }
 
     pub fn service(&self, name: &str) -> Option<&Service> {

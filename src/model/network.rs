@@ -34,15 +34,10 @@ impl Network {
     pub fn route_table_for_subnet(&self, subnet: &Subnet) -> Option<&RouteTable> {
         self.route_tables
             .iter()
-            .find(|t| {
-                t.associations
-                    .iter()
-                    .any(|a| a.subnet_id.as_deref() == Some(subnet.subnet_id.as_str()))
-            })
+            .find(|t| t.associations.iter().any(|a| a.subnet_id.as_deref() == Some(subnet.subnet_id.as_str())))
             .or_else(|| {
                 self.route_tables.iter().find(|t| {
-                    t.vpc_id.as_deref() == Some(subnet.vpc_id.as_str())
-                        && t.associations.iter().any(|a| a.main)
+                    t.vpc_id.as_deref() == Some(subnet.vpc_id.as_str()) && t.associations.iter().any(|a| a.main)
                 })
             })
     }
@@ -87,9 +82,7 @@ impl RouteTable {
     pub fn internet_gateway_route(&self) -> Option<&Route> {
         self.routes.iter().find(|r| {
             r.is_default_route()
-                && r.gateway_id
-                    .as_deref()
-                    .is_some_and(|g| g.starts_with("igw-"))
+                && r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-"))
                 && r.state.as_deref() != Some("blackhole")
         })
     }
@@ -227,16 +220,8 @@ impl IpPermission {
 
     /// The internet-wide sources of this rule, for evidence.
     pub fn internet_sources(&self) -> Vec<&str> {
-        let v4 = self
-            .ip_ranges
-            .iter()
-            .filter(|r| r.cidr_ip == "0.0.0.0/0")
-            .map(|r| r.cidr_ip.as_str());
-        let v6 = self
-            .ipv6_ranges
-            .iter()
-            .filter(|r| r.cidr_ipv6 == "::/0")
-            .map(|r| r.cidr_ipv6.as_str());
+        let v4 = self.ip_ranges.iter().filter(|r| r.cidr_ip == "0.0.0.0/0").map(|r| r.cidr_ip.as_str());
+        let v6 = self.ipv6_ranges.iter().filter(|r| r.cidr_ipv6 == "::/0").map(|r| r.cidr_ipv6.as_str());
         v4.chain(v6).collect()
     }
 

@@ -83,13 +83,7 @@ pub struct ResourceRef {
 
 impl ResourceRef {
     pub fn new(kind: ResourceKind, name: impl Into<String>) -> ResourceRef {
-        ResourceRef {
-            kind,
-            name: name.into(),
-            arn: None,
-            path: ResourcePath::default(),
-            qualifier: None,
-        }
+        ResourceRef { kind, name: name.into(), arn: None, path: ResourcePath::default(), qualifier: None }
     }
 
     pub fn with_qualifier(mut self, qualifier: impl Into<String>) -> ResourceRef {
@@ -129,9 +123,7 @@ impl fmt::Display for ResourceRef {
             match (&self.path.service, &self.path.task_definition) {
                 (Some(service), _) => write!(f, " | Service: {service}")?,
                 // A standalone task's container is named after its task definition.
-                (None, Some(td)) if self.kind != ResourceKind::TaskDefinition => {
-                    write!(f, " | Task Definition: {td}")?
-                }
+                (None, Some(td)) if self.kind != ResourceKind::TaskDefinition => write!(f, " | Task Definition: {td}")?,
                 _ => {}
             }
         }
@@ -155,34 +147,16 @@ mod tests {
             container: Some("webapp".into()),
         };
         let c = ResourceRef::new(ResourceKind::Container, "webapp").with_path(path.clone());
-        assert_eq!(
-            c.to_string(),
-            "Container: webapp | Service: my-ecs-cluster-webapp"
-        );
-        let i =
-            ResourceRef::new(ResourceKind::ContainerImage, "nginx:latest").with_path(path.clone());
-        assert_eq!(
-            i.to_string(),
-            "Container Image: nginx:latest | Service: my-ecs-cluster-webapp"
-        );
+        assert_eq!(c.to_string(), "Container: webapp | Service: my-ecs-cluster-webapp");
+        let i = ResourceRef::new(ResourceKind::ContainerImage, "nginx:latest").with_path(path.clone());
+        assert_eq!(i.to_string(), "Container Image: nginx:latest | Service: my-ecs-cluster-webapp");
         let t = ResourceRef::new(ResourceKind::TaskDefinition, "webapp-task").with_path(path);
-        assert_eq!(
-            t.to_string(),
-            "Task Definition: webapp-task | Service: my-ecs-cluster-webapp"
-        );
+        assert_eq!(t.to_string(), "Task Definition: webapp-task | Service: my-ecs-cluster-webapp");
         let s = ResourceRef::new(ResourceKind::Service, "my-ecs-cluster-webapp");
         assert_eq!(s.to_string(), "Service: my-ecs-cluster-webapp");
-        assert_eq!(
-            ResourceRef::new(ResourceKind::Cluster, "my-ecs-cluster").to_string(),
-            "Cluster: my-ecs-cluster"
-        );
-        let standalone = ResourceRef::new(ResourceKind::Container, "job").with_path(ResourcePath {
-            task_definition: Some("batch:4".into()),
-            ..Default::default()
-        });
-        assert_eq!(
-            standalone.to_string(),
-            "Container: job | Task Definition: batch:4"
-        );
+        assert_eq!(ResourceRef::new(ResourceKind::Cluster, "my-ecs-cluster").to_string(), "Cluster: my-ecs-cluster");
+        let standalone = ResourceRef::new(ResourceKind::Container, "job")
+            .with_path(ResourcePath { task_definition: Some("batch:4".into()), ..Default::default() });
+        assert_eq!(standalone.to_string(), "Container: job | Task Definition: batch:4");
     }
 }

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use super::{
-    AwsVpcConfiguration, CapacityProviderStrategyItem, Cluster, ContainerDefinition, ResourceKind,
-    ResourcePath, ResourceRef, Service, Snapshot, TaskDefinition,
+    AwsVpcConfiguration, CapacityProviderStrategyItem, Cluster, ContainerDefinition, ResourceKind, ResourcePath,
+    ResourceRef, Service, Snapshot, TaskDefinition,
 };
 
 /// How a workload's tasks are placed.
@@ -39,9 +39,7 @@ impl LaunchKind {
     }
 
     fn from_strategy(strategy: &[CapacityProviderStrategyItem]) -> Option<LaunchKind> {
-        strategy
-            .first()
-            .map(|s| LaunchKind::from_capacity_provider(&s.capacity_provider))
+        strategy.first().map(|s| LaunchKind::from_capacity_provider(&s.capacity_provider))
     }
 
     pub fn label(self) -> &'static str {
@@ -105,10 +103,7 @@ impl<'a> Workload<'a> {
     /// `revision family:N` when the service runs several revisions.
     fn qualify(&self, r: ResourceRef) -> ResourceRef {
         if self.several_revisions {
-            r.with_qualifier(format!(
-                "revision {}",
-                self.task_definition.family_revision()
-            ))
+            r.with_qualifier(format!("revision {}", self.task_definition.family_revision()))
         } else {
             r
         }
@@ -126,26 +121,20 @@ impl<'a> Workload<'a> {
     /// `Service: svc`, or the task definition for standalone tasks.
     pub fn owner_ref(&self) -> ResourceRef {
         match self.service {
-            Some(s) => ResourceRef::new(ResourceKind::Service, &s.service_name)
-                .with_arn(&s.service_arn)
-                .with_path(ResourcePath {
+            Some(s) => ResourceRef::new(ResourceKind::Service, &s.service_name).with_arn(&s.service_arn).with_path(
+                ResourcePath {
                     cluster: Some(self.cluster.cluster_name.clone()),
                     service: Some(s.service_name.clone()),
                     ..ResourcePath::default()
-                }),
+                },
+            ),
             None => self.task_definition_ref(),
         }
     }
 
     pub fn containers(&self) -> impl Iterator<Item = ContainerCtx<'a>> + use<'a> {
         let workload = *self;
-        self.task_definition
-            .container_definitions
-            .iter()
-            .map(move |container| ContainerCtx {
-                workload,
-                container,
-            })
+        self.task_definition.container_definitions.iter().map(move |container| ContainerCtx { workload, container })
     }
 }
 
@@ -158,10 +147,7 @@ pub struct ContainerCtx<'a> {
 
 impl<'a> ContainerCtx<'a> {
     fn path(&self) -> ResourcePath {
-        ResourcePath {
-            container: Some(self.container.name.clone()),
-            ..self.workload.path()
-        }
+        ResourcePath { container: Some(self.container.name.clone()), ..self.workload.path() }
     }
 
     /// `Container: webapp | Service: svc`.
@@ -189,20 +175,15 @@ impl Snapshot {
     /// standalone tasks. Revisions the snapshot does not hold are skipped (they are gaps).
     pub fn workloads(&self) -> Vec<Workload<'_>> {
         let mut out: Vec<Workload<'_>> = Vec::new();
-        let cluster_default =
-            LaunchKind::from_strategy(&self.cluster.default_capacity_provider_strategy);
+        let cluster_default = LaunchKind::from_strategy(&self.cluster.default_capacity_provider_strategy);
         for service in &self.services {
             let service_launch = service
                 .launch_type
                 .as_deref()
                 .map(LaunchKind::from_launch_type)
                 .or_else(|| LaunchKind::from_strategy(&service.capacity_provider_strategy));
-            let service_net = service
-                .network_configuration
-                .as_ref()
-                .and_then(|n| n.awsvpc());
-            let mut uses: Vec<(&str, Option<LaunchKind>, Option<&AwsVpcConfiguration>)> =
-                Vec::new();
+            let service_net = service.network_configuration.as_ref().and_then(|n| n.awsvpc());
+            let mut uses: Vec<(&str, Option<LaunchKind>, Option<&AwsVpcConfiguration>)> = Vec::new();
             for d in &service.deployments {
                 let Some(td) = d.task_definition.as_deref() else {
                     continue;
@@ -245,10 +226,8 @@ impl Snapshot {
                 let Some(td) = self.task_definition(arn) else {
                     continue;
                 };
-                let launch = launch
-                    .or(service_launch)
-                    .or(cluster_default)
-                    .unwrap_or_else(|| launch_from_compatibilities(td));
+                let launch =
+                    launch.or(service_launch).or(cluster_default).unwrap_or_else(|| launch_from_compatibilities(td));
                 out.push(Workload {
                     cluster: &self.cluster,
                     service: Some(service),
@@ -262,10 +241,7 @@ impl Snapshot {
         // Standalone tasks (not started by a service), one workload per revision.
         let mut standalone: Vec<&str> = Vec::new();
         for task in &self.tasks {
-            if task
-                .service_name()
-                .is_some_and(|s| self.service(s).is_some())
-            {
+            if task.service_name().is_some_and(|s| self.service(s).is_some()) {
                 continue;
             }
             if standalone.contains(&task.task_definition_arn.as_str()) {
@@ -279,11 +255,7 @@ impl Snapshot {
                 .launch_type
                 .as_deref()
                 .map(LaunchKind::from_launch_type)
-                .or_else(|| {
-                    task.capacity_provider_name
-                        .as_deref()
-                        .map(LaunchKind::from_capacity_provider)
-                })
+                .or_else(|| task.capacity_provider_name.as_deref().map(LaunchKind::from_capacity_provider))
                 .or(cluster_default)
                 .unwrap_or_else(|| launch_from_compatibilities(td));
             out.push(Workload {
@@ -306,10 +278,7 @@ impl Snapshot {
                 w.task_definition
                     .container_definitions
                     .iter()
-                    .map(move |container| ContainerCtx {
-                        workload: w,
-                        container,
-                    })
+                    .map(move |container| ContainerCtx { workload: w, container })
             })
             .collect()
     }
@@ -319,16 +288,8 @@ impl Snapshot {
         let mut referenced: Vec<&str> = Vec::new();
         for s in &self.services {
             referenced.extend(s.task_definition.as_deref());
-            referenced.extend(
-                s.deployments
-                    .iter()
-                    .filter_map(|d| d.task_definition.as_deref()),
-            );
-            referenced.extend(
-                s.task_sets
-                    .iter()
-                    .filter_map(|t| t.task_definition.as_deref()),
-            );
+            referenced.extend(s.deployments.iter().filter_map(|d| d.task_definition.as_deref()));
+            referenced.extend(s.task_sets.iter().filter_map(|t| t.task_definition.as_deref()));
         }
         referenced.extend(self.tasks.iter().map(|t| t.task_definition_arn.as_str()));
         referenced.sort_unstable();

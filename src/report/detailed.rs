@@ -8,12 +8,7 @@ use crate::rules::{Analysis, Domain, Filter, Finding, Rule};
 
 pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String {
     let view = full.filtered(filter);
-    let mut s = header(
-        "ECS Security Report (detailed)",
-        full,
-        filter,
-        view.findings.len(),
-    );
+    let mut s = header("ECS Security Report (detailed)", full, filter, view.findings.len());
     if view.findings.is_empty() {
         s.push_str("## ✅ No findings\n\n");
     }
@@ -40,23 +35,10 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
 }
 
 fn rule_section(rule: &Rule, findings: &[&Finding], opts: &ReportOptions) -> String {
-    let severity = findings
-        .iter()
-        .map(|f| f.severity)
-        .max()
-        .unwrap_or(rule.severity);
-    let mut s = format!(
-        "### {} {} · {} (`{}`)\n\n",
-        severity_icon(severity),
-        severity,
-        rule.title,
-        rule.id
-    );
+    let severity = findings.iter().map(|f| f.severity).max().unwrap_or(rule.severity);
+    let mut s = format!("### {} {} · {} (`{}`)\n\n", severity_icon(severity), severity, rule.title, rule.id);
     let controls = compliance::controls_for_rule(rule.id);
-    s.push_str(&format!(
-        "Category: {} · Confidence: {:?}",
-        rule.category, rule.confidence
-    ));
+    s.push_str(&format!("Category: {} · Confidence: {:?}", rule.category, rule.confidence));
     if !controls.is_empty() {
         s.push_str(&format!(" · Compliance: {}", controls.join(", ")));
     }
@@ -89,10 +71,7 @@ fn rule_section(rule: &Rule, findings: &[&Finding], opts: &ReportOptions) -> Str
     }
     s.push_str(&format!("\nAWS CLI:\n```bash\n{}\n```\n", r.cli));
     s.push_str(&format!("Terraform:\n```hcl\n{}\n```\n", r.terraform));
-    s.push_str(&format!(
-        "CloudFormation:\n```yaml\n{}\n```\n",
-        r.cloudformation
-    ));
+    s.push_str(&format!("CloudFormation:\n```yaml\n{}\n```\n", r.cloudformation));
     if !rule.references.is_empty() {
         s.push_str(&format!("References: {}\n", rule.references.join(" · ")));
     }

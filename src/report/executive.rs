@@ -21,32 +21,24 @@ pub fn business_impact(category: Category) -> &'static str {
         Category::IamSecurity => {
             "Workloads hold broader AWS permissions than they need, so one breach reaches further."
         }
-        Category::ImageSecurity => {
-            "Software with known or unverified vulnerabilities may be running in production."
-        }
+        Category::ImageSecurity => "Software with known or unverified vulnerabilities may be running in production.",
         Category::Monitoring => "Incidents may go unnoticed and cannot be investigated fully.",
         Category::Encryption => "Sensitive data is not protected with keys the company controls.",
         Category::Availability | Category::ResourceManagement => {
             "Services are exposed to outages or resource exhaustion."
         }
-        Category::Security | Category::Configuration => {
-            "Platform settings fall short of AWS security guidance."
-        }
+        Category::Security | Category::Configuration => "Platform settings fall short of AWS security guidance.",
         Category::ServiceMeshSecurity | Category::EnvoySecurity => {
             "Service-to-service traffic relies on unsupported or unencrypted components."
         }
-        Category::StorageSecurity => {
-            "Stored data or host filesystems are exposed to the workloads that mount them."
-        }
+        Category::StorageSecurity => "Stored data or host filesystems are exposed to the workloads that mount them.",
         Category::DnsSecurity => "Name resolution can be redirected or is not monitored.",
     }
 }
 
 fn risk_sentence(level: RiskLevel) -> &'static str {
     match level {
-        RiskLevel::Critical => {
-            "There are problems that an attacker could exploit now; they need action today."
-        }
+        RiskLevel::Critical => "There are problems that an attacker could exploit now; they need action today.",
         RiskLevel::High => "There are significant weaknesses that should be fixed within days.",
         RiskLevel::Medium => "There are moderate weaknesses to fix in the next maintenance window.",
         RiskLevel::Low => "Only minor improvements remain.",
@@ -57,10 +49,7 @@ fn risk_sentence(level: RiskLevel) -> &'static str {
 pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String {
     let view = full.filtered(filter);
     let o = &full.overall;
-    let mut s = format!(
-        "# Executive Security Summary: {}\n\n",
-        md(&full.cluster_name)
-    );
+    let mut s = format!("# Executive Security Summary: {}\n\n", md(&full.cluster_name));
     s.push_str(&format!(
         "**Overall risk: {} {}** · Security score **{}/100** · {} findings on {} resources · Data from {}\n\n",
         risk_icon(o.risk_level),
@@ -108,12 +97,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
     if !recs.is_empty() {
         s.push_str("## What to do first\n\n");
         for (i, r) in recs.iter().take(3).enumerate() {
-            s.push_str(&format!(
-                "{}. {} ({} resources).\n",
-                i + 1,
-                r.remediation.summary,
-                r.affected.len()
-            ));
+            s.push_str(&format!("{}. {} ({} resources).\n", i + 1, r.remediation.summary, r.affected.len()));
         }
         s.push('\n');
     }

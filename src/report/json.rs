@@ -9,9 +9,7 @@ use serde::Serialize;
 use super::ReportOptions;
 use crate::compliance;
 use crate::model::{Gap, ResourcePath};
-use crate::rules::{
-    Analysis, Category, Confidence, Evaluation, Filter, RiskLevel, Severity, SeverityCounts,
-};
+use crate::rules::{Analysis, Category, Confidence, Evaluation, Filter, RiskLevel, Severity, SeverityCounts};
 
 /// The version of the JSON report contract.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -123,11 +121,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
             resource_path: f.resource.path.clone(),
             message: f.message.clone(),
             recommendation: f.rule.remediation.summary,
-            evidence: f
-                .evidence
-                .iter()
-                .map(|e| (e.key.clone(), e.value.clone()))
-                .collect(),
+            evidence: f.evidence.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
             compliance: compliance::controls_for_rule(f.rule.id),
             references: f.rule.references,
         })
@@ -140,11 +134,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
                 Evaluation::Partial { .. } => "partial",
                 _ => "not-evaluated",
             };
-            let mut permissions: Vec<String> = r
-                .gaps()
-                .iter()
-                .flat_map(|g| g.permissions.clone())
-                .collect();
+            let mut permissions: Vec<String> = r.gaps().iter().flat_map(|g| g.permissions.clone()).collect();
             permissions.sort();
             permissions.dedup();
             NotEvaluated {
@@ -152,11 +142,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
                 title: r.rule.title,
                 severity: r.rule.severity,
                 state,
-                reasons: r
-                    .gaps()
-                    .iter()
-                    .map(|g| format!("{}: {}", g.source.label(), g.reason))
-                    .collect(),
+                reasons: r.gaps().iter().map(|g| format!("{}: {}", g.source.label(), g.reason)).collect(),
                 permissions,
             }
         })
@@ -164,10 +150,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
     let o = &full.overall;
     JsonReport {
         schema_version: REPORT_SCHEMA_VERSION,
-        tool: ToolInfo {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: ToolInfo { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
         cluster: full.cluster_name.clone(),
         cluster_arn: full.cluster_arn.clone(),
         region: full.region.clone(),

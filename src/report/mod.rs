@@ -34,13 +34,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
-        Format::Summary,
-        Format::Detailed,
-        Format::Json,
-        Format::Executive,
-        Format::Sarif,
-    ];
+    pub const ALL: [Format; 5] = [Format::Summary, Format::Detailed, Format::Json, Format::Executive, Format::Sarif];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,14 +57,9 @@ impl FromStr for Format {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Format, String> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!(
-                    "unknown report format {s:?}; valid values: summary, detailed, json, executive, sarif"
-                )
-            })
+        Format::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
+            format!("unknown report format {s:?}; valid values: summary, detailed, json, executive, sarif")
+        })
     }
 }
 
@@ -115,14 +104,7 @@ pub(crate) fn risk_icon(r: RiskLevel) -> &'static str {
 
 /// `42 (5 Critical, 12 High, 20 Medium, 5 Low)`.
 pub(crate) fn counts_line(c: &SeverityCounts) -> String {
-    format!(
-        "{} ({} Critical, {} High, {} Medium, {} Low)",
-        c.total(),
-        c.critical,
-        c.high,
-        c.medium,
-        c.low
-    )
+    format!("{} ({} Critical, {} High, {} Medium, {} Low)", c.total(), c.critical, c.high, c.medium, c.low)
 }
 
 /// A sentence describing an active filter, or `None`.
@@ -155,26 +137,11 @@ pub(crate) fn header(title: &str, full: &Analysis, filter: &Filter, shown: usize
     let o = &full.overall;
     let mut s = format!("# 🛡️ {title}: {}\n\n", md(&full.cluster_name));
     s.push_str("| | |\n|---|---|\n");
-    let account = full
-        .account_id
-        .as_deref()
-        .map(|a| format!(", account {}", md(a)))
-        .unwrap_or_default();
-    s.push_str(&format!(
-        "| Cluster | {} ({}{account}) |\n",
-        md(&full.cluster_name),
-        md(&full.region)
-    ));
-    s.push_str(&format!(
-        "| Data collected | {} |\n",
-        md(&full.collected_at)
-    ));
+    let account = full.account_id.as_deref().map(|a| format!(", account {}", md(a))).unwrap_or_default();
+    s.push_str(&format!("| Cluster | {} ({}{account}) |\n", md(&full.cluster_name), md(&full.region)));
+    s.push_str(&format!("| Data collected | {} |\n", md(&full.collected_at)));
     s.push_str(&format!("| Security score | **{}/100** |\n", o.score));
-    s.push_str(&format!(
-        "| Risk level | {} **{}** |\n",
-        risk_icon(o.risk_level),
-        o.risk_level.as_str()
-    ));
+    s.push_str(&format!("| Risk level | {} **{}** |\n", risk_icon(o.risk_level), o.risk_level.as_str()));
     s.push_str(&format!("| Findings | {} |\n", counts_line(&o.by_severity)));
     let applicable = full.results.len() - o.rules_not_applicable;
     let complete = applicable - o.rules_not_evaluated.min(applicable);
@@ -204,11 +171,7 @@ pub(crate) fn coverage_section(view: &Analysis) -> String {
             crate::rules::Evaluation::Partial { .. } => "partially evaluated",
             _ => "not evaluated",
         };
-        let mut perms: Vec<String> = r
-            .gaps()
-            .iter()
-            .flat_map(|g| g.permissions.clone())
-            .collect();
+        let mut perms: Vec<String> = r.gaps().iter().flat_map(|g| g.permissions.clone()).collect();
         perms.sort();
         perms.dedup();
         let reasons: Vec<String> = r.gaps().iter().map(|g| md(&g.reason)).collect();
@@ -217,11 +180,7 @@ pub(crate) fn coverage_section(view: &Analysis) -> String {
             r.rule.title,
             r.rule.id,
             reasons.join("; "),
-            perms
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
         ));
     }
     s.push('\n');

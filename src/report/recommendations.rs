@@ -72,15 +72,8 @@ fn exposure_of(
     public_ip_services: &[String],
 ) -> Vec<Exposure> {
     let mut e = Vec::new();
-    let on = |list: &[String]| {
-        findings.iter().any(|f| {
-            f.resource
-                .path
-                .service
-                .as_ref()
-                .is_some_and(|s| list.contains(s))
-        })
-    };
+    let on =
+        |list: &[String]| findings.iter().any(|f| f.resource.path.service.as_ref().is_some_and(|s| list.contains(s)));
     if on(internet_services) {
         e.push(Exposure::InternetFacing);
     }
@@ -102,20 +95,12 @@ pub fn build(view: &Analysis) -> Vec<Recommendation> {
     let public_ip_services = &view.exposure.public_ip;
     let mut out: Vec<Recommendation> = Vec::new();
     for result in &view.results {
-        let findings: Vec<&Finding> = view
-            .findings
-            .iter()
-            .filter(|f| f.rule.id == result.rule.id)
-            .collect();
+        let findings: Vec<&Finding> = view.findings.iter().filter(|f| f.rule.id == result.rule.id).collect();
         if findings.is_empty() {
             continue;
         }
         let rule = result.rule;
-        let severity = findings
-            .iter()
-            .map(|f| f.severity)
-            .max()
-            .unwrap_or(rule.severity);
+        let severity = findings.iter().map(|f| f.severity).max().unwrap_or(rule.severity);
         let exposure = exposure_of(rule, &findings, internet_services, public_ip_services);
         let breadth = (findings.len() as u32).min(20);
         let base = match severity {
@@ -147,10 +132,6 @@ pub fn build(view: &Analysis) -> Vec<Recommendation> {
             references: rule.references,
         });
     }
-    out.sort_by(|a, b| {
-        b.priority
-            .cmp(&a.priority)
-            .then_with(|| a.rule_id.cmp(b.rule_id))
-    });
+    out.sort_by(|a, b| b.priority.cmp(&a.priority).then_with(|| a.rule_id.cmp(b.rule_id)));
     out
 }

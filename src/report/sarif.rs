@@ -10,10 +10,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails, SCHEMA_URL,
-    Sarif, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, RunAutomationDetails, SCHEMA_URL, Sarif, Tool, ToolComponent,
 };
 
 use super::ReportOptions;
@@ -59,31 +58,27 @@ fn help_markdown(r: &Rule) -> String {
     s
 }
 
+/// `security`, the category and the domain, each once (SARIF requires unique tags).
+fn tags(r: &Rule) -> Vec<String> {
+    let mut t = vec!["security".to_owned(), r.category.as_str().to_owned(), r.domain.as_str().to_owned()];
+    t.sort();
+    t.dedup();
+    t
+}
+
 fn descriptor(r: &Rule) -> ReportingDescriptor {
     let mut props = BTreeMap::new();
-    props.insert(
-        "security-severity".to_owned(),
-        json!(security_severity(r.severity)),
-    );
+    props.insert("security-severity".to_owned(), json!(security_severity(r.severity)));
     props.insert("precision".to_owned(), json!(precision(r.confidence)));
     props.insert("problem.severity".to_owned(), json!(level_name(r.severity)));
-    props.insert(
-        "compliance".to_owned(),
-        json!(compliance::controls_for_rule(r.id)),
-    );
+    props.insert("compliance".to_owned(), json!(compliance::controls_for_rule(r.id)));
     props.insert("peers".to_owned(), json!(r.peers));
-    let config = ReportingConfiguration::builder()
-        .level(json!(level_name(r.severity)))
-        .build();
+    let config = ReportingConfiguration::builder().level(json!(level_name(r.severity))).build();
     let mut d = ReportingDescriptor::builder()
         .id(r.id)
         .name(r.id)
         .short_description(MultiformatMessageString::builder().text(r.title).build())
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(r.rationale)
-                .build(),
-        )
+        .full_description(MultiformatMessageString::builder().text(r.rationale).build())
         .help(
             MultiformatMessageString::builder()
                 .text(format!("{} {}", r.remediation.summary, r.remediation.cli))
@@ -91,16 +86,7 @@ fn descriptor(r: &Rule) -> ReportingDescriptor {
                 .build(),
         )
         .default_configuration(config)
-        .properties(
-            PropertyBag::builder()
-                .tags(vec![
-                    "security".to_owned(),
-                    r.category.as_str().to_owned(),
-                    r.domain.as_str().to_owned(),
-                ])
-                .additional_properties(props)
-                .build(),
-        )
+        .properties(PropertyBag::builder().tags(tags(r)).additional_properties(props).build())
         .build();
     d.help_uri = r.references.first().map(|u| (*u).to_owned());
     d
@@ -129,12 +115,7 @@ fn segment(s: &str) -> String {
 fn fingerprint(f: &Finding) -> String {
     // FNV-1a: stable across builds and platforms, unlike the std hasher.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let key = format!(
-        "{}|{}|{}",
-        f.rule.id,
-        f.resource.arn.as_deref().unwrap_or(""),
-        f.resource
-    );
+    let key = format!("{}|{}|{}", f.rule.id, f.resource.arn.as_deref().unwrap_or(""), f.resource);
     for b in key.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -143,22 +124,12 @@ fn fingerprint(f: &Finding) -> String {
 }
 
 fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult {
-    let kind = serde_json::to_value(f.resource.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let uri = format!(
-        "ecs/{}/{}/{}/{}",
-        segment(region),
-        segment(cluster),
-        kind,
-        segment(&f.resource.name)
-    );
-    let mut logical = LogicalLocation::builder()
-        .name(f.resource.to_string())
-        .kind(kind.clone())
-        .build();
-    logical.fully_qualified_name = f.resource.arn.clone();
+    let kind =
+        serde_json::to_value(f.resource.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let uri: String = format!("ecs/{}/{}/{}/{}", segment(region), segment(cluster), kind, segment(&f.resource.name));
+    let mut logical = LogicalLocation::builder().name(f.resource.to_string()).kind(kind.clone()).build();
+    // The ARN, or the resource id for EC2 resources; else the pseudo-path.
+    logical.fully_qualified_name = Some(f.resource.arn.clone().unwrap_or_else(|| uri.clone()));
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
@@ -171,19 +142,11 @@ fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult
         .build();
     let mut props = BTreeMap::new();
     props.insert("severity".to_owned(), json!(f.severity));
-    props.insert(
-        "security-severity".to_owned(),
-        json!(security_severity(f.severity)),
-    );
+    props.insert("security-severity".to_owned(), json!(security_severity(f.severity)));
     props.insert("confidence".to_owned(), json!(precision(f.confidence)));
     props.insert(
         "evidence".to_owned(),
-        Value::Object(
-            f.evidence
-                .iter()
-                .map(|e| (e.key.clone(), json!(e.value)))
-                .collect(),
-        ),
+        Value::Object(f.evidence.iter().map(|e| (e.key.clone(), json!(e.value))).collect()),
     );
     props.insert("resource".to_owned(), json!(f.resource.to_string()));
     let mut fingerprints = BTreeMap::new();
@@ -192,11 +155,7 @@ fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult
         .rule_id(f.rule.id)
         .rule_index(i64::try_from(index).unwrap_or(0))
         .level(level(f.severity))
-        .message(
-            Message::builder()
-                .text(format!("{}: {}", f.resource, f.message))
-                .build(),
-        )
+        .message(Message::builder().text(format!("{}: {}", f.resource, f.message)).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
         .properties(PropertyBag::builder().additional_properties(props).build())
@@ -219,11 +178,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
     let notifications: Vec<Notification> = view
         .not_evaluated()
         .map(|r| {
-            let mut perms: Vec<String> = r
-                .gaps()
-                .iter()
-                .flat_map(|g| g.permissions.clone())
-                .collect();
+            let mut perms: Vec<String> = r.gaps().iter().flat_map(|g| g.permissions.clone()).collect();
             perms.sort();
             perms.dedup();
             let reasons: Vec<String> = r.gaps().iter().map(|g| g.reason.clone()).collect();
@@ -250,9 +205,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .full_name("ecs-security-mcp: read-only Amazon ECS security auditor")
-        .information_uri(
-            "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security.html",
-        )
+        .information_uri("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security.html")
         .rules(rules)
         .build();
     let mut run_props = BTreeMap::new();
@@ -269,23 +222,12 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
         .invocations(vec![invocation])
         .automation_details(
             RunAutomationDetails::builder()
-                .id(format!(
-                    "ecs-security-mcp/{}/{}/",
-                    full.region, full.cluster_name
-                ))
+                .id(format!("ecs-security-mcp/{}/{}/", full.region, full.cluster_name))
                 .build(),
         )
-        .properties(
-            PropertyBag::builder()
-                .additional_properties(run_props)
-                .build(),
-        )
+        .properties(PropertyBag::builder().additional_properties(run_props).build())
         .build();
-    Sarif::builder()
-        .schema(SCHEMA_URL)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    Sarif::builder().schema(SCHEMA_URL).version(json!("2.1.0")).runs(vec![run]).build()
 }
 
 /// The SARIF log as pretty JSON.

@@ -27,11 +27,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
 
     s.push_str("## Findings by category\n\n| Category | Critical | High | Medium | Low | Total |\n|---|---:|---:|---:|---:|---:|\n");
     for &cat in Category::ALL {
-        let in_cat: Vec<_> = view
-            .findings
-            .iter()
-            .filter(|f| f.rule.category == cat)
-            .collect();
+        let in_cat: Vec<_> = view.findings.iter().filter(|f| f.rule.category == cat).collect();
         if in_cat.is_empty() {
             continue;
         }
@@ -47,16 +43,8 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
     }
     s.push('\n');
 
-    let limit = if opts.show_details {
-        usize::MAX
-    } else {
-        TOP_ISSUES
-    };
-    let title = if opts.show_details {
-        "All findings"
-    } else {
-        "Top issues"
-    };
+    let limit = if opts.show_details { usize::MAX } else { TOP_ISSUES };
+    let title = if opts.show_details { "All findings" } else { "Top issues" };
     s.push_str(&format!("## {title}\n\n"));
     for (i, f) in view.findings.iter().take(limit).enumerate() {
         s.push_str(&format!(
@@ -69,11 +57,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
             md(&f.message),
         ));
         if opts.show_details && !f.evidence.is_empty() {
-            let ev: Vec<String> = f
-                .evidence
-                .iter()
-                .map(|e| format!("{}={}", md(&e.key), md(&e.value)))
-                .collect();
+            let ev: Vec<String> = f.evidence.iter().map(|e| format!("{}={}", md(&e.key), md(&e.value))).collect();
             s.push_str(&format!("   Evidence: {}\n", ev.join("; ")));
         }
     }

@@ -19,22 +19,7 @@ pub fn md_limit(text: &str, limit: usize) -> String {
     for c in shown.chars() {
         if matches!(
             c,
-            '\\' | '`'
-                | '*'
-                | '_'
-                | '['
-                | ']'
-                | '<'
-                | '>'
-                | '|'
-                | '~'
-                | '!'
-                | '#'
-                | '('
-                | ')'
-                | '{'
-                | '}'
-                | '$'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '!' | '#' | '(' | ')' | '{' | '}' | '$'
         ) {
             out.push('\\');
         }
@@ -68,8 +53,7 @@ pub fn strip_controls(text: &str) -> String {
                     Some(']') => {
                         chars.next();
                         while let Some(n) = chars.next() {
-                            if n == '\u{7}' || (n == '\u{1b}' && chars.next_if_eq(&'\\').is_some())
-                            {
+                            if n == '\u{7}' || (n == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
                                 break;
                             }
                         }
@@ -103,10 +87,7 @@ fn truncate(text: &str, limit: usize) -> (&str, usize) {
     if total <= limit {
         return (text, 0);
     }
-    let end = text
-        .char_indices()
-        .nth(limit)
-        .map_or(text.len(), |(i, _)| i);
+    let end = text.char_indices().nth(limit).map_or(text.len(), |(i, _)| i);
     (&text[..end], total - limit)
 }
 
@@ -114,11 +95,7 @@ fn truncate(text: &str, limit: usize) -> (&str, usize) {
 pub fn plain(text: &str) -> String {
     let clean = strip_controls(text);
     let (shown, cut) = truncate(&clean, MAX_TEXT);
-    if cut > 0 {
-        format!("{shown}…[truncated {cut} chars]")
-    } else {
-        shown.to_owned()
-    }
+    if cut > 0 { format!("{shown}…[truncated {cut} chars]") } else { shown.to_owned() }
 }
 
 #[cfg(test)]
@@ -129,14 +106,8 @@ mod tests {
     fn markup_is_inert() {
         assert_eq!(md("web"), "web");
         assert_eq!(md("a|b"), "a\\|b");
-        assert_eq!(
-            md("<script>alert(1)</script>"),
-            "\\<script\\>alert\\(1\\)\\</script\\>"
-        );
-        assert_eq!(
-            md("[click](http://evil.example)"),
-            "\\[click\\]\\(http:\\/\\/evil.example\\)"
-        );
+        assert_eq!(md("<script>alert(1)</script>"), "\\<script\\>alert\\(1\\)\\</script\\>");
+        assert_eq!(md("[click](http://evil.example)"), "\\[click\\]\\(http:\\/\\/evil.example\\)");
         assert_eq!(md("**bold** `code`"), "\\*\\*bold\\*\\* \\`code\\`");
         assert_eq!(md("line1\nline2\r\n# heading"), "line1 line2 \\# heading");
     }
@@ -155,9 +126,6 @@ mod tests {
         let out = md(&long);
         assert!(out.starts_with(&"a".repeat(200)));
         assert!(out.ends_with("…\\[truncated 50 chars\\]"));
-        assert_eq!(
-            plain(&"é".repeat(201)),
-            format!("{}…[truncated 1 chars]", "é".repeat(200))
-        );
+        assert_eq!(plain(&"é".repeat(201)), format!("{}…[truncated 1 chars]", "é".repeat(200)));
     }
 }

@@ -77,9 +77,7 @@ impl RuleResult {
             (_, n) if n > 0 => RuleStatus::Fail,
             (Evaluation::Complete, _) => RuleStatus::Pass,
             (Evaluation::NotApplicable, _) => RuleStatus::NotApplicable,
-            (Evaluation::Partial { .. } | Evaluation::NotEvaluated { .. }, _) => {
-                RuleStatus::NotEvaluated
-            }
+            (Evaluation::Partial { .. } | Evaluation::NotEvaluated { .. }, _) => RuleStatus::NotEvaluated,
         }
     }
 
@@ -179,24 +177,13 @@ impl Exposure {
             let configs = s
                 .network_configuration
                 .iter()
-                .chain(
-                    s.deployments
-                        .iter()
-                        .filter_map(|d| d.network_configuration.as_ref()),
-                )
-                .chain(
-                    s.task_sets
-                        .iter()
-                        .filter_map(|t| t.network_configuration.as_ref()),
-                )
+                .chain(s.deployments.iter().filter_map(|d| d.network_configuration.as_ref()))
+                .chain(s.task_sets.iter().filter_map(|t| t.network_configuration.as_ref()))
                 .filter_map(|n| n.awsvpc());
             let mut public = false;
             let mut routed = false;
             for c in configs {
-                if c.assign_public_ip
-                    .as_deref()
-                    .is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"))
-                {
+                if c.assign_public_ip.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("ENABLED")) {
                     public = true;
                     routed |= c.subnets.iter().any(|id| {
                         snapshot
@@ -208,17 +195,13 @@ impl Exposure {
                 }
             }
             let behind_public_lb = s.load_balancers.iter().any(|lb| {
-                lb.target_group_arn
-                    .as_deref()
-                    .and_then(|tg| snapshot.load_balancing.target_group(tg))
-                    .is_some_and(|tg| {
+                lb.target_group_arn.as_deref().and_then(|tg| snapshot.load_balancing.target_group(tg)).is_some_and(
+                    |tg| {
                         tg.load_balancer_arns.iter().any(|arn| {
-                            snapshot
-                                .load_balancing
-                                .load_balancer(arn)
-                                .is_some_and(|l| l.is_internet_facing())
+                            snapshot.load_balancing.load_balancer(arn).is_some_and(|l| l.is_internet_facing())
                         })
-                    })
+                    },
+                )
             });
             if public {
                 e.public_ip.push(s.service_name.clone());
@@ -240,27 +223,22 @@ pub fn analyze(snapshot: &Snapshot) -> Analysis {
 pub fn analyze_with_rules(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analysis {
     let mut snap_gaps = snapshot.gaps.clone();
     for arn in snapshot.missing_task_definitions() {
-        let covered = snap_gaps.iter().any(|g| {
-            g.operation == "DescribeTaskDefinition"
-                && g.resource.as_deref().is_none_or(|r| r == arn)
-        });
+        let covered = snap_gaps
+            .iter()
+            .any(|g| g.operation == "DescribeTaskDefinition" && g.resource.as_deref().is_none_or(|r| r == arn));
         if !covered {
             snap_gaps.push(Gap {
                 service: "ecs".into(),
                 operation: "DescribeTaskDefinition".into(),
                 error_code: "NotInSnapshot".into(),
-                message: "the task definition is referenced but the snapshot does not contain it"
-                    .into(),
+                message: "the task definition is referenced but the snapshot does not contain it".into(),
                 resource: Some(arn.to_owned()),
             });
         }
     }
     let with_gaps;
     let snapshot = if snap_gaps.len() != snapshot.gaps.len() {
-        with_gaps = Snapshot {
-            gaps: snap_gaps.clone(),
-            ..snapshot.clone()
-        };
+        with_gaps = Snapshot { gaps: snap_gaps.clone(), ..snapshot.clone() };
         &with_gaps
     } else {
         snapshot
@@ -272,10 +250,7 @@ pub fn analyze_with_rules(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analy
     for &rule in rules {
         let evaluation = evaluation_for(rule, snapshot);
         let mut found = Vec::new();
-        if !matches!(
-            evaluation,
-            Evaluation::NotEvaluated { .. } | Evaluation::NotApplicable
-        ) {
+        if !matches!(evaluation, Evaluation::NotEvaluated { .. } | Evaluation::NotApplicable) {
             let mut out = Findings::new(rule);
             (rule.check)(snapshot, &mut out);
             found = out.into_vec();
@@ -283,11 +258,7 @@ pub fn analyze_with_rules(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analy
         for f in &mut found {
             scrub(f, &scrubber);
         }
-        results.push(RuleResult {
-            rule,
-            evaluation,
-            findings: found.len(),
-        });
+        results.push(RuleResult { rule, evaluation, findings: found.len() });
         findings.extend(found);
     }
     sort_findings(&mut findings);
@@ -325,11 +296,7 @@ fn evaluation_for(rule: &Rule, snapshot: &Snapshot) -> Evaluation {
     if !rule.scope.applies_to(snapshot) {
         return Evaluation::NotApplicable;
     }
-    if partial.is_empty() {
-        Evaluation::Complete
-    } else {
-        Evaluation::Partial { gaps: partial }
-    }
+    if partial.is_empty() { Evaluation::Complete } else { Evaluation::Partial { gaps: partial } }
 }
 
 fn note(source: DataSource, gaps: &[&Gap]) -> GapNote {
@@ -340,10 +307,7 @@ fn note(source: DataSource, gaps: &[&Gap]) -> GapNote {
                 Some(r) => format!(" for {r}"),
                 None => String::new(),
             };
-            format!(
-                "{}:{}{what} failed with {}",
-                g.service, g.operation, g.error_code
-            )
+            format!("{}:{}{what} failed with {}", g.service, g.operation, g.error_code)
         })
         .collect();
     reasons.dedup();
@@ -362,11 +326,7 @@ fn note(source: DataSource, gaps: &[&Gap]) -> GapNote {
     }
     permissions.sort();
     permissions.dedup();
-    GapNote {
-        source,
-        reason,
-        permissions,
-    }
+    GapNote { source, reason, permissions }
 }
 
 fn scrub(f: &mut Finding, scrubber: &Scrubber) {
@@ -393,24 +353,9 @@ impl Analysis {
     /// A view with only the findings and rules the filter allows. Scores and counts over
     /// the whole cluster stay in [`Analysis::overall`].
     pub fn filtered(&self, filter: &Filter) -> Analysis {
-        let findings = self
-            .findings
-            .iter()
-            .filter(|f| filter.allows(f))
-            .cloned()
-            .collect();
-        let results = self
-            .results
-            .iter()
-            .filter(|r| filter.allows_rule(r.rule))
-            .cloned()
-            .collect();
-        Analysis {
-            findings,
-            results,
-            filter: filter.clone(),
-            ..self.clone()
-        }
+        let findings = self.findings.iter().filter(|f| filter.allows(f)).cloned().collect();
+        let results = self.results.iter().filter(|r| filter.allows_rule(r.rule)).cloned().collect();
+        Analysis { findings, results, filter: filter.clone(), ..self.clone() }
     }
 
     /// Counts of the findings in this view.

@@ -3,38 +3,20 @@
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::model::{DataSource, ImageRef, Snapshot, TaskDefinition};
 
-pub(super) const RULES: &[&Rule] = &[
-    &TASK_ROLE_MISSING,
-    &TASK_EXECUTION_ROLE_MISSING,
-    &TASK_ROLE_SAME_AS_EXECUTION_ROLE,
-];
+pub(super) const RULES: &[&Rule] =
+    &[&TASK_ROLE_MISSING, &TASK_EXECUTION_ROLE_MISSING, &TASK_ROLE_SAME_AS_EXECUTION_ROLE];
 
-const TD: &[DataSource] = &[
-    DataSource::Services,
-    DataSource::TaskDefinitions,
-    DataSource::Tasks,
-];
+const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
 
-const STATIC_CREDENTIAL_NAMES: &[&str] = &[
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-];
+const STATIC_CREDENTIAL_NAMES: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
-/// Container names that carry static AWS credentials in `environment` or `secrets`.
+/// `container/VARIABLE` for every static AWS credential variable in `environment` or `secrets`.
 fn static_credential_variables(td: &TaskDefinition) -> Vec<String> {
     let mut found = Vec::new();
     for c in &td.container_definitions {
-        let names = c
-            .environment
-            .iter()
-            .map(|e| e.name.as_str())
-            .chain(c.secrets.iter().map(|s| s.name.as_str()));
+        let names = c.environment.iter().map(|e| e.name.as_str()).chain(c.secrets.iter().map(|s| s.name.as_str()));
         for n in names {
-            if STATIC_CREDENTIAL_NAMES
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(n))
-            {
+            if STATIC_CREDENTIAL_NAMES.iter().any(|s| s.eq_ignore_ascii_case(n)) {
                 found.push(format!("{}/{n}", c.name));
             }
         }
@@ -75,11 +57,7 @@ pub static TASK_ROLE_MISSING: Rule = Rule {
 fn task_role_missing(snap: &Snapshot, out: &mut Findings) {
     for w in snap.workloads() {
         let td = w.task_definition;
-        if td
-            .task_role_arn
-            .as_deref()
-            .is_some_and(|r| !r.trim().is_empty())
-        {
+        if td.task_role_arn.as_deref().is_some_and(|r| !r.trim().is_empty()) {
             continue;
         }
         let static_creds = static_credential_variables(td);
@@ -107,8 +85,7 @@ fn task_role_missing(snap: &Snapshot, out: &mut Findings) {
                 w.launch.label()
             ),
         );
-        f.evidence("taskRoleArn", "(not set)")
-            .evidence("networkMode", mode);
+        f.evidence("taskRoleArn", "(not set)").evidence("networkMode", mode);
         if mode == "awsvpc" {
             f.severity(Severity::Medium);
         }
@@ -124,7 +101,7 @@ pub static TASK_EXECUTION_ROLE_MISSING: Rule = Rule {
     scope: Scope::Workloads,
     requires: TD,
     confidence: Confidence::High,
-    rationale: "The execution role is what the ECS agent uses to pull private ECR images, write awslogs and fetch secrets for the task. Without it, on EC2 those permissions must sit on the instance role, shared by every task on the host; on Fargate the task cannot start.",
+    rationale: "The execution role is what ECS uses to pull private ECR images, write awslogs and fetch secrets, environment files and registry credentials for the task. On Fargate nothing of that works without it, and on any launch type secrets, environment files and registry credentials need it. On EC2, image pulls and awslogs fall back to the instance role, shared by every task on the host (reported at Medium).",
     remediation: Remediation {
         summary: "Create an execution role with AmazonECSTaskExecutionRolePolicy (plus access to the task's secrets) and set `executionRoleArn`.",
         steps: &[
@@ -136,40 +113,48 @@ pub static TASK_EXECUTION_ROLE_MISSING: Rule = Rule {
         terraform: "resource \"aws_ecs_task_definition\" \"app\" {\n  execution_role_arn = aws_iam_role.app_execution.arn\n}",
         cloudformation: "Type: AWS::ECS::TaskDefinition\nProperties:\n  ExecutionRoleArn: !GetAtt AppExecutionRole.Arn",
     },
-    references: &[
-        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
-    ],
+    references: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"],
     peers: &["ECS best-practices guide: task execution role"],
     check: task_execution_role_missing,
 };
 
+/// Something in a task definition that needs an execution role.
+struct Need {
+    /// `container: what`, for the evidence.
+    detail: String,
+    /// What kind of use it is, for the message.
+    kind: &'static str,
+    /// Only the execution role can provide it, even on EC2 (secrets, environment files,
+    /// registry credentials). Otherwise the EC2 instance role can stand in.
+    execution_role_only: bool,
+}
+
 /// What in a task definition requires an execution role.
-fn execution_role_needs(td: &TaskDefinition) -> Vec<String> {
+fn execution_role_needs(td: &TaskDefinition) -> Vec<Need> {
     let mut needs = Vec::new();
     for c in &td.container_definitions {
-        if c.image
-            .as_deref()
-            .and_then(ImageRef::parse)
-            .is_some_and(|i| i.is_private_ecr())
-        {
-            needs.push(format!("{}: private ECR image", c.name));
+        let mut need = |kind: &'static str, execution_role_only: bool| {
+            needs.push(Need { detail: format!("{}: {kind}", c.name), kind, execution_role_only })
+        };
+        if c.image.as_deref().and_then(ImageRef::parse).is_some_and(|i| i.is_private_ecr()) {
+            need("private ECR images", false);
         }
         if let Some(l) = &c.log_configuration {
             if l.log_driver.as_deref() == Some("awslogs") {
-                needs.push(format!("{}: awslogs log driver", c.name));
+                need("awslogs logging", false);
             }
             if !l.secret_options.is_empty() {
-                needs.push(format!("{}: log driver secrets", c.name));
+                need("log-driver secrets", true);
             }
         }
         if !c.secrets.is_empty() {
-            needs.push(format!("{}: secrets", c.name));
+            need("secrets", true);
         }
         if c.repository_credentials.is_some() {
-            needs.push(format!("{}: private registry credentials", c.name));
+            need("registry credentials", true);
         }
         if !c.environment_files.is_empty() {
-            needs.push(format!("{}: environment files", c.name));
+            need("environment files", true);
         }
     }
     needs
@@ -178,32 +163,42 @@ fn execution_role_needs(td: &TaskDefinition) -> Vec<String> {
 fn task_execution_role_missing(snap: &Snapshot, out: &mut Findings) {
     for w in snap.workloads() {
         let td = w.task_definition;
-        if td
-            .execution_role_arn
-            .as_deref()
-            .is_some_and(|r| !r.trim().is_empty())
-        {
+        if td.execution_role_arn.as_deref().is_some_and(|r| !r.trim().is_empty()) {
             continue;
         }
         let needs = execution_role_needs(td);
         if needs.is_empty() {
             continue;
         }
+        let mut kinds: Vec<&str> = Vec::new();
+        for n in &needs {
+            if !kinds.contains(&n.kind) {
+                kinds.push(n.kind);
+            }
+        }
+        let details: Vec<&str> = needs.iter().map(|n| n.detail.as_str()).collect();
+        let hard = w.is_fargate() || needs.iter().any(|n| n.execution_role_only);
         let consequence = if w.is_fargate() {
-            "Fargate cannot start its tasks"
+            "its Fargate tasks cannot start without one"
+        } else if hard {
+            "ECS needs one to fetch them"
         } else {
-            "the instance role must hold those permissions for every task on the host"
+            "the instance role must grant this to every task on the host"
         };
-        out.report(
+        let f = out.report(
             w.task_definition_ref(),
             format!(
-                "task definition `{}` has no execution role although it uses {}; {consequence}",
+                "task definition `{}` has no execution role but uses {}; {consequence}",
                 td.family_revision(),
-                needs.len()
+                kinds.join(", ")
             ),
-        )
-        .evidence("executionRoleArn", "(not set)")
-        .evidence("needs", needs.join("; "));
+        );
+        f.evidence("executionRoleArn", "(not set)")
+            .evidence("needs", details.join("; "))
+            .evidence("launch_type", w.launch.label());
+        if !hard {
+            f.severity(Severity::Medium);
+        }
     }
 }
 
@@ -220,16 +215,15 @@ pub static TASK_ROLE_SAME_AS_EXECUTION_ROLE: Rule = Rule {
     remediation: Remediation {
         summary: "Use two roles: an execution role for the agent and a separate least-privilege task role for the application.",
         steps: &[
-            "Create a new task role with only the application's permissions.",
-            "Point `taskRoleArn` at it, keep `executionRoleArn` on the execution role, register and deploy.",
+            "Create a new task role trusted by `ecs-tasks.amazonaws.com` with only the application's permissions.",
+            "Keep the existing role as the execution role and remove the application's permissions from it.",
+            "Point `taskRoleArn` at the new role, keep `executionRoleArn` on the execution role, register the revision and deploy.",
         ],
         cli: "aws ecs register-task-definition --cli-input-json file://task-definition.json",
         terraform: "resource \"aws_ecs_task_definition\" \"app\" {\n  task_role_arn      = aws_iam_role.app_task.arn\n  execution_role_arn = aws_iam_role.app_execution.arn\n}",
         cloudformation: "Type: AWS::ECS::TaskDefinition\nProperties:\n  TaskRoleArn: !GetAtt AppTaskRole.Arn\n  ExecutionRoleArn: !GetAtt AppExecutionRole.Arn",
     },
-    references: &[
-        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
-    ],
+    references: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html"],
     peers: &["Checkov CKV_AWS_249"],
     check: task_role_same_as_execution_role,
 };
@@ -237,10 +231,8 @@ pub static TASK_ROLE_SAME_AS_EXECUTION_ROLE: Rule = Rule {
 fn task_role_same_as_execution_role(snap: &Snapshot, out: &mut Findings) {
     for w in snap.workloads() {
         let td = w.task_definition;
-        if let (Some(task), Some(exec)) = (
-            td.task_role_arn.as_deref(),
-            td.execution_role_arn.as_deref(),
-        ) && !task.is_empty()
+        if let (Some(task), Some(exec)) = (td.task_role_arn.as_deref(), td.execution_role_arn.as_deref())
+            && !task.is_empty()
             && task == exec
         {
             out.report(

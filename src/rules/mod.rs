@@ -25,8 +25,8 @@ pub mod secrets;
 pub mod storage;
 
 pub use engine::{
-    Analysis, Evaluation, Exposure, Filter, GapNote, RuleResult, RuleStatus, SeverityFilter,
-    analyze, analyze_with_rules,
+    Analysis, Evaluation, Exposure, Filter, GapNote, RuleResult, RuleStatus, SeverityFilter, analyze,
+    analyze_with_rules,
 };
 pub use registry::{all, by_id};
 pub use score::{RiskLevel, Score, SeverityCounts};

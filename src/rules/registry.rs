@@ -3,8 +3,8 @@
 use std::sync::LazyLock;
 
 use super::{
-    Rule, cluster, container, dns, iam, image, infrastructure, instances, load_balancer, mesh,
-    network, resources, secrets, storage,
+    Rule, cluster, container, dns, iam, image, infrastructure, instances, load_balancer, mesh, network, resources,
+    secrets, storage,
 };
 
 static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {

@@ -110,13 +110,8 @@ impl Score {
         for f in findings {
             *groups.entry((f.rule.id, f.severity)).or_default() += 1;
         }
-        let penalty: f64 = groups
-            .iter()
-            .map(|(&(_, sev), &n)| weight(sev) * (1.0 + (n as f64).log2()))
-            .sum();
-        let score = (100.0 * 100.0 / (100.0 + penalty))
-            .floor()
-            .clamp(0.0, 100.0) as u8;
+        let penalty: f64 = groups.iter().map(|(&(_, sev), &n)| weight(sev) * (1.0 + (n as f64).log2())).sum();
+        let score = (100.0 * 100.0 / (100.0 + penalty)).floor().clamp(0.0, 100.0) as u8;
         let by_severity = SeverityCounts::of(findings);
         let mut by_category = BTreeMap::new();
         for f in findings {
@@ -131,15 +126,9 @@ impl Score {
         };
         let count = |s: RuleStatus| results.iter().filter(|r| r.status() == s).count();
         let applicable = results.len() - count(RuleStatus::NotApplicable);
-        let complete = results
-            .iter()
-            .filter(|r| r.status() != RuleStatus::NotApplicable && r.gaps().is_empty())
-            .count();
-        let coverage_percent = if applicable == 0 {
-            100
-        } else {
-            (complete * 100 / applicable) as u8
-        };
+        let complete =
+            results.iter().filter(|r| r.status() != RuleStatus::NotApplicable && r.gaps().is_empty()).count();
+        let coverage_percent = (complete * 100).checked_div(applicable).map_or(100, |p| p as u8);
         Score {
             score,
             risk_level,

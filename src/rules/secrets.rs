@@ -13,11 +13,18 @@ pub(super) const RULES: &[&Rule] = &[
     &RESOURCE_TAGS_CONTAIN_SECRETS,
 ];
 
-const TD: &[DataSource] = &[
-    DataSource::Services,
-    DataSource::TaskDefinitions,
-    DataSource::Tasks,
-];
+const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
+
+/// [`secrets::classify`], except that a URL is judged by its parts. A whole URL such as
+/// `https://splunk.example.com:8088` scores as a high-entropy string although nothing in it
+/// is random; only a random-looking word inside it (a webhook token in the path) counts.
+fn classify(name: &str, value: &str) -> Option<Detection> {
+    let d = secrets::classify(name, value)?;
+    if d.detector.id != secrets::HIGH_ENTROPY.id || !value.contains("://") {
+        return Some(d);
+    }
+    secrets::scan_text(value).into_iter().find(|w| w.detector.id == secrets::HIGH_ENTROPY.id)
+}
 
 /// The severity a detection warrants: verified credential formats are critical.
 fn severity_of(d: &Detection, base: Severity) -> Severity {
@@ -68,7 +75,7 @@ pub static CONTAINER_ENVIRONMENT_SECRETS: Rule = Rule {
 fn container_environment_secrets(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
         for var in &c.container.environment {
-            let Some(d) = secrets::classify(&var.name, &var.value) else {
+            let Some(d) = classify(&var.name, &var.value) else {
                 continue;
             };
             out.report(
@@ -109,9 +116,7 @@ pub static CONTAINER_COMMAND_SECRETS: Rule = Rule {
         terraform: "logConfiguration = {\n  logDriver     = \"splunk\"\n  secretOptions = [{ name = \"splunk-token\", valueFrom = aws_secretsmanager_secret.splunk.arn }]\n}",
         cloudformation: "LogConfiguration:\n  LogDriver: splunk\n  SecretOptions:\n    - Name: splunk-token\n      ValueFrom: !Ref SplunkTokenSecret",
     },
-    references: &[
-        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-logconfig.html",
-    ],
+    references: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-logconfig.html"],
     peers: &["Trivy DS-0031 (Dockerfile analog)"],
     check: container_command_secrets,
 };
@@ -119,40 +124,23 @@ pub static CONTAINER_COMMAND_SECRETS: Rule = Rule {
 fn container_command_secrets(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
         let mut found: Vec<(String, Detection)> = Vec::new();
-        found.extend(
-            secrets::scan_args(&c.container.command)
-                .into_iter()
-                .map(|d| ("command".to_owned(), d)),
-        );
-        found.extend(
-            secrets::scan_args(&c.container.entry_point)
-                .into_iter()
-                .map(|d| ("entryPoint".to_owned(), d)),
-        );
+        found.extend(secrets::scan_args(&c.container.command).into_iter().map(|d| ("command".to_owned(), d)));
+        found.extend(secrets::scan_args(&c.container.entry_point).into_iter().map(|d| ("entryPoint".to_owned(), d)));
         if let Some(h) = &c.container.health_check {
-            found.extend(
-                secrets::scan_args(&h.command)
-                    .into_iter()
-                    .map(|d| ("healthCheck.command".to_owned(), d)),
-            );
+            found.extend(secrets::scan_args(&h.command).into_iter().map(|d| ("healthCheck.command".to_owned(), d)));
         }
         for (k, v) in &c.container.docker_labels {
-            found.extend(secrets::classify(k, v).map(|d| (format!("dockerLabels.{k}"), d)));
+            found.extend(classify(k, v).map(|d| (format!("dockerLabels.{k}"), d)));
         }
         if let Some(l) = &c.container.log_configuration {
             for (k, v) in &l.options {
-                found.extend(
-                    secrets::classify(k, v).map(|d| (format!("logConfiguration.options.{k}"), d)),
-                );
+                found.extend(classify(k, v).map(|d| (format!("logConfiguration.options.{k}"), d)));
             }
         }
         for (place, d) in found {
             out.report(
                 c.resource(),
-                format!(
-                    "{place} of container `{}` contains a literal {}",
-                    c.container.name, d.detector.label
-                ),
+                format!("{place} of container `{}` contains a literal {}", c.container.name, d.detector.label),
             )
             .evidence("location", &place)
             .evidence("detector", d.detector.id)
@@ -192,42 +180,40 @@ pub static SECRETS_FROM_PARAMETER_STORE: Rule = Rule {
     check: secrets_from_parameter_store,
 };
 
-/// Whether a `valueFrom` refers to SSM Parameter Store (an SSM ARN or a bare parameter name).
+/// Whether a `valueFrom` refers to SSM Parameter Store: an ARN of the `ssm` service in any
+/// partition, or a bare parameter name (Secrets Manager references are always ARNs).
 fn is_parameter_store(value_from: &str) -> bool {
     let v = value_from.trim();
-    v.starts_with("arn:aws:ssm:")
-        || v.starts_with("arn:aws-us-gov:ssm:")
-        || v.starts_with("arn:aws-cn:ssm:")
-        || (!v.starts_with("arn:") && !v.is_empty())
+    if v.is_empty() {
+        return false;
+    }
+    match v.strip_prefix("arn:") {
+        Some(rest) => rest.split(':').nth(1) == Some("ssm"),
+        None => true,
+    }
 }
 
 fn secrets_from_parameter_store(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        let mut names: Vec<&str> = c
-            .container
-            .secrets
-            .iter()
-            .filter(|s| is_parameter_store(&s.value_from))
-            .map(|s| s.name.as_str())
-            .collect();
+        let mut names: Vec<&str> =
+            c.container.secrets.iter().filter(|s| is_parameter_store(&s.value_from)).map(|s| s.name.as_str()).collect();
         if let Some(l) = &c.container.log_configuration {
-            names.extend(
-                l.secret_options
-                    .iter()
-                    .filter(|s| is_parameter_store(&s.value_from))
-                    .map(|s| s.name.as_str()),
-            );
+            names
+                .extend(l.secret_options.iter().filter(|s| is_parameter_store(&s.value_from)).map(|s| s.name.as_str()));
         }
         if names.is_empty() {
             continue;
         }
+        let shown = match names.len() {
+            1..=3 => names.join(", "),
+            n => format!("{} and {} more", names[..3].join(", "), n - 3),
+        };
         out.report(
             c.resource(),
             format!(
-                "container `{}` takes {} secret(s) from SSM Parameter Store: {}",
+                "container `{}` takes {} secret(s) from SSM Parameter Store: {shown}",
                 c.container.name,
-                names.len(),
-                names.join(", ")
+                names.len()
             ),
         )
         .evidence("secrets", names.join(", "));
@@ -243,8 +229,11 @@ pub static RESOURCE_TAGS_CONTAIN_SECRETS: Rule = Rule {
     scope: Scope::TaggedResources,
     requires: &[
         DataSource::Cluster,
+        DataSource::CapacityProviders,
         DataSource::Services,
         DataSource::TaskDefinitions,
+        DataSource::Tasks,
+        DataSource::EcrRepositories,
     ],
     confidence: Confidence::High,
     rationale: "Tags are readable by anyone with list or describe permissions across many services, show up in billing reports and are copied to tasks by tag propagation. They are never a place for credentials.",
@@ -259,31 +248,34 @@ pub static RESOURCE_TAGS_CONTAIN_SECRETS: Rule = Rule {
         terraform: "tags = {\n  team = \"payments\" # no credentials in tags\n}",
         cloudformation: "Tags:\n  - Key: team\n    Value: payments",
     },
-    references: &[
-        "https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html",
-    ],
+    references: &["https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html"],
     peers: &[],
     check: resource_tags_contain_secrets,
 };
 
+/// `a` or `an` before a detector label.
+fn article(label: &str) -> &'static str {
+    match label.chars().next() {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    }
+}
+
 fn check_tags(out: &mut Findings, resource: &ResourceRef, tags: &[Tag]) {
     for t in tags {
-        let detection = secrets::classify(&t.key, &t.value).or_else(|| {
-            secrets::scan_text(&t.key)
-                .into_iter()
-                .find(|d| d.detector.verified_format)
-        });
+        let detection = classify(&t.key, &t.value)
+            .or_else(|| secrets::scan_text(&t.key).into_iter().find(|d| d.detector.verified_format));
         let Some(d) = detection else { continue };
-        let sev = if d.detector.verified_format {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
+        let sev = if d.detector.verified_format { Severity::High } else { Severity::Medium };
         out.report(
             resource.clone(),
             format!(
-                "tag `{}` on {} holds a {}",
-                t.key, resource, d.detector.label
+                "tag `{}` on {} `{}` holds {} {}",
+                t.key,
+                resource.kind.label(),
+                resource.name,
+                article(d.detector.label),
+                d.detector.label
             ),
         )
         .evidence("tag", &t.key)
@@ -295,13 +287,12 @@ fn check_tags(out: &mut Findings, resource: &ResourceRef, tags: &[Tag]) {
 }
 
 fn resource_tags_contain_secrets(snap: &Snapshot, out: &mut Findings) {
-    let cluster = ResourceRef::new(ResourceKind::Cluster, &snap.cluster.cluster_name)
-        .with_arn(&snap.cluster.cluster_arn);
+    let cluster =
+        ResourceRef::new(ResourceKind::Cluster, &snap.cluster.cluster_name).with_arn(&snap.cluster.cluster_arn);
     check_tags(out, &cluster, &snap.cluster.tags);
     for s in &snap.services {
-        let r = ResourceRef::new(ResourceKind::Service, &s.service_name)
-            .with_arn(&s.service_arn)
-            .with_path(ResourcePath {
+        let r =
+            ResourceRef::new(ResourceKind::Service, &s.service_name).with_arn(&s.service_arn).with_path(ResourcePath {
                 cluster: Some(snap.cluster.cluster_name.clone()),
                 service: Some(s.service_name.clone()),
                 ..ResourcePath::default()
@@ -312,13 +303,11 @@ fn resource_tags_contain_secrets(snap: &Snapshot, out: &mut Findings) {
         check_tags(out, &w.task_definition_ref(), &w.task_definition.tags);
     }
     for cp in &snap.capacity_providers {
-        let r = ResourceRef::new(ResourceKind::CapacityProvider, &cp.name)
-            .with_arn(&cp.capacity_provider_arn);
+        let r = ResourceRef::new(ResourceKind::CapacityProvider, &cp.name).with_arn(&cp.capacity_provider_arn);
         check_tags(out, &r, &cp.tags);
     }
     for repo in &snap.ecr.repositories {
-        let r = ResourceRef::new(ResourceKind::EcrRepository, &repo.repository_name)
-            .with_arn(&repo.repository_arn);
+        let r = ResourceRef::new(ResourceKind::EcrRepository, &repo.repository_name).with_arn(&repo.repository_arn);
         check_tags(out, &r, &repo.tags);
     }
 }
@@ -326,13 +315,21 @@ fn resource_tags_contain_secrets(snap: &Snapshot, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn plain_urls_are_not_high_entropy_secrets() {
+        assert!(super::classify("SPLUNK_URL", "https://splunk.example.com:8088").is_none());
+        assert!(super::classify("API_ENDPOINT", "https://api.payments.example.com:8443/v2").is_none());
+        assert!(super::classify("DB_PASSWORD", "hunter2").is_some());
+        assert!(super::classify("DB_URL", "postgres://admin:Sup3rS3cret@db.internal:5432/app").is_some());
+    }
+
+    #[test]
     fn parameter_store_references() {
-        assert!(super::is_parameter_store(
-            "arn:aws:ssm:us-east-1:123456789012:parameter/db/password"
-        ));
+        assert!(super::is_parameter_store("arn:aws:ssm:us-east-1:123456789012:parameter/db/password"));
         assert!(super::is_parameter_store("/db/password"));
-        assert!(!super::is_parameter_store(
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
-        ));
+        assert!(super::is_parameter_store("arn:aws-iso:ssm:us-iso-east-1:123456789012:parameter/db"));
+        assert!(super::is_parameter_store("db-password"));
+        assert!(!super::is_parameter_store("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"));
+        assert!(!super::is_parameter_store("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf"));
+        assert!(!super::is_parameter_store(""));
     }
 }

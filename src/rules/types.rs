@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{DataSource, ResourceRef, Snapshot};
 
 /// How bad a finding is. Ordered: `Low < Medium < High < Critical`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Severity {
     Low,
     Medium,
@@ -20,12 +18,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ];
+    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,12 +41,9 @@ impl FromStr for Severity {
 
     /// Case-insensitive: `high`, `High` and `HIGH` are the same.
     fn from_str(s: &str) -> Result<Severity, String> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                format!("unknown severity {s:?}; valid values: Critical, High, Medium, Low (case-insensitive)")
-            })
+        Severity::ALL.into_iter().find(|v| v.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
+            format!("unknown severity {s:?}; valid values: Critical, High, Medium, Low (case-insensitive)")
+        })
     }
 }
 
@@ -208,10 +198,7 @@ impl Scope {
     pub fn applies_to(self, s: &Snapshot) -> bool {
         match self {
             Scope::Cluster => true,
-            Scope::CapacityProviders => s
-                .capacity_providers
-                .iter()
-                .any(|c| c.auto_scaling_group_provider.is_some()),
+            Scope::CapacityProviders => s.capacity_providers.iter().any(|c| c.auto_scaling_group_provider.is_some()),
             Scope::ContainerInstances => !s.container_instances.is_empty(),
             Scope::Services => !s.services.is_empty(),
             Scope::TaskSets => s.services.iter().any(|x| !x.task_sets.is_empty()),
@@ -224,21 +211,10 @@ impl Scope {
             Scope::Subnets => !s.network.subnets.is_empty(),
             Scope::SecurityGroups => !s.network.security_groups.is_empty(),
             Scope::LoadBalancers => !s.load_balancing.load_balancers.is_empty(),
-            Scope::Listeners => s
-                .load_balancing
-                .load_balancers
-                .iter()
-                .any(|l| !l.listeners.is_empty()),
-            Scope::Volumes => s
-                .workloads()
-                .iter()
-                .any(|w| !w.task_definition.volumes.is_empty()),
+            Scope::Listeners => s.load_balancing.load_balancers.iter().any(|l| !l.listeners.is_empty()),
+            Scope::Volumes => s.workloads().iter().any(|w| !w.task_definition.volumes.is_empty()),
             Scope::ServiceConnect => s.services.iter().any(|x| {
-                x.deployments.iter().any(|d| {
-                    d.service_connect_configuration
-                        .as_ref()
-                        .is_some_and(|c| c.enabled)
-                })
+                x.deployments.iter().any(|d| d.service_connect_configuration.as_ref().is_some_and(|c| c.enabled))
             }),
             Scope::MeshWorkloads => s.workloads().iter().any(|w| {
                 w.task_definition.proxy_configuration.is_some()
@@ -248,11 +224,7 @@ impl Scope {
                         .any(|c| c.image.as_deref().is_some_and(|i| i.contains("envoy")))
             }),
             Scope::PrivateEcrImages => s.containers().iter().any(|c| {
-                c.container
-                    .image
-                    .as_deref()
-                    .and_then(crate::model::ImageRef::parse)
-                    .is_some_and(|i| i.is_private_ecr())
+                c.container.image.as_deref().and_then(crate::model::ImageRef::parse).is_some_and(|i| i.is_private_ecr())
             }),
             Scope::Tasks => !s.tasks.is_empty(),
         }
@@ -332,10 +304,7 @@ fn rule_id<S: serde::Serializer>(rule: &&'static Rule, s: S) -> Result<S::Ok, S:
 
 impl Finding {
     pub fn evidence(&mut self, key: &str, value: impl fmt::Display) -> &mut Finding {
-        self.evidence.push(Evidence {
-            key: key.to_owned(),
-            value: value.to_string(),
-        });
+        self.evidence.push(Evidence { key: key.to_owned(), value: value.to_string() });
         self
     }
 
@@ -359,20 +328,13 @@ pub struct Findings {
 
 impl Findings {
     pub fn new(rule: &'static Rule) -> Findings {
-        Findings {
-            rule,
-            items: Vec::new(),
-        }
+        Findings { rule, items: Vec::new() }
     }
 
     /// Reports a finding on `resource` and returns it for evidence.
     pub fn report(&mut self, resource: ResourceRef, message: impl Into<String>) -> &mut Finding {
         let message = message.into();
-        debug_assert!(
-            !message.is_empty(),
-            "rule {} reported an empty message",
-            self.rule.id
-        );
+        debug_assert!(!message.is_empty(), "rule {} reported an empty message", self.rule.id);
         self.items.push(Finding {
             rule: self.rule,
             severity: self.rule.severity,

@@ -75,14 +75,10 @@ struct Guard {
 fn reject(status: StatusCode, message: &str) -> Response {
     let mut r = (status, message.to_owned()).into_response();
     if status == StatusCode::UNAUTHORIZED {
-        r.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"ecs-security-mcp\""),
-        );
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ecs-security-mcp\""));
     }
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     }
     r
 }
@@ -90,10 +86,7 @@ fn reject(status: StatusCode, message: &str) -> Response {
 /// Shutdown, authentication and the session cap, before rmcp sees the request.
 async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
     if g.closing.load(Ordering::SeqCst) {
-        return reject(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is shutting down",
-        );
+        return reject(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down");
     }
     if let Some(token) = &g.token {
         let presented = req
@@ -109,29 +102,17 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
             return reject(StatusCode::UNAUTHORIZED, "a valid bearer token is required");
         }
     }
-    let opens_session =
-        req.method() == axum::http::Method::POST && !req.headers().contains_key("mcp-session-id");
+    let opens_session = req.method() == axum::http::Method::POST && !req.headers().contains_key("mcp-session-id");
     if opens_session && g.sessions.sessions.read().await.len() >= g.max_sessions {
-        tracing::warn!(
-            max = g.max_sessions,
-            "HTTP request rejected: session limit reached"
-        );
-        return reject(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many open MCP sessions; close one or retry later",
-        );
+        tracing::warn!(max = g.max_sessions, "HTTP request rejected: session limit reached");
+        return reject(StatusCode::SERVICE_UNAVAILABLE, "too many open MCP sessions; close one or retry later");
     }
     next.run(req).await
 }
 
 /// The hosts and origins a server bound to `addr` accepts.
 fn allow_lists(addr: SocketAddr, opts: &HttpOptions) -> (Vec<String>, Vec<String>) {
-    let mut hosts: Vec<String> = vec![
-        "localhost".into(),
-        "127.0.0.1".into(),
-        "::1".into(),
-        "[::1]".into(),
-    ];
+    let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into(), "[::1]".into()];
     let ip = addr.ip();
     if !ip.is_unspecified() {
         hosts.push(ip.to_string());
@@ -199,9 +180,7 @@ pub async fn serve(
 
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(opts.header_timeout);
+    builder.timer(TokioTimer::new()).header_read_timeout(opts.header_timeout);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -226,10 +205,7 @@ pub async fn serve(
         }
     }
     // Stop taking requests, let running analyses finish, then close the sessions.
-    tracing::info!(
-        running = server.active_calls(),
-        "shutting down: waiting for running calls"
-    );
+    tracing::info!(running = server.active_calls(), "shutting down: waiting for running calls");
     closing.store(true, Ordering::SeqCst);
     drop(listener);
     server.drain(opts.shutdown_grace).await;

@@ -13,9 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities,
-    ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
@@ -160,10 +159,7 @@ impl ServerHandler for SecurityServer {
         let name = request.name.as_ref();
         if !ACTION_NAMES.contains(&name) {
             return Err(McpError::invalid_params(
-                format!(
-                    "unknown tool {name:?}; available tools: {}",
-                    ACTION_NAMES.join(", ")
-                ),
+                format!("unknown tool {name:?}; available tools: {}", ACTION_NAMES.join(", ")),
                 None,
             ));
         }
@@ -185,9 +181,8 @@ impl ServerHandler for SecurityServer {
                             continue;
                         }
                         last = ev.progress;
-                        let mut p =
-                            ProgressNotificationParam::new(token.clone(), f64::from(ev.progress))
-                                .with_message(format!("{}: {}", ev.stage, ev.message));
+                        let mut p = ProgressNotificationParam::new(token.clone(), f64::from(ev.progress))
+                            .with_message(format!("{}: {}", ev.stage, ev.message));
                         if let Some(total) = ev.total {
                             p = p.with_total(f64::from(total));
                         }
@@ -202,9 +197,7 @@ impl ServerHandler for SecurityServer {
         };
 
         let shared = &self.shared;
-        let Ok(Ok(_permit)) =
-            tokio::time::timeout(shared.limits.queue_timeout, shared.slots.acquire()).await
-        else {
+        let Ok(Ok(_permit)) = tokio::time::timeout(shared.limits.queue_timeout, shared.slots.acquire()).await else {
             return Ok(error_result(&ActionError::Unavailable(format!(
                 "the server is busy with {} analyses; try again shortly",
                 shared.limits.max_concurrent_calls
@@ -229,9 +222,7 @@ impl ServerHandler for SecurityServer {
         let result = match outcome {
             None => {
                 tracing::info!(tool = name, "tool call cancelled by the client");
-                error_result(&ActionError::Unavailable(
-                    "the request was cancelled".into(),
-                ))
+                error_result(&ActionError::Unavailable("the request was cancelled".into()))
             }
             Some(Ok(out)) => {
                 let mut r = CallToolResult::success(vec![ContentBlock::text(out.text)]);

@@ -8,8 +8,7 @@ use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 
 use crate::actions::{
-    AnalyzeParams, ComplianceParams, ListClustersParams, RecommendationsParams, ReportParams,
-    SelectClusterParams,
+    AnalyzeParams, ComplianceParams, ListClustersParams, RecommendationsParams, ReportParams, SelectClusterParams,
 };
 
 fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
@@ -18,21 +17,10 @@ fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
     schema_for_input::<T>().unwrap_or_else(|_| Arc::new(JsonObject::new()))
 }
 
-fn tool(
-    name: &'static str,
-    title: &'static str,
-    description: &'static str,
-    schema: Arc<JsonObject>,
-) -> Tool {
-    Tool::new(name, description, schema)
-        .with_title(title)
-        .with_annotations(
-            ToolAnnotations::with_title(title)
-                .read_only(true)
-                .destructive(false)
-                .idempotent(true)
-                .open_world(true),
-        )
+fn tool(name: &'static str, title: &'static str, description: &'static str, schema: Arc<JsonObject>) -> Tool {
+    Tool::new(name, description, schema).with_title(title).with_annotations(
+        ToolAnnotations::with_title(title).read_only(true).destructive(false).idempotent(true).open_world(true),
+    )
 }
 
 /// Every tool this server offers.

@@ -7,9 +7,7 @@ use ecs_security_mcp::actions::{Actions, FileSource, Source};
 use ecs_security_mcp::model::Snapshot;
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
 }
 
 pub fn demo() -> Snapshot {

@@ -49,10 +49,7 @@ fn bin() -> Command {
 }
 
 async fn collect(cluster: &str) -> Result<Snapshot, String> {
-    source()
-        .collect(cluster, "us-east-1", &None)
-        .await
-        .map_err(|e| e.to_string())
+    source().collect(cluster, "us-east-1", &None).await.map_err(|e| e.to_string())
 }
 
 fn rule_ids(a: &rules::Analysis) -> BTreeSet<&'static str> {
@@ -61,72 +58,28 @@ fn rule_ids(a: &rules::Analysis) -> BTreeSet<&'static str> {
 
 async fn seeded_fields_round_trip(_: &Env) -> Outcome {
     let s = collect("insecure-cluster").await?;
+    ensure!(s.cluster.setting("containerInsights") == Some("disabled"), "insights: {:?}", s.cluster.settings);
     ensure!(
-        s.cluster.setting("containerInsights") == Some("disabled"),
-        "insights: {:?}",
-        s.cluster.settings
-    );
-    ensure!(
-        s.cluster
-            .execute_command_configuration()
-            .and_then(|e| e.logging.as_deref())
-            == Some("NONE"),
+        s.cluster.execute_command_configuration().and_then(|e| e.logging.as_deref()) == Some("NONE"),
         "exec logging: {:?}",
         s.cluster.configuration
     );
     let web = s.service("web").ok_or("service web missing")?;
-    ensure!(
-        web.enable_execute_command,
-        "enableExecuteCommand not collected"
-    );
-    let awsvpc = web
-        .network_configuration
-        .as_ref()
-        .and_then(|n| n.awsvpc())
-        .ok_or("no awsvpc config")?;
-    ensure!(
-        awsvpc.assign_public_ip.as_deref() == Some("ENABLED"),
-        "assignPublicIp: {awsvpc:?}"
-    );
-    ensure!(
-        s.task_definitions.len() == 2,
-        "task definitions: {}",
-        s.task_definitions.len()
-    );
-    let worker = s
-        .task_definitions
-        .iter()
-        .find(|t| t.family == "insecure-worker")
-        .ok_or("worker td")?;
+    ensure!(web.enable_execute_command, "enableExecuteCommand not collected");
+    let awsvpc = web.network_configuration.as_ref().and_then(|n| n.awsvpc()).ok_or("no awsvpc config")?;
+    ensure!(awsvpc.assign_public_ip.as_deref() == Some("ENABLED"), "assignPublicIp: {awsvpc:?}");
+    ensure!(s.task_definitions.len() == 2, "task definitions: {}", s.task_definitions.len());
+    let worker = s.task_definitions.iter().find(|t| t.family == "insecure-worker").ok_or("worker td")?;
     ensure!(worker.pid_mode.as_deref() == Some("host"), "pidMode");
-    ensure!(
-        worker.container_definitions[0].privileged == Some(true),
-        "privileged"
-    );
-    let ci = s
-        .container_instances
-        .first()
-        .ok_or("no container instance")?;
-    ensure!(
-        ci.agent_version() == Some("1.68.2"),
-        "agent {:?}",
-        ci.version_info
-    );
+    ensure!(worker.container_definitions[0].privileged == Some(true), "privileged");
+    let ci = s.container_instances.first().ok_or("no container instance")?;
+    ensure!(ci.agent_version() == Some("1.68.2"), "agent {:?}", ci.version_info);
     ensure!(ci.instance_type() == Some("m4.large"), "instance type");
-    ensure!(
-        ci.ec2.as_ref().and_then(|e| e.http_tokens.as_deref()) == Some("optional"),
-        "IMDS options: {:?}",
-        ci.ec2
-    );
+    ensure!(ci.ec2.as_ref().and_then(|e| e.http_tokens.as_deref()) == Some("optional"), "IMDS options: {:?}", ci.ec2);
     let repo = s.ecr.repository_by_name("insecure/web").ok_or("repo")?;
+    ensure!(repo.image_tag_mutability.as_deref() == Some("MUTABLE"), "mutability");
     ensure!(
-        repo.image_tag_mutability.as_deref() == Some("MUTABLE"),
-        "mutability"
-    );
-    ensure!(
-        repo.repository_policy
-            .as_deref()
-            .is_some_and(|p| p.contains("\"*\"")),
+        repo.repository_policy.as_deref().is_some_and(|p| p.contains("\"*\"")),
         "policy {:?}",
         repo.repository_policy
     );
@@ -139,40 +92,18 @@ async fn seeded_fields_round_trip(_: &Env) -> Outcome {
         "scan findings: {:?}",
         repo.images
     );
-    let lb = s
-        .load_balancing
-        .load_balancers
-        .first()
-        .ok_or("no load balancer")?;
+    let lb = s.load_balancing.load_balancers.first().ok_or("no load balancer")?;
     ensure!(lb.listeners.len() == 2, "listeners {:?}", lb.listeners);
     ensure!(
-        lb.listeners.iter().any(|l| l.protocol() == "HTTPS"
-            && l.ssl_policy.as_deref() == Some("ELBSecurityPolicy-2016-08")),
+        lb.listeners
+            .iter()
+            .any(|l| l.protocol() == "HTTPS" && l.ssl_policy.as_deref() == Some("ELBSecurityPolicy-2016-08")),
         "TLS policy"
     );
-    let open = s
-        .network
-        .security_groups
-        .iter()
-        .find(|g| g.group_name == "insecure-open")
-        .ok_or("open SG")?;
-    ensure!(
-        open.ip_permissions
-            .iter()
-            .any(|p| p.covers_tcp_port(22) && p.open_to_internet()),
-        "SSH rule"
-    );
-    ensure!(
-        s.network
-            .route_tables
-            .iter()
-            .any(|r| r.internet_gateway_route().is_some()),
-        "IGW route"
-    );
-    ensure!(
-        s.network.subnets.iter().any(|x| x.map_public_ip_on_launch),
-        "auto-assign subnet"
-    );
+    let open = s.network.security_groups.iter().find(|g| g.group_name == "insecure-open").ok_or("open SG")?;
+    ensure!(open.ip_permissions.iter().any(|p| p.covers_tcp_port(22) && p.open_to_internet()), "SSH rule");
+    ensure!(s.network.route_tables.iter().any(|r| r.internet_gateway_route().is_some()), "IGW route");
+    ensure!(s.network.subnets.iter().any(|x| x.map_public_ip_on_launch), "auto-assign subnet");
     ensure!(s.tasks.len() == 2, "tasks: {}", s.tasks.len());
     ensure!(s.gaps.is_empty(), "unexpected gaps: {:?}", s.gaps);
     Ok(())
@@ -189,6 +120,7 @@ const PLANTED: &[&str] = &[
     "service-assigns-public-ip",
     "container-instance-agent-vulnerable",
     "container-instance-previous-generation",
+    "container-instance-imdsv2-not-required",
     "cluster-container-insights-disabled",
     "cluster-exec-logging-disabled",
     "capacity-provider-termination-protection-disabled",
@@ -213,14 +145,8 @@ async fn analysis_finds_planted_problems(_: &Env) -> Outcome {
     let a = rules::analyze(&s);
     let found = rule_ids(&a);
     let missing: Vec<&&str> = PLANTED.iter().filter(|id| !found.contains(**id)).collect();
-    ensure!(
-        missing.is_empty(),
-        "planted problems not found: {missing:?}; found: {found:?}"
-    );
-    ensure!(
-        a.not_evaluated().next().is_none(),
-        "rules not evaluated on a clean collection"
-    );
+    ensure!(missing.is_empty(), "planted problems not found: {missing:?}; found: {found:?}");
+    ensure!(a.not_evaluated().next().is_none(), "rules not evaluated on a clean collection");
     Ok(())
 }
 
@@ -233,11 +159,7 @@ async fn hardened_cluster_has_no_high_findings(_: &Env) -> Outcome {
         .filter(|f| f.severity >= Severity::High)
         .map(|f| format!("{} {}: {}", f.rule.id, f.resource, f.message))
         .collect();
-    ensure!(
-        high.is_empty(),
-        "High/Critical findings on the hardened cluster:\n{}",
-        high.join("\n")
-    );
+    ensure!(high.is_empty(), "High/Critical findings on the hardened cluster:\n{}", high.join("\n"));
     ensure!(s.gaps.is_empty(), "gaps: {:?}", s.gaps);
     Ok(())
 }
@@ -245,19 +167,10 @@ async fn hardened_cluster_has_no_high_findings(_: &Env) -> Outcome {
 async fn many_services_are_paginated_and_batched(env: &Env) -> Outcome {
     env.proxy.reset();
     let s = collect("many-services").await?;
-    ensure!(
-        s.services.len() == 105,
-        "services: {} (gaps: {:?})",
-        s.services.len(),
-        s.gaps
-    );
+    ensure!(s.services.len() == 105, "services: {} (gaps: {:?})", s.services.len(), s.gaps);
     let calls = env.proxy.calls();
     let count = |op: &str| calls.iter().filter(|c| c.as_str() == op).count();
-    ensure!(
-        count("ecs:ListServices") == 2,
-        "ListServices calls: {}",
-        count("ecs:ListServices")
-    );
+    ensure!(count("ecs:ListServices") == 2, "ListServices calls: {}", count("ecs:ListServices"));
     ensure!(
         count("ecs:DescribeServices") == 11,
         "DescribeServices calls: {} (want ceil(105/10) = 11)",
@@ -268,59 +181,27 @@ async fn many_services_are_paginated_and_batched(env: &Env) -> Outcome {
         "one task definition fetched once: {}",
         count("ecs:DescribeTaskDefinition")
     );
-    ensure!(
-        s.stats.api_calls.get("ecs:DescribeServices") == Some(&11),
-        "recorded stats: {:?}",
-        s.stats.api_calls
-    );
+    ensure!(s.stats.api_calls.get("ecs:DescribeServices") == Some(&11), "recorded stats: {:?}", s.stats.api_calls);
     Ok(())
 }
 
 async fn repeat_calls_within_the_ttl_make_no_aws_call(env: &Env) -> Outcome {
     let actions = Actions::new(Source::Aws(source()));
-    let analyze = || {
-        Action::Analyze(AnalyzeParams {
-            cluster_name: "insecure-cluster".into(),
-            ..Default::default()
-        })
-    };
-    actions
-        .run(analyze(), None)
-        .await
-        .map_err(|e| e.to_string())?;
+    let analyze = || Action::Analyze(AnalyzeParams { cluster_name: "insecure-cluster".into(), ..Default::default() });
+    actions.run(analyze(), None).await.map_err(|e| e.to_string())?;
     env.proxy.reset();
     for _ in 0..3 {
-        actions
-            .run(analyze(), None)
-            .await
-            .map_err(|e| e.to_string())?;
+        actions.run(analyze(), None).await.map_err(|e| e.to_string())?;
     }
-    let rec = Action::parse(
-        "get_security_recommendations",
-        Some(json!({"cluster_name": "insecure-cluster"})),
-    )
-    .map_err(|e| e.to_string())?;
-    actions.run(rec, None).await.map_err(|e| e.to_string())?;
-    ensure!(
-        env.proxy.calls().is_empty(),
-        "cached calls still reached AWS: {:?}",
-        env.proxy.calls()
-    );
-    let refresh = Action::parse(
-        "analyze_cluster_security",
-        Some(json!({"cluster_name": "insecure-cluster", "refresh": true})),
-    )
-    .map_err(|e| e.to_string())?;
-    actions
-        .run(refresh, None)
-        .await
+    let rec = Action::parse("get_security_recommendations", Some(json!({"cluster_name": "insecure-cluster"})))
         .map_err(|e| e.to_string())?;
-    ensure!(
-        env.proxy
-            .calls()
-            .contains(&"ecs:DescribeClusters".to_owned()),
-        "refresh did not collect"
-    );
+    actions.run(rec, None).await.map_err(|e| e.to_string())?;
+    ensure!(env.proxy.calls().is_empty(), "cached calls still reached AWS: {:?}", env.proxy.calls());
+    let refresh =
+        Action::parse("analyze_cluster_security", Some(json!({"cluster_name": "insecure-cluster", "refresh": true})))
+            .map_err(|e| e.to_string())?;
+    actions.run(refresh, None).await.map_err(|e| e.to_string())?;
+    ensure!(env.proxy.calls().contains(&"ecs:DescribeClusters".to_owned()), "refresh did not collect");
     Ok(())
 }
 
@@ -328,10 +209,7 @@ async fn only_read_operations_are_used(env: &Env) -> Outcome {
     env.proxy.reset();
     collect("insecure-cluster").await?;
     collect("hardened-cluster").await?;
-    source()
-        .list_clusters("us-east-1", &None)
-        .await
-        .map_err(|e| e.to_string())?;
+    source().list_clusters("us-east-1", &None).await.map_err(|e| e.to_string())?;
     let calls: BTreeSet<String> = env.proxy.calls().into_iter().collect();
     let writes: Vec<&String> = calls
         .iter()
@@ -345,10 +223,7 @@ async fn only_read_operations_are_used(env: &Env) -> Outcome {
 }
 
 async fn list_clusters_sees_every_cluster(_: &Env) -> Outcome {
-    let clusters = source()
-        .list_clusters("us-east-1", &None)
-        .await
-        .map_err(|e| e.to_string())?;
+    let clusters = source().list_clusters("us-east-1", &None).await.map_err(|e| e.to_string())?;
     let names: BTreeSet<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
     for want in ["insecure-cluster", "hardened-cluster", "many-services"] {
         ensure!(names.contains(want), "{want} missing from {names:?}");
@@ -359,21 +234,12 @@ async fn list_clusters_sees_every_cluster(_: &Env) -> Outcome {
 async fn unknown_cluster_names_the_region(_: &Env) -> Outcome {
     let actions = Actions::new(Source::Aws(source()));
     let err = actions
-        .prepare(
-            "no-such-cluster",
-            Some("us-east-1".into()),
-            Depth::Full,
-            None,
-            &None,
-        )
+        .prepare("no-such-cluster", Some("us-east-1".into()), Depth::Full, None, &None)
         .await
         .err()
         .ok_or("an unknown cluster must fail")?
         .to_string();
-    ensure!(
-        err.contains("us-east-1") && err.contains("list_clusters"),
-        "{err}"
-    );
+    ensure!(err.contains("us-east-1") && err.contains("list_clusters"), "{err}");
     Ok(())
 }
 
@@ -385,17 +251,9 @@ async fn bad_region_is_rejected_before_any_call(env: &Env) -> Outcome {
         Some(json!({"cluster_name": "insecure-cluster", "region": "us-east"})),
     )
     .map_err(|e| e.to_string())?;
-    let err = actions
-        .run(a, None)
-        .await
-        .err()
-        .ok_or("a malformed region must fail")?;
+    let err = actions.run(a, None).await.err().ok_or("a malformed region must fail")?;
     ensure!(err.is_invalid_params(), "{err}");
-    ensure!(
-        env.proxy.calls().is_empty(),
-        "calls were made: {:?}",
-        env.proxy.calls()
-    );
+    ensure!(env.proxy.calls().is_empty(), "calls were made: {:?}", env.proxy.calls());
     Ok(())
 }
 
@@ -404,13 +262,7 @@ async fn missing_credentials_say_how_to_configure(env: &Env) -> Outcome {
     let empty = dir.path().join("none");
     std::fs::write(&empty, "").map_err(|e| e.to_string())?;
     let out = bin()
-        .args([
-            "analyze",
-            "--cluster",
-            "insecure-cluster",
-            "--call-timeout",
-            "5",
-        ])
+        .args(["analyze", "--cluster", "insecure-cluster", "--call-timeout", "5"])
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env_remove("AWS_SESSION_TOKEN")
@@ -422,15 +274,8 @@ async fn missing_credentials_say_how_to_configure(env: &Env) -> Outcome {
         .output()
         .map_err(|e| e.to_string())?;
     let err = String::from_utf8_lossy(&out.stderr);
-    ensure!(
-        out.status.code() == Some(2),
-        "exit {:?}: {err}",
-        out.status.code()
-    );
-    ensure!(
-        err.contains("no AWS credentials") && err.contains("aws configure"),
-        "{err}"
-    );
+    ensure!(out.status.code() == Some(2), "exit {:?}: {err}", out.status.code());
+    ensure!(err.contains("no AWS credentials") && err.contains("aws configure"), "{err}");
     Ok(())
 }
 
@@ -442,66 +287,34 @@ async fn snapshot_file_reads_back_to_the_same_findings(env: &Env) -> Outcome {
         .arg(&file)
         .output()
         .map_err(|e| e.to_string())?;
-    ensure!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
     let planted = env.moto.seeded["planted_password"].as_str().unwrap_or("?");
-    ensure!(
-        !text.contains(planted),
-        "the snapshot file holds the planted secret"
-    );
+    ensure!(!text.contains(planted), "the snapshot file holds the planted secret");
     let from_file = bin()
-        .args([
-            "analyze",
-            "--cluster",
-            "insecure-cluster",
-            "--format",
-            "json",
-            "--snapshot",
-        ])
+        .args(["analyze", "--cluster", "insecure-cluster", "--format", "json", "--snapshot"])
         .arg(&file)
         .output()
         .map_err(|e| e.to_string())?;
     let live = bin()
-        .args([
-            "analyze",
-            "--cluster",
-            "insecure-cluster",
-            "--format",
-            "json",
-        ])
+        .args(["analyze", "--cluster", "insecure-cluster", "--format", "json"])
         .output()
         .map_err(|e| e.to_string())?;
     let key = |o: &std::process::Output| -> Result<Vec<(String, String, String)>, String> {
-        let v: Value = serde_json::from_slice(&o.stdout)
-            .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&o.stderr)))?;
+        let v: Value =
+            serde_json::from_slice(&o.stdout).map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&o.stderr)))?;
         let mut k: Vec<(String, String, String)> = v["findings"]
             .as_array()
             .ok_or("findings")?
             .iter()
-            .map(|f| {
-                (
-                    f["rule_id"].to_string(),
-                    f["resource"].to_string(),
-                    f["severity"].to_string(),
-                )
-            })
+            .map(|f| (f["rule_id"].to_string(), f["resource"].to_string(), f["severity"].to_string()))
             .collect();
         k.sort();
         Ok(k)
     };
     let (a, b) = (key(&from_file)?, key(&live)?);
-    ensure!(
-        a == b,
-        "findings differ between the snapshot file and the live cluster:\nfile: {a:?}\nlive: {b:?}"
-    );
-    ensure!(
-        !String::from_utf8_lossy(&live.stdout).contains(planted),
-        "live report leaks the planted secret"
-    );
+    ensure!(a == b, "findings differ between the snapshot file and the live cluster:\nfile: {a:?}\nlive: {b:?}");
+    ensure!(!String::from_utf8_lossy(&live.stdout).contains(planted), "live report leaks the planted secret");
     Ok(())
 }
 
@@ -519,35 +332,17 @@ async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
     let mut lines = BufReader::new(child.stdout.take().ok_or("stdout")?).lines();
     let mut progress = 0;
     let mut send = async |msg: Value| -> Outcome {
-        stdin
-            .write_all(format!("{msg}\n").as_bytes())
-            .await
-            .map_err(|e| e.to_string())
+        stdin.write_all(format!("{msg}\n").as_bytes()).await.map_err(|e| e.to_string())
     };
     send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}})).await?;
     send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await?;
     let calls = [
         ("list_clusters", json!({})),
-        (
-            "select_cluster_for_analysis",
-            json!({"cluster_name": "insecure-cluster", "analysis_type": "quick"}),
-        ),
-        (
-            "analyze_cluster_security",
-            json!({"cluster_name": "insecure-cluster"}),
-        ),
-        (
-            "generate_security_report",
-            json!({"cluster_name": "insecure-cluster", "format": "executive"}),
-        ),
-        (
-            "get_security_recommendations",
-            json!({"cluster_name": "insecure-cluster", "severity_filter": "High"}),
-        ),
-        (
-            "check_compliance_status",
-            json!({"cluster_name": "insecure-cluster", "compliance_framework": "pci-dss"}),
-        ),
+        ("select_cluster_for_analysis", json!({"cluster_name": "insecure-cluster", "analysis_type": "quick"})),
+        ("analyze_cluster_security", json!({"cluster_name": "insecure-cluster"})),
+        ("generate_security_report", json!({"cluster_name": "insecure-cluster", "format": "executive"})),
+        ("get_security_recommendations", json!({"cluster_name": "insecure-cluster", "severity_filter": "High"})),
+        ("check_compliance_status", json!({"cluster_name": "insecure-cluster", "compliance_framework": "pci-dss"})),
     ];
     for (i, (tool, args)) in calls.iter().enumerate() {
         let id = i as i64 + 1;
@@ -561,8 +356,7 @@ async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
             .map_err(|_| format!("timed out; answered {answered:?}"))?
             .map_err(|e| e.to_string())?
             .ok_or("server closed stdout")?;
-        let v: Value =
-            serde_json::from_str(&line).map_err(|e| format!("non-JSON on stdout: {e}"))?;
+        let v: Value = serde_json::from_str(&line).map_err(|e| format!("non-JSON on stdout: {e}"))?;
         if v["method"] == "notifications/progress" {
             progress += 1;
             continue;
@@ -576,8 +370,7 @@ async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
     Ok(())
 }
 
-type Scenario =
-    for<'a> fn(&'a Env) -> std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
+type Scenario = for<'a> fn(&'a Env) -> std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
 
 macro_rules! scenarios {
     ($($name:ident),+ $(,)?) => {
@@ -635,10 +428,7 @@ fn main() {
         failures
     });
     if !failures.is_empty() {
-        println!(
-            "\n{} end-to-end scenario(s) failed: {failures:?}",
-            failures.len()
-        );
+        println!("\n{} end-to-end scenario(s) failed: {failures:?}", failures.len());
         std::process::exit(1);
     }
     println!("\nall end-to-end scenarios passed");

@@ -39,19 +39,13 @@ impl Moto {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
         let stdout = child.stdout.take().expect("seed stdout");
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("seed output");
-        let seeded: Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("moto seeding failed ({e}): {line}"));
+        BufReader::new(stdout).read_line(&mut line).expect("seed output");
+        let seeded: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("moto seeding failed ({e}): {line}"));
         Moto { child, seeded }
     }
 
     pub fn endpoint(&self) -> String {
-        self.seeded["endpoint"]
-            .as_str()
-            .expect("endpoint")
-            .to_owned()
+        self.seeded["endpoint"].as_str().expect("endpoint").to_owned()
     }
 }
 

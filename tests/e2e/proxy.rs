@@ -51,10 +51,7 @@ fn list_key(op: &str) -> Option<&'static str> {
 fn page_request(body: &Bytes) -> Option<(Bytes, usize, usize)> {
     let mut v: serde_json::Value = serde_json::from_slice(body).ok()?;
     let obj = v.as_object_mut()?;
-    let size = obj
-        .get("maxResults")
-        .and_then(|m| m.as_u64())
-        .unwrap_or(100) as usize;
+    let size = obj.get("maxResults").and_then(|m| m.as_u64()).unwrap_or(100) as usize;
     let offset = match obj.remove("nextToken") {
         Some(serde_json::Value::String(t)) => t.strip_prefix("proxy-page:")?.parse().ok()?,
         _ => 0,
@@ -70,10 +67,7 @@ fn page_response(body: &Bytes, key: &str, offset: usize, size: usize) -> Option<
     let obj = v.as_object_mut()?;
     obj.insert(key.to_owned(), serde_json::Value::Array(page));
     if offset + size < items.len() {
-        obj.insert(
-            "nextToken".to_owned(),
-            serde_json::Value::String(format!("proxy-page:{}", offset + size)),
-        );
+        obj.insert("nextToken".to_owned(), serde_json::Value::String(format!("proxy-page:{}", offset + size)));
     } else {
         obj.remove("nextToken");
     }
@@ -114,8 +108,7 @@ impl Proxy {
             faults: Mutex::new(Faults::default()),
             rng: Mutex::new(0x2545_F491_4F6C_DD1D),
         });
-        let client: Client<HttpConnector, Full<Bytes>> =
-            Client::builder(TokioExecutor::new()).build_http();
+        let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
         let st = state.clone();
         tokio::spawn(async move {
             loop {
@@ -126,25 +119,17 @@ impl Proxy {
                 let client = client.clone();
                 tokio::spawn(async move {
                     let svc = service_fn(move |req| handle(st.clone(), client.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
+                    let _ =
+                        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
                 });
             }
         });
-        Proxy {
-            url: format!("http://{addr}"),
-            state,
-        }
+        Proxy { url: format!("http://{addr}"), state }
     }
 
     /// Every `service:Operation` seen since the last reset, in order.
     pub fn calls(&self) -> Vec<String> {
-        self.state
-            .calls
-            .lock()
-            .map(|c| c.clone())
-            .unwrap_or_default()
+        self.state.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
     pub fn reset(&self) {
@@ -173,22 +158,9 @@ fn random_percent(state: &State) -> u32 {
 
 /// The service (from the SigV4 credential scope) and operation of a request.
 fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String) {
-    let auth = req
-        .headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let service = auth
-        .split("Credential=")
-        .nth(1)
-        .and_then(|c| c.split('/').nth(3))
-        .unwrap_or("unknown")
-        .to_owned();
-    let op = match req
-        .headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-    {
+    let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let service = auth.split("Credential=").nth(1).and_then(|c| c.split('/').nth(3)).unwrap_or("unknown").to_owned();
+    let op = match req.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
         Some(t) => t.rsplit('.').next().unwrap_or(t).to_owned(),
         None => String::from_utf8_lossy(body)
             .split('&')
@@ -199,17 +171,9 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
     (service, op)
 }
 
-fn error_response(
-    service: &str,
-    status: StatusCode,
-    code: &str,
-    message: &str,
-) -> Response<Full<Bytes>> {
+fn error_response(service: &str, status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
     let (content_type, body) = match service {
-        "ecs" | "ecr" => (
-            "application/x-amz-json-1.1",
-            format!(r#"{{"__type":"{code}","message":"{message}"}}"#),
-        ),
+        "ecs" | "ecr" => ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#)),
         "ec2" => (
             "text/xml",
             format!(
@@ -225,11 +189,9 @@ fn error_response(
     };
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
-    r.headers_mut()
-        .insert("content-type", content_type.parse().expect("valid header"));
+    r.headers_mut().insert("content-type", content_type.parse().expect("valid header"));
     if matches!(service, "ecs" | "ecr") {
-        r.headers_mut()
-            .insert("x-amzn-errortype", code.parse().expect("valid header"));
+        r.headers_mut().insert("x-amzn-errortype", code.parse().expect("valid header"));
     }
     r
 }
@@ -240,11 +202,7 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let (service, op) = operation(&parts, &body);
     let key = format!("{service}:{op}");
     if let Ok(mut calls) = state.calls.lock() {
@@ -263,9 +221,7 @@ async fn handle(
             "ecs" | "ecr" => "AccessDeniedException",
             _ => "AccessDenied",
         };
-        let msg = format!(
-            "User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}"
-        );
+        let msg = format!("User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}");
         return Ok(error_response(&service, StatusCode::FORBIDDEN, code, &msg));
     }
     if faults.throttle_percent > 0 && random_percent(&state) < faults.throttle_percent {
@@ -284,24 +240,12 @@ async fn handle(
             "injected server error",
         ));
     }
-    let paging = if service == "ecs" {
-        list_key(&op).and_then(|k| Some((k, page_request(&body)?)))
-    } else {
-        None
-    };
+    let paging = if service == "ecs" { list_key(&op).and_then(|k| Some((k, page_request(&body)?))) } else { None };
     let body = match &paging {
         Some((_, (forward, _, _))) => forward.clone(),
         None => body,
     };
-    let uri = format!(
-        "{}{}",
-        state.upstream,
-        parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/")
-    );
+    let uri = format!("{}{}", state.upstream, parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
     let mut upstream = Request::builder().method(parts.method.clone()).uri(uri);
     for (k, v) in &parts.headers {
         if k != "host" && k != "content-length" {
@@ -309,12 +253,7 @@ async fn handle(
         }
     }
     let Ok(upstream) = upstream.body(Full::new(body)) else {
-        return Ok(error_response(
-            &service,
-            StatusCode::BAD_GATEWAY,
-            "ProxyError",
-            "bad upstream request",
-        ));
+        return Ok(error_response(&service, StatusCode::BAD_GATEWAY, "ProxyError", "bad upstream request"));
     };
     match client.request(upstream).await {
         Ok(resp) => {
@@ -330,11 +269,6 @@ async fn handle(
             p.headers.remove("content-length");
             Ok(Response::from_parts(p, Full::new(bytes)))
         }
-        Err(e) => Ok(error_response(
-            &service,
-            StatusCode::BAD_GATEWAY,
-            "ProxyError",
-            &e.to_string(),
-        )),
+        Err(e) => Ok(error_response(&service, StatusCode::BAD_GATEWAY, "ProxyError", &e.to_string())),
     }
 }

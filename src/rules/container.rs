@@ -834,29 +834,22 @@ fn container_logging_blocking_mode(snap: &Snapshot, out: &mut Findings) {
                 .evidence("mode", m)
                 .confidence(Confidence::Low);
             }
-            None => {
-                let (message, confidence, default) = match default_mode {
-                    Some("blocking") => (
-                        format!(
-                            "container `{name}` sets no log delivery mode, and when this snapshot was taken ECS defaulted to blocking unless the account setting defaultLogDriverMode said otherwise"
-                        ),
-                        Confidence::Medium,
-                        "blocking (before 2025-06-25)",
+            // Unset: the documented default applies. Since 2025-06-25 that is non-blocking
+            // (unless the account's defaultLogDriverMode was changed), so only older
+            // snapshots, taken while blocking was the default, are reported.
+            None if default_mode == Some("blocking") => {
+                out.report(
+                    c.resource(),
+                    format!(
+                        "container `{name}` sets no log delivery mode, and when this snapshot was taken ECS defaulted to blocking unless the account setting defaultLogDriverMode said otherwise"
                     ),
-                    _ => (
-                        format!(
-                            "container `{name}` sets no log delivery mode, so it blocks if the account setting defaultLogDriverMode is blocking (the ECS default since 2025-06-25 is non-blocking)"
-                        ),
-                        Confidence::Low,
-                        "account setting defaultLogDriverMode (non-blocking unless changed)",
-                    ),
-                };
-                out.report(c.resource(), message)
-                    .evidence("logDriver", driver)
-                    .evidence("mode", "(not set)")
-                    .evidence("effective_default", default)
-                    .confidence(confidence);
+                )
+                .evidence("logDriver", driver)
+                .evidence("mode", "(not set)")
+                .evidence("effective_default", "blocking (before 2025-06-25)")
+                .confidence(Confidence::Medium);
             }
+            None => {}
         }
     }
 }

@@ -437,7 +437,12 @@ pub static CONTAINER_INSTANCE_IMDSV2_NOT_REQUIRED: Rule = Rule {
         "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html",
         "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/security-iam-roles.html",
     ],
-    peers: &["SecurityHub EC2.8", "Prowler ec2_instance_imdsv2_enabled", "Trivy AVD-AWS-0028", "CIS AWS Foundations 5.7"],
+    peers: &[
+        "SecurityHub EC2.8",
+        "Prowler ec2_instance_imdsv2_enabled",
+        "Trivy AVD-AWS-0028",
+        "CIS AWS Foundations 5.7",
+    ],
     check: container_instance_imdsv2_not_required,
 };
 
@@ -494,8 +499,11 @@ fn container_instance_public_ip(snap: &Snapshot, out: &mut Findings) {
         let Some(ip) = ci.ec2.as_ref().and_then(|e| e.public_ip_address.as_deref()).filter(|ip| !ip.is_empty()) else {
             continue;
         };
-        out.report(instance_ref(snap, ci), format!("container instance `{}` has the public IP address {ip}", ci.display_name()))
-            .evidence("publicIpAddress", ip);
+        out.report(
+            instance_ref(snap, ci),
+            format!("container instance `{}` has the public IP address {ip}", ci.display_name()),
+        )
+        .evidence("publicIpAddress", ip);
     }
 }
 

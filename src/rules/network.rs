@@ -913,7 +913,8 @@ fn workload_network_mode_not_awsvpc(snap: &Snapshot, out: &mut Findings) {
             continue;
         }
         let mode = w.network_mode();
-        if mode == "awsvpc" {
+        // Host mode has its own, stronger rule (task-host-network-mode): report it once.
+        if mode == "awsvpc" || mode == "host" {
             continue;
         }
         let declared = w.task_definition.network_mode.as_deref().unwrap_or("(not set)");

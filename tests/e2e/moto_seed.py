@@ -245,6 +245,75 @@ def seed_hardened(c, ecs_backend):
     return {"cluster_arn": cluster, "vpc": net["vpc"], "load_balancer": lb, "image_digest": digest}
 
 
+# Secret-looking values planted in every place a task definition, a cluster, a service or an
+# ECR repository can carry one. None of them may appear in any report, MCP message or log.
+SECRETS = {
+    "env_password": "PlantedEnvPassword-7781",
+    "env_access_key_id": "AKIAPLANTEDENV7Q3L5V",
+    "env_secret_access_key": "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",
+    "env_stripe_key": "sk_live_51PlantedStripeKey9xQ2bLv",
+    "env_github_token": "ghp_PlantedGithubToken0123456789abcdefXYZ1",
+    "env_url_password": "PlantedUrlPw-55x",
+    "cluster_tag": "PlantedClusterTagToken-4410",
+    "service_tag": "PlantedServiceTagApiKey-9921",
+    "task_definition_tag": "PlantedTaskDefTagPw-3303",
+    "ecr_tag": "PlantedEcrTagSecret-7707",
+    "docker_label": "PlantedDockerLabelToken-1188",
+    "command_flag": "PlantedCmdFlagPw-2202",
+    "command_assignment": "PlantedCmdToken-6606",
+    "entry_point": "PlantedEntryPointKey-8118",
+    "health_check_url_password": "PlantedHealthPw-4455",
+    "log_option": "PlantedSplunkToken-3131",
+}
+
+
+def seed_secrets(c):
+    """A cluster whose configuration is full of planted secrets (tests/e2e/trust.rs)."""
+    ecs, ec2, ecr = c["ecs"], c["ec2"], c["ecr"]
+    p = SECRETS
+    net = network(c, "10.80.0.0/16", "secrets", flow_logs=False)
+    sg_app = sg(ec2, net["vpc"], "secrets-app", [tcp(8080, ["10.80.0.0/16"])])
+    ecr.create_repository(repositoryName="secrets/app", tags=[{"Key": "registry-secret", "Value": p["ecr_tag"]}])
+    push_image(ecr, "secrets/app", "1.0")
+    cluster = ecs.create_cluster(
+        clusterName="secrets-cluster",
+        settings=[{"name": "containerInsights", "value": "enabled"}],
+        tags=[{"key": "deploy-token", "value": p["cluster_tag"]}, {"key": "team", "value": "payments"}],
+    )["cluster"]["clusterArn"]
+    image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/secrets/app:1.0"
+    td = ecs.register_task_definition(
+        family="secrets-app", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/secrets-app", executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/secrets-exec",
+        containerDefinitions=[{
+            "name": "app", "image": image, "essential": True, "memory": 512,
+            "repositoryCredentials": {"credentialsParameter": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:registry-creds-AbC123"},
+            "environment": [
+                {"name": "DB_PASSWORD", "value": p["env_password"]},
+                {"name": "AWS_ACCESS_KEY_ID", "value": p["env_access_key_id"]},
+                {"name": "AWS_SECRET_ACCESS_KEY", "value": p["env_secret_access_key"]},
+                {"name": "STRIPE_API_KEY", "value": p["env_stripe_key"]},
+                {"name": "GITHUB_TOKEN", "value": p["env_github_token"]},
+                {"name": "DATABASE_URL", "value": f"postgres://app:{p['env_url_password']}@db.internal:5432/pay"},
+                {"name": "LOG_LEVEL", "value": "info"},
+            ],
+            "dockerLabels": {"com.example.api-token": p["docker_label"], "com.example.team": "payments"},
+            "entryPoint": ["sh", "-c", f"export SECRET_KEY={p['entry_point']} && exec ./run \"$@\"", "--"],
+            "command": ["--password", p["command_flag"], f"--api-token={p['command_assignment']}", "--port", "8080"],
+            "healthCheck": {"command": ["CMD-SHELL", f"curl -f http://admin:{p['health_check_url_password']}@localhost:8080/health || exit 1"], "interval": 30, "timeout": 5, "retries": 3},
+            "logConfiguration": {"logDriver": "splunk", "options": {"splunk-url": "https://splunk.example.com:8088", "splunk-token": p["log_option"]}},
+            "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+        }],
+        tags=[{"key": "db-password", "value": p["task_definition_tag"]}, {"key": "team", "value": "payments"}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    net_cfg = {"awsvpcConfiguration": {"subnets": net["private"], "securityGroups": [sg_app], "assignPublicIp": "DISABLED"}}
+    ecs.create_service(
+        cluster="secrets-cluster", serviceName="app", taskDefinition=td, desiredCount=1, launchType="FARGATE", platformVersion="1.4.0",
+        networkConfiguration=net_cfg, tags=[{"key": "api_key", "value": p["service_tag"]}],
+    )
+    ecs.run_task(cluster="secrets-cluster", taskDefinition=td, launchType="FARGATE", group="service:app", networkConfiguration=net_cfg, count=1)
+    return {"cluster_arn": cluster, "task_definition": td, "planted": SECRETS}
+
+
 def seed_many(c, name, services):
     """A cluster with many small Fargate services, for pagination and benchmarks."""
     ecs = c["ecs"]
@@ -288,6 +357,7 @@ def main():
         "insecure": seed_insecure(c, ecs_backend),
         "hardened": seed_hardened(c, ecs_backend),
         "many": seed_many(c, "many-services", 105),
+        "secrets": seed_secrets(c),
     }
     for n in bench:
         seeded[f"bench-{n}"] = seed_many(c, f"bench-{n}", n)

@@ -2,8 +2,13 @@
 //! (service and operation, from the SigV4 scope and the X-Amz-Target header or the Query
 //! `Action`), and injects faults at the HTTP level: AccessDenied for chosen operations,
 //! throttling and 5xx errors on a share of calls, latency, and endpoints that hang.
+//!
+//! Which call gets a random fault is deterministic: the roll is a hash of the fault seed,
+//! the request (operation and body) and how many times that exact request was seen, so a
+//! run gives the same faults whatever order concurrent calls arrive in, and a retry of a
+//! failed request rolls again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -32,6 +37,8 @@ pub struct Faults {
     pub hang: BTreeSet<String>,
     /// Delay added to every call.
     pub latency: Duration,
+    /// Seeds the fault rolls (with the same seed, the same requests fail).
+    pub seed: u64,
 }
 
 /// moto returns every item of an ECS List call in one page; AWS pages at `maxResults`. The
@@ -78,8 +85,13 @@ fn page_response(body: &Bytes, key: &str, offset: usize, size: usize) -> Option<
 struct State {
     upstream: String,
     calls: Mutex<Vec<String>>,
+    /// Every `service:Operation` seen since the proxy started (never reset).
+    seen: Mutex<BTreeSet<String>>,
     faults: Mutex<Faults>,
-    rng: Mutex<u64>,
+    /// How many times each request (by hash) was seen since the faults were set.
+    attempts: Mutex<HashMap<u64, u64>>,
+    /// What was injected since the faults were set: `service:Operation fault`.
+    injected: Mutex<Vec<String>>,
 }
 
 /// A running proxy.
@@ -105,8 +117,10 @@ impl Proxy {
         let state = Arc::new(State {
             upstream: upstream.trim_end_matches('/').to_owned(),
             calls: Mutex::new(Vec::new()),
+            seen: Mutex::new(BTreeSet::new()),
             faults: Mutex::new(Faults::default()),
-            rng: Mutex::new(0x2545_F491_4F6C_DD1D),
+            attempts: Mutex::new(HashMap::new()),
+            injected: Mutex::new(Vec::new()),
         });
         let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
         let st = state.clone();
@@ -138,22 +152,64 @@ impl Proxy {
         }
     }
 
+    /// Every `service:Operation` seen since the proxy started, across all scenarios and
+    /// the binaries they spawned.
+    pub fn seen(&self) -> BTreeSet<String> {
+        self.state.seen.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// The faults injected since the last [`Proxy::set_faults`], as `service:Operation fault`.
+    pub fn injected(&self) -> Vec<String> {
+        self.state.injected.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Sets the faults and restarts the fault rolls, so a scenario is deterministic.
     pub fn set_faults(&self, faults: Faults) {
         if let Ok(mut f) = self.state.faults.lock() {
             *f = faults;
         }
+        if let Ok(mut a) = self.state.attempts.lock() {
+            a.clear();
+        }
+        if let Ok(mut i) = self.state.injected.lock() {
+            i.clear();
+        }
     }
 }
 
-fn random_percent(state: &State) -> u32 {
-    let Ok(mut x) = state.rng.lock() else {
-        return 100;
+/// FNV-1a over some bytes, continuing from `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A number in 0..100 for this request: a hash of the seed, the request and how many
+/// times the same request was seen, so it does not depend on the order of concurrent calls.
+fn roll(state: &State, seed: u64, key: &str, body: &[u8], salt: &str) -> u32 {
+    let request = fnv(fnv(0xcbf2_9ce4_8422_2325, key.as_bytes()), body);
+    let nth = match state.attempts.lock() {
+        Ok(mut a) => {
+            let n = a.entry(fnv(request, salt.as_bytes())).or_default();
+            *n += 1;
+            *n
+        }
+        Err(_) => 0,
     };
-    // xorshift64: deterministic across runs.
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    (*x % 100) as u32
+    let mut x = fnv(fnv(request ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), salt.as_bytes()), &nth.to_le_bytes());
+    // A final xorshift spreads the low bits.
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    (x % 100) as u32
+}
+
+fn note(state: &State, key: &str, fault: &str) {
+    if let Ok(mut i) = state.injected.lock() {
+        i.push(format!("{key} {fault}"));
+    }
 }
 
 /// The service (from the SigV4 credential scope) and operation of a request.
@@ -208,14 +264,19 @@ async fn handle(
     if let Ok(mut calls) = state.calls.lock() {
         calls.push(key.clone());
     }
+    if let Ok(mut seen) = state.seen.lock() {
+        seen.insert(key.clone());
+    }
     let faults = state.faults.lock().map(|f| f.clone()).unwrap_or_default();
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
     if faults.hang.contains(&key) {
+        note(&state, &key, "hang");
         std::future::pending::<()>().await;
     }
     if faults.deny.contains(&key) {
+        note(&state, &key, "deny");
         let code = match service.as_str() {
             "ec2" => "UnauthorizedOperation",
             "ecs" | "ecr" => "AccessDeniedException",
@@ -224,21 +285,30 @@ async fn handle(
         let msg = format!("User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}");
         return Ok(error_response(&service, StatusCode::FORBIDDEN, code, &msg));
     }
-    if faults.throttle_percent > 0 && random_percent(&state) < faults.throttle_percent {
+    if faults.throttle_percent > 0 && roll(&state, faults.seed, &key, &body, "throttle") < faults.throttle_percent {
+        // What each service really answers: EC2 503 RequestLimitExceeded; the JSON services
+        // 400 ThrottlingException, or 429 when the front door throttles; ELB 400 Throttling.
         let (status, code) = match service.as_str() {
             "ec2" => (StatusCode::SERVICE_UNAVAILABLE, "RequestLimitExceeded"),
+            "ecs" | "ecr" if roll(&state, faults.seed, &key, &body, "throttle-kind") < 50 => {
+                (StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException")
+            }
             "ecs" | "ecr" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
             _ => (StatusCode::BAD_REQUEST, "Throttling"),
         };
+        note(&state, &key, &format!("{} {code}", status.as_u16()));
         return Ok(error_response(&service, status, code, "Rate exceeded"));
     }
-    if faults.server_error_percent > 0 && random_percent(&state) < faults.server_error_percent {
-        return Ok(error_response(
-            &service,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalFailure",
-            "injected server error",
-        ));
+    if faults.server_error_percent > 0
+        && roll(&state, faults.seed, &key, &body, "5xx") < faults.server_error_percent
+    {
+        let (status, code) = if roll(&state, faults.seed, &key, &body, "5xx-kind") < 50 {
+            (StatusCode::INTERNAL_SERVER_ERROR, if service == "ec2" { "InternalError" } else { "InternalFailure" })
+        } else {
+            (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable")
+        };
+        note(&state, &key, &format!("{} {code}", status.as_u16()));
+        return Ok(error_response(&service, status, code, "injected server error"));
     }
     let paging = if service == "ecs" { list_key(&op).and_then(|k| Some((k, page_request(&body)?))) } else { None };
     let body = match &paging {

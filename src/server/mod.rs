@@ -4,19 +4,29 @@
 //! values, as MCP 2025-11-25 asks (SEP-1303), so a model can correct itself; an unknown tool
 //! name is a JSON-RPC error. Collection progress becomes MCP progress notifications when the
 //! client sent a progress token.
+//!
+//! MCP logging (`logging/setLevel`, `notifications/message`) is supported for the clients of
+//! protocol 2025-06-18 and 2025-11-25 that use it, although SEP-2577 deprecates it: once a
+//! session has set a level (or a 2026-07-28 request carries one in `_meta`), tool calls log
+//! their collection stages (debug), their completion (info) and their failures (warning).
 
+#[cfg(feature = "conformance-fixtures")]
+mod fixtures;
+mod elicit;
 pub mod http;
 pub mod tools;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
+#[allow(deprecated)] // MCP logging: deprecated by SEP-2577, still part of 2025-06-18 and 2025-11-25.
+use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam, SetLevelRequestParams};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
     PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, Semaphore, mpsc};
@@ -59,6 +69,51 @@ struct Shared {
 #[derive(Debug, Clone)]
 pub struct SecurityServer {
     shared: Arc<Shared>,
+    /// The session's `logging/setLevel` level as a [`rank`], or [`LOG_OFF`].
+    log_level: Arc<AtomicU8>,
+}
+
+/// No `logging/setLevel` yet: the server sends no log messages.
+const LOG_OFF: u8 = u8::MAX;
+
+/// The severity order of MCP log levels (syslog's, lowest first).
+#[allow(deprecated)]
+fn rank(level: LoggingLevel) -> u8 {
+    match level {
+        LoggingLevel::Debug => 0,
+        LoggingLevel::Info => 1,
+        LoggingLevel::Notice => 2,
+        LoggingLevel::Warning => 3,
+        LoggingLevel::Error => 4,
+        LoggingLevel::Critical => 5,
+        LoggingLevel::Alert => 6,
+        LoggingLevel::Emergency => 7,
+    }
+}
+
+/// Sends MCP log messages at or above the level the client asked for.
+#[derive(Clone)]
+struct Logger {
+    peer: Peer<RoleServer>,
+    min: u8,
+}
+
+#[allow(deprecated)]
+impl Logger {
+    fn enabled(&self, level: LoggingLevel) -> bool {
+        self.min != LOG_OFF && rank(level) >= self.min
+    }
+
+    async fn log(&self, level: LoggingLevel, message: impl Into<String>) {
+        if !self.enabled(level) {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(level, Value::String(message.into()))
+            .with_logger(env!("CARGO_PKG_NAME"));
+        if let Err(e) = self.peer.notify_logging_message(param).await {
+            tracing::debug!(error = %e, "log notification not delivered");
+        }
+    }
 }
 
 /// Counts a call as active until dropped.
@@ -86,7 +141,19 @@ impl SecurityServer {
                 active: AtomicUsize::new(0),
                 idle: Notify::new(),
             }),
+            log_level: Arc::new(AtomicU8::new(LOG_OFF)),
         }
+    }
+
+    /// A handler for one more session: the same dispatcher and limits, its own log level.
+    pub fn for_session(&self) -> SecurityServer {
+        SecurityServer { shared: self.shared.clone(), log_level: Arc::new(AtomicU8::new(LOG_OFF)) }
+    }
+
+    /// The logger of one request: its `_meta` log level (2026-07-28), else the session's.
+    fn logger(&self, context: &RequestContext<RoleServer>) -> Logger {
+        let min = context.meta.log_level().map(rank).unwrap_or_else(|| self.log_level.load(Ordering::Relaxed));
+        Logger { peer: context.peer.clone(), min }
     }
 
     /// Tool calls running now.
@@ -131,7 +198,7 @@ fn error_result(err: &ActionError) -> CallToolResult {
 
 impl ServerHandler for SecurityServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_logging().build())
             .with_server_info(
                 Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
                     .with_title("ECS Security Auditor"),
@@ -144,11 +211,29 @@ impl ServerHandler for SecurityServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(tools::all()))
+        #[allow(unused_mut)]
+        let mut all = tools::all();
+        #[cfg(feature = "conformance-fixtures")]
+        all.extend(fixtures::tools());
+        Ok(ListToolsResult::with_all_items(all))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
+        #[cfg(feature = "conformance-fixtures")]
+        if let Some(t) = fixtures::tools().into_iter().find(|t| t.name == name) {
+            return Some(t);
+        }
         tools::all().into_iter().find(|t| t.name == name)
+    }
+
+    #[allow(deprecated)]
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.log_level.store(rank(request.level), Ordering::Relaxed);
+        Ok(())
     }
 
     async fn call_tool(
@@ -157,43 +242,63 @@ impl ServerHandler for SecurityServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let name = request.name.as_ref();
+        let logger = self.logger(&context);
+        #[cfg(feature = "conformance-fixtures")]
+        if let Some(result) = fixtures::call(name, &context, &logger).await {
+            return result;
+        }
         if !ACTION_NAMES.contains(&name) {
             return Err(McpError::invalid_params(
                 format!("unknown tool {name:?}; available tools: {}", ACTION_NAMES.join(", ")),
                 None,
             ));
         }
-        let action = match Action::parse(name, request.arguments.map(Value::Object)) {
+        let mut action = match Action::parse(name, request.arguments.map(Value::Object)) {
             Ok(a) => a,
             Err(e) => return Ok(error_result(&e).into()),
         };
+        // Without a cluster, let the user pick one in a form when the client can show it.
+        if let Action::SelectCluster(p) = &action
+            && p.cluster_name.as_deref().is_none_or(|c| c.trim().is_empty())
+            && elicit::supported(&context.peer, context.protocol_version().as_ref())
+            && let Some(chosen) = elicit::choose(&self.shared.actions, &context.peer, p).await
+        {
+            action = Action::SelectCluster(chosen);
+        }
         tracing::info!(tool = name, "tool call");
+        let started = Instant::now();
 
-        // Forward collection progress as MCP progress notifications.
-        let (tx, forwarder) = match context.meta.get_progress_token() {
-            Some(token) => {
-                let (tx, mut rx) = mpsc::unbounded_channel::<ProgressEvent>();
-                let peer = context.peer.clone();
-                let task = tokio::spawn(async move {
-                    let mut last = 0u32;
-                    while let Some(ev) = rx.recv().await {
-                        if ev.progress <= last {
-                            continue;
-                        }
-                        last = ev.progress;
-                        let mut p = ProgressNotificationParam::new(token.clone(), f64::from(ev.progress))
-                            .with_message(format!("{}: {}", ev.stage, ev.message));
-                        if let Some(total) = ev.total {
-                            p = p.with_total(f64::from(total));
-                        }
-                        if let Err(e) = peer.notify_progress(p).await {
-                            tracing::debug!(error = %e, "progress notification not delivered");
-                        }
+        // Forward collection progress as MCP progress notifications (and debug log messages).
+        let token = context.meta.get_progress_token();
+        #[allow(deprecated)]
+        let log_stages = logger.enabled(LoggingLevel::Debug);
+        let (tx, forwarder) = if token.is_some() || log_stages {
+            let (tx, mut rx) = mpsc::unbounded_channel::<ProgressEvent>();
+            let peer = context.peer.clone();
+            let logger = logger.clone();
+            let task = tokio::spawn(async move {
+                let mut last = 0u32;
+                while let Some(ev) = rx.recv().await {
+                    let message = format!("{}: {}", ev.stage, ev.message);
+                    #[allow(deprecated)]
+                    logger.log(LoggingLevel::Debug, message.clone()).await;
+                    let Some(token) = &token else { continue };
+                    if ev.progress <= last {
+                        continue;
                     }
-                });
-                (Some(tx), Some(task))
-            }
-            None => (None, None),
+                    last = ev.progress;
+                    let mut p = ProgressNotificationParam::new(token.clone(), f64::from(ev.progress)).with_message(message);
+                    if let Some(total) = ev.total {
+                        p = p.with_total(f64::from(total));
+                    }
+                    if let Err(e) = peer.notify_progress(p).await {
+                        tracing::debug!(error = %e, "progress notification not delivered");
+                    }
+                }
+            });
+            (Some(tx), Some(task))
+        } else {
+            (None, None)
         };
 
         let shared = &self.shared;
@@ -225,12 +330,16 @@ impl ServerHandler for SecurityServer {
                 error_result(&ActionError::Unavailable("the request was cancelled".into()))
             }
             Some(Ok(out)) => {
+                #[allow(deprecated)]
+                logger.log(LoggingLevel::Info, format!("{name} finished in {} ms", started.elapsed().as_millis())).await;
                 let mut r = CallToolResult::success(vec![ContentBlock::text(out.text)]);
                 r.structured_content = Some(out.data);
                 r
             }
             Some(Err(e)) => {
                 tracing::warn!(tool = name, error = %e, "tool call failed");
+                #[allow(deprecated)]
+                logger.log(LoggingLevel::Warning, format!("{name} failed: {e}")).await;
                 error_result(&e)
             }
         };

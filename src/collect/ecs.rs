@@ -167,6 +167,8 @@ pub async fn tasks(ctx: &Ctx, cluster: &str) -> Vec<m::Task> {
         .into_iter()
         .flatten()
         .flat_map(|o| o.tasks().iter().map(from_ecs::task).collect::<Vec<_>>())
+        // Only this cluster's tasks, whatever the endpoint returned.
+        .filter(|t| t.cluster_arn.as_deref().is_none_or(|c| c == cluster))
         .collect();
     out.sort_by(|a, b| a.task_arn.cmp(&b.task_arn));
     out

@@ -8,7 +8,7 @@ Fields that moto drops or fakes (see shared research, tech-feasibility.md sectio
 planted with follow-up API calls (update_service) or, where no API exists, by setting
 attributes on moto's backend objects from this process.
 
-Usage: moto_seed.py [--bench N ...]   (--bench adds clusters bench-N with N services each)
+Usage: moto_seed.py [--bench N ...]   (--bench adds clusters bench-N-services with N services each)
 """
 
 import json
@@ -314,6 +314,31 @@ def seed_secrets(c):
     return {"cluster_arn": cluster, "task_definition": td, "planted": SECRETS}
 
 
+def seed_bench(c, name, services):
+    """A benchmark cluster: awsvpc Fargate services in one VPC, a task definition per ten
+    services, and a running task per five services."""
+    ecs, ec2 = c["ecs"], c["ec2"]
+    net = network(c, f"10.{80 + services % 100}.0.0/16", name, flow_logs=True)
+    sg_id = sg(ec2, net["vpc"], f"{name}-tasks", [tcp(8080, ["10.0.0.0/8"])])
+    ecs.create_cluster(clusterName=name, settings=[{"name": "containerInsights", "value": "enabled"}])
+    families = []
+    for f in range(max(1, services // 10)):
+        families.append(ecs.register_task_definition(
+            family=f"{name}-app-{f:03d}", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": True, "memory": 512, "user": "101"}],
+        )["taskDefinition"]["taskDefinitionArn"])
+    net_cfg = {"awsvpcConfiguration": {"subnets": net["private"], "securityGroups": [sg_id], "assignPublicIp": "DISABLED"}}
+    tasks = 0
+    for i in range(services):
+        td = families[i % len(families)]
+        ecs.create_service(cluster=name, serviceName=f"svc-{i:04d}", taskDefinition=td, desiredCount=1, launchType="FARGATE",
+                           platformVersion="1.4.0", networkConfiguration=net_cfg)
+        if i % 5 == 0:
+            ecs.run_task(cluster=name, taskDefinition=td, launchType="FARGATE", group=f"service:svc-{i:04d}", networkConfiguration=net_cfg, count=1)
+            tasks += 1
+    return {"services": services, "task_definitions": len(families), "tasks": tasks}
+
+
 def seed_many(c, name, services):
     """A cluster with many small Fargate services, for pagination and benchmarks."""
     ecs = c["ecs"]
@@ -360,7 +385,9 @@ def main():
         "secrets": seed_secrets(c),
     }
     for n in bench:
-        seeded[f"bench-{n}"] = seed_many(c, f"bench-{n}", n)
+        # Not "bench-N": moto's ListTasks matches cluster names by prefix (bench-10 would see
+        # bench-100's tasks).
+        seeded[f"bench-{n}-services"] = seed_bench(c, f"bench-{n}-services", n)
     print(json.dumps(seeded), flush=True)
     # Serve until the test closes our stdin.
     sys.stdin.read()

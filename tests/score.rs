@@ -12,12 +12,10 @@ fn score_of(findings: &[Finding]) -> u8 {
 #[test]
 fn fixing_any_finding_never_lowers_the_score() {
     let analysis = rules::analyze(&common::demo());
-    let mut remaining = analysis.findings.clone();
-    let mut previous = score_of(&remaining);
     // Fix findings one at a time, in several orders, and watch the score.
     for stride in [1usize, 3, 7] {
-        remaining = analysis.findings.clone();
-        previous = score_of(&remaining);
+        let mut remaining = analysis.findings.clone();
+        let mut previous = score_of(&remaining);
         let mut i = 0;
         while !remaining.is_empty() {
             i = (i + stride) % remaining.len();

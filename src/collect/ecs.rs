@@ -5,6 +5,9 @@ use aws_sdk_ecs::types::{
     CapacityProviderField, ClusterField, ContainerInstanceField, DesiredStatus, ServiceField, TaskDefinitionField,
     TaskField,
 };
+use std::future::Future;
+
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use futures::future::join_all;
 
 use super::calls::{CallError, Ctx};
@@ -91,22 +94,59 @@ pub async fn capacity_providers(ctx: &Ctx, names: &[String]) -> Vec<m::CapacityP
     }
 }
 
-/// Every service of the cluster, with tags, deployments and task sets.
-pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
-    let mut arns: Vec<String> = Vec::new();
+/// Follows `nextToken` through every page of an ECS List call. `send` issues the call for a
+/// token; `page` reads the ARNs and the next token from an answer.
+async fn all_pages<O, E, R, Fut>(
+    ctx: &Ctx,
+    operation: &str,
+    mut send: impl FnMut(Option<String>) -> Fut,
+    page: impl Fn(&O) -> (&[String], Option<&str>),
+) -> Result<Vec<String>, CallError>
+where
+    Fut: Future<Output = Result<O, SdkError<E, R>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let mut arns = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let req =
-            ctx.clients.ecs.list_services().cluster(cluster).max_results(100).set_next_token(token.clone()).send();
-        let Some(page) = ctx.call("ecs", "ListServices", None, req).await else {
-            break;
-        };
-        arns.extend(page.service_arns().iter().cloned());
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
+        let answer = ctx.try_call("ecs", operation, send(token.take())).await?;
+        let (items, next) = page(&answer);
+        arns.extend(items.iter().cloned());
+        match next {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => return Ok(arns),
         }
     }
+}
+
+/// [`all_pages`], recording a failure as a gap (the items read so far are kept).
+async fn listed<O, E, R, Fut>(
+    ctx: &Ctx,
+    operation: &str,
+    send: impl FnMut(Option<String>) -> Fut,
+    page: impl Fn(&O) -> (&[String], Option<&str>),
+) -> Vec<String>
+where
+    Fut: Future<Output = Result<O, SdkError<E, R>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    all_pages(ctx, operation, send, page).await.unwrap_or_else(|e| {
+        ctx.gap("ecs", operation, None, e);
+        Vec::new()
+    })
+}
+
+/// Every service of the cluster, with tags, deployments and task sets.
+pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
+    let arns = listed(
+        ctx,
+        "ListServices",
+        |t| ctx.clients.ecs.list_services().cluster(cluster).max_results(100).set_next_token(t).send(),
+        |o| (o.service_arns(), o.next_token()),
+    )
+    .await;
     let batches = arns.chunks(SERVICES_PER_CALL).map(|chunk| {
         let req = ctx
             .clients
@@ -130,27 +170,16 @@ pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
 
 /// The cluster's running tasks.
 pub async fn tasks(ctx: &Ctx, cluster: &str) -> Vec<m::Task> {
-    let mut arns: Vec<String> = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let req = ctx
-            .clients
-            .ecs
-            .list_tasks()
-            .cluster(cluster)
-            .desired_status(DesiredStatus::Running)
-            .max_results(100)
-            .set_next_token(token.clone())
-            .send();
-        let Some(page) = ctx.call("ecs", "ListTasks", None, req).await else {
-            break;
-        };
-        arns.extend(page.task_arns().iter().cloned());
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
-    }
+    let arns = listed(
+        ctx,
+        "ListTasks",
+        |t| {
+            let req = ctx.clients.ecs.list_tasks().cluster(cluster).desired_status(DesiredStatus::Running);
+            req.max_results(100).set_next_token(t).send()
+        },
+        |o| (o.task_arns(), o.next_token()),
+    )
+    .await;
     let batches = arns.chunks(TASKS_PER_CALL).map(|chunk| {
         let req = ctx
             .clients
@@ -176,26 +205,13 @@ pub async fn tasks(ctx: &Ctx, cluster: &str) -> Vec<m::Task> {
 
 /// The cluster's container instances.
 pub async fn container_instances(ctx: &Ctx, cluster: &str) -> Vec<m::ContainerInstance> {
-    let mut arns: Vec<String> = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let req = ctx
-            .clients
-            .ecs
-            .list_container_instances()
-            .cluster(cluster)
-            .max_results(100)
-            .set_next_token(token.clone())
-            .send();
-        let Some(page) = ctx.call("ecs", "ListContainerInstances", None, req).await else {
-            break;
-        };
-        arns.extend(page.container_instance_arns().iter().cloned());
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
-    }
+    let arns = listed(
+        ctx,
+        "ListContainerInstances",
+        |t| ctx.clients.ecs.list_container_instances().cluster(cluster).max_results(100).set_next_token(t).send(),
+        |o| (o.container_instance_arns(), o.next_token()),
+    )
+    .await;
     let batches = arns.chunks(TASKS_PER_CALL).map(|chunk| {
         let req = ctx
             .clients
@@ -244,17 +260,14 @@ pub async fn task_definitions(ctx: &Ctx, arns: &[String]) -> Vec<m::TaskDefiniti
 
 /// Every cluster in the region, described in batches of 100.
 pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, ActionError> {
-    let mut arns: Vec<String> = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let req = ctx.clients.ecs.list_clusters().max_results(100).set_next_token(token.clone()).send();
-        let page = ctx.try_call("ecs", "ListClusters", req).await.map_err(|e| fatal(&ctx.region, "ListClusters", e))?;
-        arns.extend(page.cluster_arns().iter().cloned());
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            break;
-        }
-    }
+    let arns = all_pages(
+        ctx,
+        "ListClusters",
+        |t| ctx.clients.ecs.list_clusters().max_results(100).set_next_token(t).send(),
+        |o| (o.cluster_arns(), o.next_token()),
+    )
+    .await
+    .map_err(|e| fatal(&ctx.region, "ListClusters", e))?;
     let batches = arns.chunks(CLUSTERS_PER_CALL).map(|chunk| {
         let req = ctx
             .clients

@@ -4,26 +4,35 @@
 //! loud warning), `Host` and `Origin` checked against an allow-list (DNS-rebinding defence),
 //! an optional bearer token compared in constant time, a request body limit, a cap on
 //! sessions and (in [`SecurityServer`]) on concurrent analyses, and timeouts for idle or
-//! slow connections. SIGINT/SIGTERM stop new requests, let running calls finish, then exit.
+//! slow connections. SIGINT/SIGTERM stop new requests, let running calls finish and their
+//! answers reach the clients, then exit.
+//!
+//! Malformed input gets a 4xx with a JSON-RPC error body where one applies: invalid JSON is a
+//! 400 parse error (-32700), JSON that is not a JSON-RPC message a 400 invalid request
+//! (-32600), rather than rmcp's 415.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::SecurityServer;
@@ -45,6 +54,8 @@ pub struct HttpOptions {
     pub max_sessions: usize,
     /// How long a client may take to send request headers.
     pub header_timeout: Duration,
+    /// How long a client may take to send a request body once its headers arrived.
+    pub body_timeout: Duration,
     /// How long running calls may take to finish after a shutdown signal.
     pub shutdown_grace: Duration,
 }
@@ -59,6 +70,7 @@ impl Default for HttpOptions {
             max_body_bytes: 1024 * 1024,
             max_sessions: 64,
             header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(60),
         }
     }
@@ -69,11 +81,91 @@ struct Guard {
     token: Option<Arc<Vec<u8>>>,
     sessions: Arc<LocalSessionManager>,
     max_sessions: usize,
+    /// Held while an `initialize` request is served, so the session count it checks is exact.
+    opening: Arc<tokio::sync::Mutex<()>>,
+    max_body_bytes: usize,
+    body_timeout: Duration,
     closing: Arc<AtomicBool>,
+    /// POST requests whose response has not been fully sent.
+    in_flight: Arc<InFlight>,
 }
 
+/// Counts POST exchanges until their response body is sent or dropped, so a shutdown can
+/// wait for the answers of running calls to reach their clients.
+#[derive(Default)]
+struct InFlight {
+    count: AtomicUsize,
+    idle: Notify,
+}
+
+struct InFlightGuard(Arc<InFlight>);
+
+impl InFlight {
+    fn enter(self: &Arc<Self>) -> InFlightGuard {
+        self.count.fetch_add(1, Ordering::SeqCst);
+        InFlightGuard(self.clone())
+    }
+
+    async fn wait_idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.count.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// A JSON-RPC error response without an id, as the transport allows for unreadable input.
+fn jsonrpc_error(status: StatusCode, code: i64, message: String) -> Response {
+    let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn is_json(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Reads a request body of at most `limit` bytes within `timeout`.
+async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes, (StatusCode, String)> {
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut buf = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| (StatusCode::BAD_REQUEST, format!("cannot read the request body: {e}")))?;
+            if buf.len() + chunk.len() > limit {
+                return Err((
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the request body exceeds {limit} bytes (--max-body-bytes)"),
+                ));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(buf))
+    };
+    tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
+        Err((StatusCode::REQUEST_TIMEOUT, format!("the request body did not arrive within {} s", timeout.as_secs())))
+    })
+}
+
+/// An error answer. It closes the connection: the request body may be unread, and a client
+/// must not send its next request on a connection the server is about to drop.
 fn reject(status: StatusCode, message: &str) -> Response {
     let mut r = (status, message.to_owned()).into_response();
+    r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     if status == StatusCode::UNAUTHORIZED {
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ecs-security-mcp\""));
     }
@@ -83,31 +175,105 @@ fn reject(status: StatusCode, message: &str) -> Response {
     r
 }
 
-/// Shutdown, authentication and the session cap, before rmcp sees the request.
+/// The token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive).
+fn bearer(req: &Request) -> &[u8] {
+    let value = req.headers().get(header::AUTHORIZATION).map(HeaderValue::as_bytes).unwrap_or_default();
+    match value.split_at_checked(7) {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case(b"bearer ") => token,
+        _ => &[],
+    }
+}
+
+/// Shutdown, authentication, input checks and the session cap, before rmcp sees the request.
 async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
     if g.closing.load(Ordering::SeqCst) {
         return reject(StatusCode::SERVICE_UNAVAILABLE, "the server is shutting down");
     }
     if let Some(token) = &g.token {
-        let presented = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::as_bytes)
-            .unwrap_or_default();
+        let presented = bearer(&req);
         let ok = presented.len() == token.len() && bool::from(presented.ct_eq(token.as_slice()));
         if !ok {
             tracing::warn!("HTTP request rejected: missing or wrong bearer token");
             return reject(StatusCode::UNAUTHORIZED, "a valid bearer token is required");
         }
     }
-    let opens_session = req.method() == axum::http::Method::POST && !req.headers().contains_key("mcp-session-id");
-    if opens_session && g.sessions.sessions.read().await.len() >= g.max_sessions {
-        tracing::warn!(max = g.max_sessions, "HTTP request rejected: session limit reached");
-        return reject(StatusCode::SERVICE_UNAVAILABLE, "too many open MCP sessions; close one or retry later");
+    let session = req.headers().get("mcp-session-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    match *req.method() {
+        Method::POST => {}
+        Method::DELETE => {
+            // rmcp answers 202 for any session id; the spec wants 404 for an unknown one, and
+            // clients (the Python SDK) expect 200 or 204 for a closed one.
+            if let Some(id) = &session
+                && !g.sessions.sessions.read().await.contains_key(id.as_str())
+            {
+                return reject(StatusCode::NOT_FOUND, "Not Found: Session not found");
+            }
+            let mut response = next.run(req).await;
+            if response.status() == StatusCode::ACCEPTED {
+                *response.status_mut() = StatusCode::NO_CONTENT;
+                *response.body_mut() = Body::empty();
+            }
+            return response;
+        }
+        _ => return next.run(req).await,
     }
-    next.run(req).await
+
+    let in_flight = g.in_flight.enter();
+    let json = is_json(&req);
+    let mut opening = None;
+    let req = if json {
+        let (parts, body) = req.into_parts();
+        let bytes = match read_body(body, g.max_body_bytes, g.body_timeout).await {
+            Ok(b) => b,
+            Err((status, message)) => return reject(status, &message),
+        };
+        let message: Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return jsonrpc_error(
+                    StatusCode::BAD_REQUEST,
+                    -32700,
+                    format!("Parse error: the body is not JSON: {e}"),
+                );
+            }
+        };
+        if session.is_none() && message.get("method").and_then(Value::as_str) == Some("initialize") {
+            // One initialize at a time (it takes well under a millisecond): rmcp adds the
+            // session to `sessions` while serving it, so the count below is exact.
+            let Ok(permit) = tokio::time::timeout(g.body_timeout, g.opening.clone().lock_owned()).await else {
+                return reject(StatusCode::SERVICE_UNAVAILABLE, "the server is busy opening sessions; retry shortly");
+            };
+            if g.sessions.sessions.read().await.len() >= g.max_sessions {
+                tracing::warn!(max = g.max_sessions, "HTTP request rejected: session limit reached");
+                return reject(StatusCode::SERVICE_UNAVAILABLE, "too many open MCP sessions; close one or retry later");
+            }
+            opening = Some(permit);
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    } else {
+        req
+    };
+    let mut response = next.run(req).await;
+    drop(opening);
+    if !json && (response.status().is_client_error() || response.status().is_server_error()) {
+        // rmcp refused it without reading the body (wrong content type, ...).
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    if json && response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        // The body is JSON (checked above) that rmcp could not read as a JSON-RPC message.
+        return jsonrpc_error(
+            StatusCode::BAD_REQUEST,
+            -32600,
+            "Invalid Request: the body is JSON but not a JSON-RPC 2.0 request, notification or response".into(),
+        );
+    }
+    // Count the exchange until its (SSE) body is sent, for the shutdown.
+    let (parts, body) = response.into_parts();
+    let body = Body::from_stream(body.into_data_stream().map(move |chunk| {
+        let _ = &in_flight;
+        chunk
+    }));
+    Response::from_parts(parts, body)
 }
 
 /// The hosts and origins a server bound to `addr` accepts.
@@ -163,13 +329,18 @@ pub async fn serve(
         .with_cancellation_token(cancel.child_token());
     let sessions = Arc::new(LocalSessionManager::default());
     let factory = server.clone();
-    let mcp = StreamableHttpService::new(move || Ok(factory.clone()), sessions.clone(), config);
+    let mcp = StreamableHttpService::new(move || Ok(factory.for_session()), sessions.clone(), config);
     let closing = Arc::new(AtomicBool::new(false));
+    let in_flight = Arc::new(InFlight::default());
     let state = Guard {
         token: opts.auth_token.clone().map(|t| Arc::new(t.into_bytes())),
         sessions,
         max_sessions: opts.max_sessions,
+        opening: Arc::new(tokio::sync::Mutex::new(())),
+        max_body_bytes: opts.max_body_bytes,
+        body_timeout: opts.body_timeout,
         closing: closing.clone(),
+        in_flight: in_flight.clone(),
     };
     let app: Router = Router::new()
         .nest_service("/mcp", mcp)
@@ -192,6 +363,11 @@ pub async fn serve(
                         continue;
                     }
                 };
+                // Answers are written in several small chunks (SSE events): without TCP_NODELAY,
+                // Nagle's algorithm and the client's delayed ACK add ~40 ms to some of them.
+                if let Err(e) = stream.set_nodelay(true) {
+                    tracing::debug!(%peer, error = %e, "cannot set TCP_NODELAY");
+                }
                 let service = TowerToHyperService::new(app.clone());
                 let conn = builder.serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
@@ -204,11 +380,18 @@ pub async fn serve(
             () = &mut shutdown => break,
         }
     }
-    // Stop taking requests, let running analyses finish, then close the sessions.
+    // Stop taking requests, let running analyses finish and their answers reach the clients,
+    // then close the sessions (and their GET streams).
     tracing::info!(running = server.active_calls(), "shutting down: waiting for running calls");
     closing.store(true, Ordering::SeqCst);
     drop(listener);
-    server.drain(opts.shutdown_grace).await;
+    let drained = async {
+        server.drain(opts.shutdown_grace).await;
+        in_flight.wait_idle().await;
+    };
+    if tokio::time::timeout(opts.shutdown_grace, drained).await.is_err() {
+        tracing::warn!(grace = ?opts.shutdown_grace, "shutting down with calls still running");
+    }
     cancel.cancel();
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
     tracing::info!("HTTP server stopped");

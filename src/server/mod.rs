@@ -10,9 +10,9 @@
 //! session has set a level (or a 2026-07-28 request carries one in `_meta`), tool calls log
 //! their collection stages (debug), their completion (info) and their failures (warning).
 
+mod elicit;
 #[cfg(feature = "conformance-fixtures")]
 mod fixtures;
-mod elicit;
 pub mod http;
 pub mod tools;
 
@@ -20,12 +20,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-#[allow(deprecated)] // MCP logging: deprecated by SEP-2577, still part of 2025-06-18 and 2025-11-25.
-use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam, SetLevelRequestParams};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
     PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
 };
+#[allow(deprecated)] // MCP logging: deprecated by SEP-2577, still part of 2025-06-18 and 2025-11-25.
+use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam, SetLevelRequestParams};
 use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Value, json};
@@ -197,6 +197,7 @@ fn error_result(err: &ActionError) -> CallToolResult {
 }
 
 impl ServerHandler for SecurityServer {
+    #[allow(deprecated)] // the logging capability (SEP-2577)
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_logging().build())
             .with_server_info(
@@ -244,7 +245,7 @@ impl ServerHandler for SecurityServer {
         let name = request.name.as_ref();
         let logger = self.logger(&context);
         #[cfg(feature = "conformance-fixtures")]
-        if let Some(result) = fixtures::call(name, &context, &logger).await {
+        if let Some(result) = fixtures::call(name, request.arguments.as_ref(), &context, &logger).await {
             return result;
         }
         if !ACTION_NAMES.contains(&name) {
@@ -287,7 +288,8 @@ impl ServerHandler for SecurityServer {
                         continue;
                     }
                     last = ev.progress;
-                    let mut p = ProgressNotificationParam::new(token.clone(), f64::from(ev.progress)).with_message(message);
+                    let mut p =
+                        ProgressNotificationParam::new(token.clone(), f64::from(ev.progress)).with_message(message);
                     if let Some(total) = ev.total {
                         p = p.with_total(f64::from(total));
                     }
@@ -331,7 +333,9 @@ impl ServerHandler for SecurityServer {
             }
             Some(Ok(out)) => {
                 #[allow(deprecated)]
-                logger.log(LoggingLevel::Info, format!("{name} finished in {} ms", started.elapsed().as_millis())).await;
+                logger
+                    .log(LoggingLevel::Info, format!("{name} finished in {} ms", started.elapsed().as_millis()))
+                    .await;
                 let mut r = CallToolResult::success(vec![ContentBlock::text(out.text)]);
                 r.structured_content = Some(out.data);
                 r

@@ -176,9 +176,9 @@ async fn sequential(url: &str, n: usize) -> Vec<f64> {
     let mut out = Vec::with_capacity(n);
     for _ in 0..n {
         let t = Instant::now();
-        let r = s.call_tool(ANALYZE, args.clone()).await.expect("call");
+        let ok = s.call_tool_status(ANALYZE, args.clone()).await.expect("call");
         out.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(r["isError"], false);
+        assert!(ok, "analyze_cluster_security returned a tool error");
     }
     let _ = s.close().await;
     out
@@ -199,9 +199,9 @@ async fn concurrent(url: &str, clients: usize, calls: usize) -> (Vec<f64>, Vec<S
             };
             for _ in 0..calls {
                 let t = Instant::now();
-                match s.call_tool(ANALYZE, json!({"cluster_name": "payments-prod"})).await {
-                    Ok(r) if r["isError"] == false => lat.push(t.elapsed().as_secs_f64() * 1000.0),
-                    Ok(r) => errors.push(format!("tool error: {}", r["content"])),
+                match s.call_tool_status(ANALYZE, json!({"cluster_name": "payments-prod"})).await {
+                    Ok(true) => lat.push(t.elapsed().as_secs_f64() * 1000.0),
+                    Ok(false) => errors.push("analyze_cluster_security returned a tool error".to_owned()),
                     Err(e) => errors.push(e),
                 }
             }

@@ -181,9 +181,38 @@ impl Session {
     pub async fn call_tool(&mut self, name: &str, arguments: Value) -> Result<Value, String> {
         let reply = self.request("tools/call", json!({"name": name, "arguments": arguments})).await?;
         let response = reply.response().ok_or_else(|| format!("{name}: no response in {}", reply.body))?;
-        match response.get("result") {
-            Some(r) => Ok(r.clone()),
-            None => Err(format!("{name}: JSON-RPC error {}", response["error"])),
+        match response {
+            Value::Object(mut m) if m.contains_key("result") => Ok(m.remove("result").unwrap_or_default()),
+            other => Err(format!("{name}: JSON-RPC error {}", other["error"])),
+        }
+    }
+
+    /// Calls a tool and reads only whether it succeeded (`isError`), without building the
+    /// result's JSON tree: the load benchmark's client, which shares the machine's CPUs with
+    /// the server, then costs little next to it. The whole answer is still read and scanned.
+    pub async fn call_tool_status(&mut self, name: &str, arguments: Value) -> Result<bool, String> {
+        /// A JSON-RPC response (it has an id; notifications do not) with only what is read.
+        #[derive(serde::Deserialize)]
+        struct Response {
+            #[allow(dead_code)]
+            id: serde::de::IgnoredAny,
+            result: Option<ToolResult>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ToolResult {
+            #[serde(rename = "isError", default)]
+            is_error: bool,
+        }
+        let reply = self.request("tools/call", json!({"name": name, "arguments": arguments})).await?;
+        let response = reply
+            .body
+            .split("\n\n")
+            .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("data:")))
+            .find_map(|data| serde_json::from_str::<Response>(data).ok())
+            .ok_or_else(|| format!("{name}: no response in {}", reply.body))?;
+        match response.result {
+            Some(r) => Ok(!r.is_error),
+            None => Err(format!("{name}: JSON-RPC error in {}", reply.body)),
         }
     }
 

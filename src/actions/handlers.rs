@@ -140,23 +140,28 @@ async fn quick(
     progress: &ProgressTx,
 ) -> Result<ActionOutput, ActionError> {
     let prepared = a.prepare(&cluster, region, Depth::Quick, refresh, progress).await?;
-    let filter = Filter { severity: SeverityFilter::AtLeast(Severity::High), categories: Vec::new() };
-    let view = prepared.analysis.filtered(&filter);
-    let recs = recommendations::build(&view);
-    let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10);
-    let text = format!(
-        "{text}\nThis was a quick analysis (High and Critical items). Use `comprehensive` for every finding.\n"
-    );
-    Ok(ActionOutput { text, data })
+    Ok(a.rendered.get_or_render(&prepared.analysis, "quick".into(), || {
+        let filter = Filter { severity: SeverityFilter::AtLeast(Severity::High), categories: Vec::new() };
+        let view = prepared.analysis.filtered(&filter);
+        let recs = recommendations::build(&view);
+        let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10);
+        let text = format!(
+            "{text}\nThis was a quick analysis (High and Critical items). Use `comprehensive` for every finding.\n"
+        );
+        ActionOutput { text, data }
+    }))
 }
 
 pub(super) async fn analyze(a: &Actions, p: AnalyzeParams, progress: &ProgressTx) -> Result<ActionOutput, ActionError> {
     let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
     let opts = ReportOptions { show_details: false, generated_at: now() };
-    let text = report::summary::render(&prepared.analysis, &filter, &opts);
-    let data = to_value(&report::json::build(&prepared.analysis, &filter, &opts));
-    Ok(ActionOutput { text, data })
+    let key = format!("analyze {filter:?} {opts:?}");
+    Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
+        let text = report::summary::render(&prepared.analysis, &filter, &opts);
+        let data = to_value(&report::json::build(&prepared.analysis, &filter, &opts));
+        ActionOutput { text, data }
+    }))
 }
 
 pub(super) async fn report(a: &Actions, p: ReportParams, progress: &ProgressTx) -> Result<ActionOutput, ActionError> {
@@ -164,19 +169,29 @@ pub(super) async fn report(a: &Actions, p: ReportParams, progress: &ProgressTx) 
     let filter = filter_of(p.severity_filter, p.category_filter);
     let format = p.format.map(|f| f.0).unwrap_or(Format::Summary);
     let opts = ReportOptions { show_details: p.show_details.unwrap_or(false), generated_at: now() };
-    let json_report = report::json::build(&prepared.analysis, &filter, &opts);
+    let key = format!("report {format:?} {filter:?} {opts:?}");
+    Ok(a.rendered.get_or_render(&prepared.analysis, key, || render_report(&prepared.analysis, format, &filter, &opts)))
+}
+
+fn render_report(
+    analysis: &crate::rules::Analysis,
+    format: Format,
+    filter: &Filter,
+    opts: &ReportOptions,
+) -> ActionOutput {
+    let json_report = report::json::build(analysis, filter, opts);
     if format == Format::Json {
         let data = to_value(&json_report);
         let text = serde_json::to_string_pretty(&data).unwrap_or_default();
-        return Ok(ActionOutput { text, data });
+        return ActionOutput { text, data };
     }
     if format == Format::Sarif {
-        let data = to_value(&report::sarif::build(&prepared.analysis, &filter, &opts));
+        let data = to_value(&report::sarif::build(analysis, filter, opts));
         let text = serde_json::to_string_pretty(&data).unwrap_or_default();
-        return Ok(ActionOutput { text, data });
+        return ActionOutput { text, data };
     }
-    let text = report::render(format, &prepared.analysis, &filter, &opts);
-    Ok(ActionOutput {
+    let text = report::render(format, analysis, filter, opts);
+    ActionOutput {
         data: json!({
             "format": format.as_str(),
             "cluster": json_report.cluster,
@@ -188,7 +203,7 @@ pub(super) async fn report(a: &Actions, p: ReportParams, progress: &ProgressTx) 
             "report": text,
         }),
         text,
-    })
+    }
 }
 
 pub(super) async fn recommendations(
@@ -202,10 +217,13 @@ pub(super) async fn recommendations(
     }
     let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
-    let view = prepared.analysis.filtered(&filter);
-    let recs = recommendations::build(&view);
-    let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, limit as usize);
-    Ok(ActionOutput { text, data })
+    let key = format!("recommendations {filter:?} {limit}");
+    Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
+        let view = prepared.analysis.filtered(&filter);
+        let recs = recommendations::build(&view);
+        let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, limit as usize);
+        ActionOutput { text, data }
+    }))
 }
 
 fn recommendations_output(
@@ -269,20 +287,24 @@ pub(super) async fn compliance(
     let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let choice =
         p.compliance_framework.map(|f| f.0).unwrap_or(FrameworkChoice::One(compliance::Framework::AwsFoundational));
-    let results: Vec<FrameworkResult> =
-        choice.frameworks().into_iter().map(|f| compliance::evaluate(&prepared.analysis, f)).collect();
-    let mut text = format!("# Compliance status: {}\n\n", md(&prepared.analysis.cluster_name));
-    for r in &results {
-        text.push_str(&compliance_markdown(r));
-    }
-    Ok(ActionOutput {
-        text,
-        data: json!({
-            "cluster": prepared.analysis.cluster_name,
-            "region": prepared.analysis.region,
-            "frameworks": results,
-        }),
-    })
+    let frameworks = choice.frameworks();
+    let key = format!("compliance {frameworks:?}");
+    Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
+        let results: Vec<FrameworkResult> =
+            frameworks.into_iter().map(|f| compliance::evaluate(&prepared.analysis, f)).collect();
+        let mut text = format!("# Compliance status: {}\n\n", md(&prepared.analysis.cluster_name));
+        for r in &results {
+            text.push_str(&compliance_markdown(r));
+        }
+        ActionOutput {
+            text,
+            data: json!({
+                "cluster": prepared.analysis.cluster_name,
+                "region": prepared.analysis.region,
+                "frameworks": results,
+            }),
+        }
+    }))
 }
 
 fn compliance_markdown(r: &FrameworkResult) -> String {

@@ -5,6 +5,7 @@
 
 mod error;
 mod handlers;
+mod memo;
 mod params;
 mod source;
 
@@ -121,11 +122,13 @@ pub struct ActionOutput {
 #[derive(Debug, Clone)]
 pub struct Actions {
     source: Source,
+    /// Recently rendered answers, shared by clones of this dispatcher.
+    rendered: std::sync::Arc<memo::Rendered>,
 }
 
 impl Actions {
     pub fn new(source: Source) -> Actions {
-        Actions { source }
+        Actions { source, rendered: Default::default() }
     }
 
     pub fn source(&self) -> &Source {

@@ -6,7 +6,7 @@
 //! 3. 50 concurrent clients x 20 calls each (sessions opened and closed), twice;
 //!
 //! and prints p50/p90/p99/max latency, throughput, errors and the server's RSS (from /proc) as
-//! Markdown for docs/performance-http.md.
+//! Markdown for the HTTP section of docs/performance.md.
 //!
 //! ```sh
 //! cargo bench --bench http_load                       # release build of the server

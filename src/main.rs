@@ -58,7 +58,7 @@ struct Global {
     /// Seconds a whole collection may take.
     #[arg(long, global = true, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
     collection_timeout: u64,
-    /// Attempts per AWS call (adaptive retry on throttling and transient errors).
+    /// Attempts per AWS call (retries with exponential backoff on throttling and transient errors).
     #[arg(long, global = true, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
     max_attempts: u32,
     /// Seconds a collected snapshot is reused by later tool calls.

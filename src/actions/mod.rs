@@ -70,7 +70,10 @@ impl Action {
             }
         };
         fn typed<T: for<'de> Deserialize<'de>>(name: &str, v: Value) -> Result<T, ActionError> {
-            serde_json::from_value(v).map_err(|e| ActionError::InvalidParams(format!("{name}: {e}")))
+            // serde quotes unknown field names verbatim: keep control characters out.
+            serde_json::from_value(v).map_err(|e| {
+                ActionError::InvalidParams(format!("{name}: {}", crate::report::text::strip_controls(&e.to_string())))
+            })
         }
         Ok(match name {
             "list_clusters" => Action::ListClusters(typed(name, params)?),

@@ -109,8 +109,10 @@ impl FileSource {
             return Ok(p.clone());
         }
         let searched = region.map(str::to_owned).unwrap_or_else(|| self.default_region());
-        let elsewhere = self.prepared.iter().find(matches).map(|p| p.snapshot.region.clone());
-        let known: Vec<&str> = self.prepared.iter().map(|p| p.snapshot.cluster.cluster_name.as_str()).collect();
+        // Names and regions from snapshot files are untrusted text: plain, without controls.
+        let elsewhere = self.prepared.iter().find(matches).map(|p| crate::report::text::plain(&p.snapshot.region));
+        let known: Vec<String> =
+            self.prepared.iter().map(|p| crate::report::text::plain(&p.snapshot.cluster.cluster_name)).collect();
         let hint = match elsewhere {
             Some(r) => format!("The loaded snapshot has it in region {r}; pass region {r}."),
             None => format!(

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 
 use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use tokio::sync::Semaphore;
+use tracing::Dispatch;
+use tracing::instrument::WithSubscriber;
 
 use super::clients::Clients;
 use crate::actions::{Depth, ProgressEvent, ProgressTx};
@@ -61,6 +63,10 @@ where
     };
     let message = match err.message() {
         Some(m) if matches!(err, SdkError::ServiceError(_)) => m.to_owned(),
+        // The SDK's detail ends in its Debug representation: say it plainly.
+        _ if code == "Timeout" => {
+            "AWS did not answer within the call timeout (--call-timeout), retries included".into()
+        }
         _ => detail,
     };
     CallError { code, message }
@@ -75,6 +81,8 @@ pub struct Ctx {
     calls: Mutex<BTreeMap<String, u64>>,
     gaps: Mutex<Vec<Gap>>,
     progress: ProgressTx,
+    /// The logging of SDK calls: the current subscriber, without response payloads.
+    log: Dispatch,
 }
 
 impl Ctx {
@@ -87,6 +95,7 @@ impl Ctx {
             calls: Mutex::new(BTreeMap::new()),
             gaps: Mutex::new(Vec::new()),
             progress,
+            log: super::sdk_log::without_payloads(),
         }
     }
 
@@ -101,7 +110,7 @@ impl Ctx {
         let _permit = self.limit.acquire().await;
         self.count(service, operation);
         tracing::debug!(service, operation, "AWS call");
-        fut.await.map_err(|e| {
+        fut.with_subscriber(self.log.clone()).await.map_err(|e| {
             let err = classify(&e);
             tracing::debug!(service, operation, code = %err.code, "AWS call failed");
             err

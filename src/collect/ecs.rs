@@ -36,6 +36,11 @@ pub fn fatal(region: &str, operation: &str, e: CallError) -> ActionError {
             e.code
         ));
     }
+    if e.code == "Timeout" {
+        return ActionError::Aws(format!(
+            "ecs:{operation} timed out in region {region}: AWS did not answer within the call timeout (--call-timeout), retries included. Check network access to the AWS endpoints and any AWS_ENDPOINT_URL setting, or raise --call-timeout."
+        ));
+    }
     ActionError::Aws(format!(
         "could not call ecs:{operation} in region {region}: {}: {}. Check the region, network access to AWS and any AWS_ENDPOINT_URL setting.",
         e.code,

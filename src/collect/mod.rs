@@ -1,6 +1,6 @@
 //! The live collector: the only code that talks to AWS, and only with Describe, List and Get
 //! calls. It fills a [`Snapshot`](crate::model::Snapshot) for one cluster, scoped to what the
-//! cluster uses, with bounded concurrency, adaptive retries and a per-call timeout. A call
+//! cluster uses, with bounded concurrency, retries with backoff and a per-call timeout. A call
 //! that fails becomes a gap in the snapshot; the analysis goes on and says what it could not
 //! see. Snapshots are cached per (account, region, cluster) for a short time.
 
@@ -15,6 +15,7 @@ mod from_ecr;
 mod from_ecs;
 mod from_elb;
 mod network;
+mod sdk_log;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,7 +45,8 @@ pub struct AwsOptions {
     pub call_timeout: Duration,
     /// The longest a whole collection may take.
     pub collection_timeout: Duration,
-    /// Attempts per call, for throttling and transient errors (adaptive retry).
+    /// Attempts per call, for throttling and transient errors (standard retry: exponential
+    /// backoff with jitter).
     pub max_attempts: u32,
     /// How long a collected snapshot is reused.
     pub cache_ttl: Duration,
@@ -103,7 +105,12 @@ impl AwsSource {
                 Box::pin(async {
                     let attempt = (o.call_timeout / 2).max(Duration::from_secs(1));
                     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                        .retry_config(RetryConfig::adaptive().with_max_attempts(o.max_attempts.max(1)))
+                        // Standard, not adaptive: adaptive mode's client-side rate limiter
+                        // delays a retry after throttling by 10 tokens at 0.5 tokens/s, i.e. 20 s,
+                        // the whole default call timeout, so one ThrottlingException failed the
+                        // call (and the analysis, on DescribeClusters). AWS recommends adaptive
+                        // only for single-resource, latency-tolerant clients.
+                        .retry_config(RetryConfig::standard().with_max_attempts(o.max_attempts.max(1)))
                         .timeout_config(
                             TimeoutConfig::builder()
                                 .connect_timeout(Duration::from_secs(5).min(o.call_timeout))

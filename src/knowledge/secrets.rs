@@ -620,7 +620,14 @@ impl Scrubber {
         let matcher = if secrets.is_empty() {
             None
         } else {
-            AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(&secrets).ok()
+            // A contiguous NFA, not the DFA the builder picks for few patterns: a DFA's build
+            // time grows with the square of a pattern's length, and secrets can be long (a
+            // PEM key in an environment variable took seconds per analysis).
+            AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&secrets)
+                .ok()
         };
         Scrubber { matcher }
     }

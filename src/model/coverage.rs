@@ -62,13 +62,15 @@ data_sources! {
     Cluster => "cluster settings", [("ecs", "DescribeClusters")];
     CapacityProviders => "capacity providers", [("ecs", "DescribeCapacityProviders")];
     Services => "services", [("ecs", "ListServices"), ("ecs", "DescribeServices")];
-    TaskSets => "task sets", [("ecs", "DescribeTaskSets")];
+    // Task sets come with DescribeServices; the collector never calls DescribeTaskSets.
+    TaskSets => "task sets", [("ecs", "ListServices"), ("ecs", "DescribeServices")];
     TaskDefinitions => "task definitions", [("ecs", "DescribeTaskDefinition")];
     Tasks => "tasks", [("ecs", "ListTasks"), ("ecs", "DescribeTasks")];
     ContainerInstances => "container instances", [("ecs", "ListContainerInstances"), ("ecs", "DescribeContainerInstances")];
     Ec2Instances => "EC2 instances behind container instances", [("ec2", "DescribeInstances")];
     EcrRepositories => "ECR repositories", [("ecr", "DescribeRepositories")];
     EcrImages => "ECR images and scan findings", [("ecr", "DescribeImages"), ("ecr", "DescribeImageScanFindings")];
+    EcrRepositoryTags => "ECR repository tags", [("ecr", "ListTagsForResource")];
     EcrRepositoryPolicies => "ECR repository policies", [("ecr", "GetRepositoryPolicy")];
     EcrLifecyclePolicies => "ECR lifecycle policies", [("ecr", "GetLifecyclePolicy")];
     EcrRegistryScanning => "ECR registry scanning configuration", [("ecr", "GetRegistryScanningConfiguration")];

@@ -101,11 +101,23 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
         }
         s.push('\n');
     }
-    if o.rules_not_evaluated > 0 {
+    let incomplete: Vec<_> = full.not_evaluated().collect();
+    if !incomplete.is_empty() {
+        let mut perms: Vec<&str> = incomplete
+            .iter()
+            .flat_map(|r| r.gaps().iter().flat_map(|g| g.permissions.iter().map(String::as_str)))
+            .collect();
+        perms.sort_unstable();
+        perms.dedup();
         s.push_str(&format!(
-            "## Limits of this assessment\n\n{} rules could not be fully evaluated because data was missing (usually a permission). They are listed with the permission to add in the summary and detailed reports.\n",
-            o.rules_not_evaluated
+            "## Limits of this assessment\n\n{} rules could not be fully evaluated because data was missing (usually a permission); they are not counted as passed.",
+            incomplete.len()
         ));
+        if !perms.is_empty() {
+            let list: Vec<String> = perms.iter().map(|p| format!("`{p}`")).collect();
+            s.push_str(&format!(" To evaluate them, grant: {}.", list.join(", ")));
+        }
+        s.push_str(" The summary and detailed reports list each rule with its reason.\n");
     }
     s
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::score::{Score, SeverityCounts};
-use super::{Category, Finding, Findings, Rule, Severity, registry};
+use super::{Category, Finding, Findings, Rule, Scope, Severity, registry};
 use crate::knowledge::secrets::Scrubber;
 use crate::model::{Completeness, DataSource, Gap, Snapshot, Stats};
 
@@ -283,7 +283,7 @@ fn evaluation_for(rule: &Rule, snapshot: &Snapshot) -> Evaluation {
     let mut missing = Vec::new();
     let mut partial = Vec::new();
     for &source in rule.requires {
-        match snapshot.completeness(source) {
+        match completeness(snapshot, source) {
             Completeness::Complete => {}
             Completeness::Partial(gaps) => partial.push(note(source, &gaps)),
             Completeness::Missing(gaps) => missing.push(note(source, &gaps)),
@@ -294,9 +294,104 @@ fn evaluation_for(rule: &Rule, snapshot: &Snapshot) -> Evaluation {
         return Evaluation::NotEvaluated { gaps: missing };
     }
     if !rule.scope.applies_to(snapshot) {
-        return Evaluation::NotApplicable;
+        // Nothing in scope among the resources that could be read: the ones that could not
+        // may well be in scope, so this is "not applicable" only on complete data.
+        for &source in scope_sources(rule.scope) {
+            if rule.requires.contains(&source) {
+                continue;
+            }
+            if let Completeness::Partial(gaps) | Completeness::Missing(gaps) = completeness(snapshot, source) {
+                partial.push(note(source, &gaps));
+            }
+        }
+        return if partial.is_empty() { Evaluation::NotApplicable } else { Evaluation::NotEvaluated { gaps: partial } };
     }
     if partial.is_empty() { Evaluation::Complete } else { Evaluation::Partial { gaps: partial } }
+}
+
+/// The data that decides whether a scope has anything to examine.
+fn scope_sources(scope: Scope) -> &'static [DataSource] {
+    use DataSource as D;
+    match scope {
+        Scope::Cluster | Scope::TaggedResources => &[],
+        Scope::CapacityProviders => &[D::CapacityProviders],
+        Scope::ContainerInstances => &[D::ContainerInstances],
+        Scope::Services | Scope::TaskSets | Scope::ServiceConnect => &[D::Services],
+        Scope::Tasks => &[D::Tasks],
+        // Workloads are the task-definition revisions that services and tasks run.
+        Scope::Workloads
+        | Scope::Containers
+        | Scope::Ec2Workloads
+        | Scope::FargateWorkloads
+        | Scope::Volumes
+        | Scope::MeshWorkloads
+        | Scope::PrivateEcrImages => &[D::Services, D::Tasks, D::TaskDefinitions],
+        Scope::EcrRepositories => &[D::EcrRepositories],
+        Scope::Vpcs => &[D::Vpcs],
+        Scope::Subnets => &[D::Subnets],
+        Scope::SecurityGroups => &[D::SecurityGroups],
+        Scope::LoadBalancers => &[D::LoadBalancers],
+        Scope::Listeners => &[D::Listeners],
+    }
+}
+
+/// The sources the collector reaches only through others: task definitions through the
+/// services and tasks that run them, load balancers through the services' target groups,
+/// the network through what services, tasks, instances and load balancers point at, ECR
+/// through the images in use. A source is incomplete when one it is reached through is.
+fn upstream(source: DataSource) -> &'static [DataSource] {
+    use DataSource as D;
+    match source {
+        D::Cluster | D::Services | D::Tasks | D::ContainerInstances => &[],
+        D::CapacityProviders => &[D::Cluster],
+        D::TaskSets | D::TargetGroups => &[D::Services],
+        D::TaskDefinitions => &[D::Services, D::Tasks],
+        D::Ec2Instances => &[D::ContainerInstances],
+        D::LoadBalancers => &[D::TargetGroups],
+        D::Listeners => &[D::LoadBalancers],
+        D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
+        // VPC ids come from the subnets, the instances and the load balancers.
+        D::Vpcs | D::RouteTables | D::InternetGateways | D::FlowLogs => {
+            &[D::Subnets, D::Ec2Instances, D::LoadBalancers]
+        }
+        // Explicit groups, plus the default group of each VPC.
+        D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets],
+        D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
+        D::EcrImages | D::EcrRepositoryTags | D::EcrRepositoryPolicies | D::EcrLifecyclePolicies => {
+            &[D::EcrRepositories]
+        }
+    }
+}
+
+/// How complete `source` is, counting the gaps of the sources it is reached through: when
+/// those are incomplete, resources of this kind may be missing although no call for them
+/// failed.
+fn completeness(snapshot: &Snapshot, source: DataSource) -> Completeness<'_> {
+    let mut inherited: Vec<&Gap> = Vec::new();
+    let mut seen = vec![source];
+    let mut stack = upstream(source).to_vec();
+    while let Some(up) = stack.pop() {
+        if seen.contains(&up) {
+            continue;
+        }
+        seen.push(up);
+        if let Completeness::Partial(gaps) | Completeness::Missing(gaps) = snapshot.completeness(up) {
+            inherited.extend(gaps);
+        }
+        stack.extend_from_slice(upstream(up));
+    }
+    match snapshot.completeness(source) {
+        own if inherited.is_empty() => own,
+        Completeness::Complete => Completeness::Partial(inherited),
+        Completeness::Partial(mut gaps) => {
+            gaps.extend(inherited);
+            Completeness::Partial(gaps)
+        }
+        Completeness::Missing(mut gaps) => {
+            gaps.extend(inherited);
+            Completeness::Missing(gaps)
+        }
+    }
 }
 
 fn note(source: DataSource, gaps: &[&Gap]) -> GapNote {
@@ -322,7 +417,13 @@ fn note(source: DataSource, gaps: &[&Gap]) -> GapNote {
         .map(|g| g.iam_action())
         .collect();
     if permissions.is_empty() {
-        permissions = source.iam_actions();
+        // Not a permission problem (throttling, a timeout): the calls that feed the data.
+        let own = |g: &Gap| source.operations().iter().any(|(s, o)| *s == g.service && *o == g.operation);
+        permissions = if gaps.iter().all(|g| own(g)) {
+            source.iam_actions()
+        } else {
+            gaps.iter().map(|g| g.iam_action()).collect()
+        };
     }
     permissions.sort();
     permissions.dedup();

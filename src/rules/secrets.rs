@@ -234,6 +234,7 @@ pub static RESOURCE_TAGS_CONTAIN_SECRETS: Rule = Rule {
         DataSource::TaskDefinitions,
         DataSource::Tasks,
         DataSource::EcrRepositories,
+        DataSource::EcrRepositoryTags,
     ],
     confidence: Confidence::High,
     rationale: "Tags are readable by anyone with list or describe permissions across many services, show up in billing reports and are copied to tasks by tag propagation. They are never a place for credentials.",

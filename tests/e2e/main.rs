@@ -31,6 +31,15 @@ macro_rules! ensure {
     };
 }
 
+mod trust;
+
+use trust::{
+    access_denied_on_each_operation_is_a_gap_never_a_pass, describe_clusters_denied_is_a_clear_error,
+    every_call_throttled_once_survives_the_defaults, hanging_endpoint_times_out_within_the_bound,
+    iam_policy_covers_every_recorded_operation, planted_secrets_never_leak,
+    server_errors_are_retried_to_identical_findings, throttling_is_retried_to_identical_findings,
+};
+
 struct Env {
     moto: Moto,
     proxy: Proxy,
@@ -225,7 +234,7 @@ async fn only_read_operations_are_used(env: &Env) -> Outcome {
 async fn list_clusters_sees_every_cluster(_: &Env) -> Outcome {
     let clusters = source().list_clusters("us-east-1", &None).await.map_err(|e| e.to_string())?;
     let names: BTreeSet<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
-    for want in ["insecure-cluster", "hardened-cluster", "many-services"] {
+    for want in ["insecure-cluster", "hardened-cluster", "many-services", "secrets-cluster"] {
         ensure!(names.contains(want), "{want} missing from {names:?}");
     }
     Ok(())
@@ -410,6 +419,15 @@ fn main() {
             missing_credentials_say_how_to_configure,
             snapshot_file_reads_back_to_the_same_findings,
             mcp_server_over_stdio_answers_all_tools,
+            access_denied_on_each_operation_is_a_gap_never_a_pass,
+            describe_clusters_denied_is_a_clear_error,
+            throttling_is_retried_to_identical_findings,
+            server_errors_are_retried_to_identical_findings,
+            every_call_throttled_once_survives_the_defaults,
+            hanging_endpoint_times_out_within_the_bound,
+            planted_secrets_never_leak,
+            // Last: checks every operation the scenarios above performed.
+            iam_policy_covers_every_recorded_operation,
         ];
         for (name, scenario) in all {
             if filter.as_deref().is_some_and(|f| !name.contains(f)) {

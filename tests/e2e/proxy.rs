@@ -4,9 +4,9 @@
 //! throttling and 5xx errors on a share of calls, latency, and endpoints that hang.
 //!
 //! Which call gets a random fault is deterministic: the roll is a hash of the fault seed,
-//! the request (operation and body) and how many times that exact request was seen, so a
-//! run gives the same faults whatever order concurrent calls arrive in, and a retry of a
-//! failed request rolls again.
+//! the request (operation and body, without moto's random ids) and how many times that
+//! request was seen, so every run gives the same faults whatever order concurrent calls
+//! arrive in, and a retry of a failed request rolls again.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
@@ -39,6 +39,8 @@ pub struct Faults {
     pub latency: Duration,
     /// Seeds the fault rolls (with the same seed, the same requests fail).
     pub seed: u64,
+    /// Throttle the first attempt of every request (each retry then succeeds).
+    pub throttle_first_attempt: bool,
 }
 
 /// moto returns every item of an ECS List call in one page; AWS pages at `maxResults`. The
@@ -189,21 +191,47 @@ fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
 /// A number in 0..100 for this request: a hash of the seed, the request and how many
 /// times the same request was seen, so it does not depend on the order of concurrent calls.
 fn roll(state: &State, seed: u64, key: &str, body: &[u8], salt: &str) -> u32 {
-    let request = fnv(fnv(0xcbf2_9ce4_8422_2325, key.as_bytes()), body);
-    let nth = match state.attempts.lock() {
-        Ok(mut a) => {
-            let n = a.entry(fnv(request, salt.as_bytes())).or_default();
-            *n += 1;
-            *n
-        }
-        Err(_) => 0,
-    };
+    let request = fnv(fnv(0xcbf2_9ce4_8422_2325, key.as_bytes()), &stable(body));
+    let nth = nth_time(state, key, body, salt);
     let mut x = fnv(fnv(request ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), salt.as_bytes()), &nth.to_le_bytes());
     // A final xorshift spreads the low bits.
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^= x >> 33;
     (x % 100) as u32
+}
+
+/// The request body without the identifiers moto generates at random on each run (VPC,
+/// subnet and group ids, UUIDs, ARN suffixes, account ids): runs of eight or more hex digits
+/// and dashes with a digit in them become `#`, so a request hashes the same in every run.
+fn stable(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let run = body[i..].iter().take_while(|b| b.is_ascii_hexdigit() || **b == b'-').count();
+        if run >= 8 && body[i..i + run].iter().any(u8::is_ascii_digit) {
+            out.push(b'#');
+            i += run;
+        } else {
+            out.push(body[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// How many times this request was seen (counting this one) since the faults were set,
+/// counted separately per `salt`.
+fn nth_time(state: &State, key: &str, body: &[u8], salt: &str) -> u64 {
+    let request = fnv(fnv(0xcbf2_9ce4_8422_2325, key.as_bytes()), &stable(body));
+    match state.attempts.lock() {
+        Ok(mut a) => {
+            let n = a.entry(fnv(request, salt.as_bytes())).or_default();
+            *n += 1;
+            *n
+        }
+        Err(_) => 0,
+    }
 }
 
 fn note(state: &State, key: &str, fault: &str) {
@@ -285,7 +313,12 @@ async fn handle(
         let msg = format!("User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}");
         return Ok(error_response(&service, StatusCode::FORBIDDEN, code, &msg));
     }
-    if faults.throttle_percent > 0 && roll(&state, faults.seed, &key, &body, "throttle") < faults.throttle_percent {
+    let throttle_now = if faults.throttle_first_attempt {
+        nth_time(&state, &key, &body, "first") == 1
+    } else {
+        faults.throttle_percent > 0 && roll(&state, faults.seed, &key, &body, "throttle") < faults.throttle_percent
+    };
+    if throttle_now {
         // What each service really answers: EC2 503 RequestLimitExceeded; the JSON services
         // 400 ThrottlingException, or 429 when the front door throttles; ELB 400 Throttling.
         let (status, code) = match service.as_str() {
@@ -299,9 +332,7 @@ async fn handle(
         note(&state, &key, &format!("{} {code}", status.as_u16()));
         return Ok(error_response(&service, status, code, "Rate exceeded"));
     }
-    if faults.server_error_percent > 0
-        && roll(&state, faults.seed, &key, &body, "5xx") < faults.server_error_percent
-    {
+    if faults.server_error_percent > 0 && roll(&state, faults.seed, &key, &body, "5xx") < faults.server_error_percent {
         let (status, code) = if roll(&state, faults.seed, &key, &body, "5xx-kind") < 50 {
             (StatusCode::INTERNAL_SERVER_ERROR, if service == "ec2" { "InternalError" } else { "InternalFailure" })
         } else {

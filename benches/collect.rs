@@ -47,8 +47,8 @@ fn minimum_calls(services: usize, task_definitions: usize, tasks: usize) -> usiz
         + task_definitions; // DescribeTaskDefinition, once per revision
     let sts = 1;
     // One VPC: subnets, security groups (by id, and the VPC's default group), the VPC and
-    // its two DNS attributes, route tables, internet gateways, flow logs.
-    let ec2 = 1 + 2 + 1 + 2 + 1 + 1 + 1;
+    // its two DNS attributes, route tables, flow logs.
+    let ec2 = 1 + 2 + 1 + 2 + 1 + 1;
     let _ = CLUSTERS_PER_CALL;
     ecs + sts + ec2
 }
@@ -181,7 +181,7 @@ fn write_report(rows: &[Row]) {
     }
     let _ = writeln!(
         s,
-        "\nThe minimum counts: DescribeClusters 1, ListServices ceil(n/100), DescribeServices ceil(n/10), ListTasks and DescribeTasks ceil(t/100), ListContainerInstances 1, DescribeTaskDefinition once per revision in use, sts:GetCallerIdentity 1, and for the one VPC DescribeSubnets 1, DescribeSecurityGroups 2 (the groups in use and the VPC's default group), DescribeVpcs 1, DescribeVpcAttribute 2, DescribeRouteTables 1, DescribeInternetGateways 1, DescribeFlowLogs 1."
+        "\nThe minimum counts: DescribeClusters 1, ListServices ceil(n/100), DescribeServices ceil(n/10), ListTasks and DescribeTasks ceil(t/100), ListContainerInstances 1, DescribeTaskDefinition once per revision in use, sts:GetCallerIdentity 1, and for the one VPC DescribeSubnets 1, DescribeSecurityGroups 2 (the groups in use and the VPC's default group), DescribeVpcs 1, DescribeVpcAttribute 2, DescribeRouteTables 1, DescribeFlowLogs 1."
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/performance.md");
     let doc = std::fs::read_to_string(&path).expect("read docs/performance.md");

@@ -120,20 +120,6 @@ pub(super) fn route_table(t: &sdk::RouteTable) -> m::RouteTable {
     }
 }
 
-pub(super) fn internet_gateway(g: &sdk::InternetGateway) -> m::InternetGateway {
-    m::InternetGateway {
-        internet_gateway_id: g.internet_gateway_id().unwrap_or_default().to_owned(),
-        attachments: g
-            .attachments()
-            .iter()
-            .map(|a| m::InternetGatewayAttachment {
-                vpc_id: a.vpc_id().unwrap_or_default().to_owned(),
-                state: a.state().map(|x| x.as_str().to_owned()),
-            })
-            .collect(),
-    }
-}
-
 pub(super) fn flow_log(f: &sdk::FlowLog) -> m::FlowLog {
     m::FlowLog {
         flow_log_id: f.flow_log_id().unwrap_or_default().to_owned(),

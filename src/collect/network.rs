@@ -220,15 +220,6 @@ async fn route_tables(ctx: &Ctx, vpcs: &BTreeSet<String>) -> Vec<m::RouteTable> 
     out
 }
 
-async fn internet_gateways(ctx: &Ctx, vpcs: &BTreeSet<String>) -> Vec<m::InternetGateway> {
-    let req =
-        ctx.clients.ec2.describe_internet_gateways().filters(filter("attachment.vpc-id", vpcs.iter().cloned())).send();
-    ctx.call("ec2", "DescribeInternetGateways", None, req)
-        .await
-        .map(|o| o.internet_gateways().iter().map(from_ec2::internet_gateway).collect())
-        .unwrap_or_default()
-}
-
 async fn flow_logs(ctx: &Ctx, vpcs: &BTreeSet<String>) -> Vec<m::FlowLog> {
     if ctx.quick() {
         ctx.skipped("ec2", "DescribeFlowLogs");
@@ -252,10 +243,12 @@ pub async fn network(ctx: &Ctx, scope: Scope) -> m::Network {
     }
     let (security_groups, vpcs) =
         tokio::join!(security_groups(ctx, &scope.security_groups, &vpc_ids), vpcs(ctx, &vpc_ids));
-    let (route_tables, internet_gateways, flow_logs) = if vpc_ids.is_empty() {
-        (Vec::new(), Vec::new(), Vec::new())
+    // Whether a subnet is public is read from its route table (a route to an `igw-`
+    // gateway), so the internet gateways themselves are not collected.
+    let (route_tables, flow_logs) = if vpc_ids.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        tokio::join!(route_tables(ctx, &vpc_ids), internet_gateways(ctx, &vpc_ids), flow_logs(ctx, &vpc_ids))
+        tokio::join!(route_tables(ctx, &vpc_ids), flow_logs(ctx, &vpc_ids))
     };
-    m::Network { vpcs, subnets, route_tables, internet_gateways, flow_logs, security_groups }
+    m::Network { vpcs, subnets, route_tables, flow_logs, security_groups }
 }

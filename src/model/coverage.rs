@@ -77,7 +77,6 @@ data_sources! {
     Vpcs => "VPCs", [("ec2", "DescribeVpcs"), ("ec2", "DescribeVpcAttribute")];
     Subnets => "subnets", [("ec2", "DescribeSubnets")];
     RouteTables => "route tables", [("ec2", "DescribeRouteTables")];
-    InternetGateways => "internet gateways", [("ec2", "DescribeInternetGateways")];
     FlowLogs => "VPC flow logs", [("ec2", "DescribeFlowLogs")];
     SecurityGroups => "security groups", [("ec2", "DescribeSecurityGroups")];
     LoadBalancers => "load balancers", [("elasticloadbalancing", "DescribeLoadBalancers"), ("elasticloadbalancing", "DescribeLoadBalancerAttributes")];

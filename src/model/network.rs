@@ -11,7 +11,6 @@ pub struct Network {
     pub vpcs: Vec<Vpc>,
     pub subnets: Vec<Subnet>,
     pub route_tables: Vec<RouteTable>,
-    pub internet_gateways: Vec<InternetGateway>,
     pub flow_logs: Vec<FlowLog>,
     pub security_groups: Vec<SecurityGroup>,
 }
@@ -127,20 +126,6 @@ impl Route {
             .or(self.destination_prefix_list_id.as_deref())
             .unwrap_or("?")
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct InternetGateway {
-    pub internet_gateway_id: String,
-    pub attachments: Vec<InternetGatewayAttachment>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct InternetGatewayAttachment {
-    pub vpc_id: String,
-    pub state: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -351,9 +351,7 @@ fn upstream(source: DataSource) -> &'static [DataSource] {
         D::Listeners => &[D::LoadBalancers],
         D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
         // VPC ids come from the subnets, the instances and the load balancers.
-        D::Vpcs | D::RouteTables | D::InternetGateways | D::FlowLogs => {
-            &[D::Subnets, D::Ec2Instances, D::LoadBalancers]
-        }
+        D::Vpcs | D::RouteTables | D::FlowLogs => &[D::Subnets, D::Ec2Instances, D::LoadBalancers],
         // Explicit groups, plus the default group of each VPC.
         D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets],
         D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],

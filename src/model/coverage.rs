@@ -93,6 +93,31 @@ impl DataSource {
     fn fed_by(self, gap: &Gap) -> bool {
         self.operations().iter().any(|(s, o)| *s == gap.service && *o == gap.operation)
     }
+    /// The sources the collector reaches only through others: task definitions through the
+    /// services and tasks that run them, load balancers through the services' target groups,
+    /// the network through what services, tasks, instances and load balancers point at, ECR
+    /// through the images in use. A source is incomplete when one it is reached through is.
+    pub fn upstream(self) -> &'static [DataSource] {
+        use DataSource as D;
+        match self {
+            D::Cluster | D::Services | D::Tasks | D::ContainerInstances => &[],
+            D::CapacityProviders => &[D::Cluster],
+            D::TaskSets | D::TargetGroups => &[D::Services],
+            D::TaskDefinitions => &[D::Services, D::Tasks],
+            D::Ec2Instances => &[D::ContainerInstances],
+            D::LoadBalancers => &[D::TargetGroups],
+            D::Listeners => &[D::LoadBalancers],
+            D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
+            // VPC ids come from the subnets, the instances and the load balancers.
+            D::Vpcs | D::RouteTables | D::FlowLogs => &[D::Subnets, D::Ec2Instances, D::LoadBalancers],
+            // Explicit groups, plus the default group of each VPC.
+            D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets],
+            D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
+            D::EcrImages | D::EcrRepositoryTags | D::EcrRepositoryPolicies | D::EcrLifecyclePolicies => {
+                &[D::EcrRepositories]
+            }
+        }
+    }
 }
 
 /// How complete one data source is in a snapshot.
@@ -106,9 +131,40 @@ pub enum Completeness<'a> {
 }
 
 impl Snapshot {
-    /// How complete `source` is: missing when a call without a specific resource failed,
-    /// partial when calls for single resources failed.
+    /// How complete `source` is, counting the gaps of the sources it is reached through
+    /// ([`DataSource::upstream`]): when those are incomplete, resources of this kind may be
+    /// missing although no call for them failed.
     pub fn completeness(&self, source: DataSource) -> Completeness<'_> {
+        let mut inherited: Vec<&Gap> = Vec::new();
+        let mut seen = vec![source];
+        let mut stack = source.upstream().to_vec();
+        while let Some(up) = stack.pop() {
+            if seen.contains(&up) {
+                continue;
+            }
+            seen.push(up);
+            if let Completeness::Partial(gaps) | Completeness::Missing(gaps) = self.own_completeness(up) {
+                inherited.extend(gaps);
+            }
+            stack.extend_from_slice(up.upstream());
+        }
+        match self.own_completeness(source) {
+            own if inherited.is_empty() => own,
+            Completeness::Complete => Completeness::Partial(inherited),
+            Completeness::Partial(mut gaps) => {
+                gaps.extend(inherited);
+                Completeness::Partial(gaps)
+            }
+            Completeness::Missing(mut gaps) => {
+                gaps.extend(inherited);
+                Completeness::Missing(gaps)
+            }
+        }
+    }
+
+    /// How complete `source` is from its own calls alone: missing when a call without a
+    /// specific resource failed, partial when calls for single resources failed.
+    fn own_completeness(&self, source: DataSource) -> Completeness<'_> {
         let gaps: Vec<&Gap> = self.gaps.iter().filter(|g| source.fed_by(g)).collect();
         if gaps.is_empty() {
             Completeness::Complete

@@ -283,7 +283,7 @@ fn evaluation_for(rule: &Rule, snapshot: &Snapshot) -> Evaluation {
     let mut missing = Vec::new();
     let mut partial = Vec::new();
     for &source in rule.requires {
-        match completeness(snapshot, source) {
+        match snapshot.completeness(source) {
             Completeness::Complete => {}
             Completeness::Partial(gaps) => partial.push(note(source, &gaps)),
             Completeness::Missing(gaps) => missing.push(note(source, &gaps)),
@@ -300,7 +300,7 @@ fn evaluation_for(rule: &Rule, snapshot: &Snapshot) -> Evaluation {
             if rule.requires.contains(&source) {
                 continue;
             }
-            if let Completeness::Partial(gaps) | Completeness::Missing(gaps) = completeness(snapshot, source) {
+            if let Completeness::Partial(gaps) | Completeness::Missing(gaps) = snapshot.completeness(source) {
                 partial.push(note(source, &gaps));
             }
         }
@@ -332,63 +332,6 @@ fn scope_sources(scope: Scope) -> &'static [DataSource] {
         Scope::SecurityGroups => &[D::SecurityGroups],
         Scope::LoadBalancers => &[D::LoadBalancers],
         Scope::Listeners => &[D::Listeners],
-    }
-}
-
-/// The sources the collector reaches only through others: task definitions through the
-/// services and tasks that run them, load balancers through the services' target groups,
-/// the network through what services, tasks, instances and load balancers point at, ECR
-/// through the images in use. A source is incomplete when one it is reached through is.
-fn upstream(source: DataSource) -> &'static [DataSource] {
-    use DataSource as D;
-    match source {
-        D::Cluster | D::Services | D::Tasks | D::ContainerInstances => &[],
-        D::CapacityProviders => &[D::Cluster],
-        D::TaskSets | D::TargetGroups => &[D::Services],
-        D::TaskDefinitions => &[D::Services, D::Tasks],
-        D::Ec2Instances => &[D::ContainerInstances],
-        D::LoadBalancers => &[D::TargetGroups],
-        D::Listeners => &[D::LoadBalancers],
-        D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
-        // VPC ids come from the subnets, the instances and the load balancers.
-        D::Vpcs | D::RouteTables | D::FlowLogs => &[D::Subnets, D::Ec2Instances, D::LoadBalancers],
-        // Explicit groups, plus the default group of each VPC.
-        D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets],
-        D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
-        D::EcrImages | D::EcrRepositoryTags | D::EcrRepositoryPolicies | D::EcrLifecyclePolicies => {
-            &[D::EcrRepositories]
-        }
-    }
-}
-
-/// How complete `source` is, counting the gaps of the sources it is reached through: when
-/// those are incomplete, resources of this kind may be missing although no call for them
-/// failed.
-fn completeness(snapshot: &Snapshot, source: DataSource) -> Completeness<'_> {
-    let mut inherited: Vec<&Gap> = Vec::new();
-    let mut seen = vec![source];
-    let mut stack = upstream(source).to_vec();
-    while let Some(up) = stack.pop() {
-        if seen.contains(&up) {
-            continue;
-        }
-        seen.push(up);
-        if let Completeness::Partial(gaps) | Completeness::Missing(gaps) = snapshot.completeness(up) {
-            inherited.extend(gaps);
-        }
-        stack.extend_from_slice(upstream(up));
-    }
-    match snapshot.completeness(source) {
-        own if inherited.is_empty() => own,
-        Completeness::Complete => Completeness::Partial(inherited),
-        Completeness::Partial(mut gaps) => {
-            gaps.extend(inherited);
-            Completeness::Partial(gaps)
-        }
-        Completeness::Missing(mut gaps) => {
-            gaps.extend(inherited);
-            Completeness::Missing(gaps)
-        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! Writes its section of docs/performance.md (between the `collect bench` markers). Run with `cargo bench --bench collect` (needs .venv with
 //! moto, as the tests do).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test or benchmark harness: a panic is how it fails")]
+
 #[path = "../tests/e2e/moto.rs"]
 mod moto;
 #[path = "../tests/e2e/proxy.rs"]
@@ -13,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use ecs_security_mcp::collect::{AwsOptions, AwsSource, CLUSTERS_PER_CALL, SERVICES_PER_CALL, TASKS_PER_CALL};
+use ecs_security_mcp::collect::{AwsOptions, AwsSource, CLUSTERS_PER_CALL, Depth, SERVICES_PER_CALL, TASKS_PER_CALL};
 use ecs_security_mcp::rules;
 
 const SIZES: [usize; 3] = [10, 100, 500];
@@ -58,6 +60,7 @@ fn main() {
     let listener = proxy::Proxy::bind();
     let url = format!("http://{}", listener.local_addr().expect("proxy address"));
     // SAFETY: no other thread exists yet.
+    #[allow(unsafe_code)] // setting the environment before any thread starts
     unsafe {
         std::env::set_var("AWS_ENDPOINT_URL", &url);
         std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
@@ -84,7 +87,7 @@ fn main() {
                     let source = AwsSource::new(AwsOptions { region: Some("us-east-1".into()), ..AwsOptions::default() });
                     proxy.reset();
                     let started = Instant::now();
-                    let snap = source.collect(&cluster, "us-east-1", &None).await.expect("collects");
+                    let snap = source.collect(&cluster, "us-east-1", Depth::Full, &None).await.expect("collects");
                     let a_started = Instant::now();
                     let analysis = rules::analyze(&snap);
                     analyse_ms = a_started.elapsed().as_millis();

@@ -14,6 +14,8 @@
 //! ECS_SECURITY_MCP_BIN=target/debug/ecs-security-mcp cargo bench --bench http_load
 //! ```
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test or benchmark harness: a panic is how it fails")]
+
 #[allow(dead_code)]
 #[path = "support/mcp_http.rs"]
 mod mcp_http;

@@ -1,14 +1,17 @@
 //! ecs-security-mcp: a read-only security auditor for Amazon ECS clusters.
 //!
-//! The pipeline is `collect` (AWS or a snapshot file) → [`model::Snapshot`] → [`rules`] →
-//! findings → [`compliance`] and [`report`]. Everything after collection is a pure function
-//! of the snapshot. [`actions`] is the dispatcher shared by the MCP [`server`] and the CLI.
+//! This crate is the I/O shell around [`ecs_security_core`]: the MCP [`server`] and the CLI
+//! call the [`actions`], which get snapshots from the live [`collect`]or or from [`sources`]
+//! (saved files) and hand them to the core's rules, compliance and reports. One way down:
+//! server/CLI → actions → collect | sources → core. The core's modules are re-exported
+//! here under their own names.
 
 pub mod actions;
+pub mod clock;
 pub mod collect;
-pub mod compliance;
-pub mod knowledge;
-pub mod model;
-pub mod report;
-pub mod rules;
 pub mod server;
+pub mod sources;
+
+pub use ecs_security_core::{
+    TOOL_NAME, TOOL_VERSION, compliance, knowledge, model, redact, report, rules, severity, text,
+};

@@ -8,16 +8,15 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ecs_security_mcp::actions::{
-    Action, ActionError, ActionOutput, Actions, Depth, FileSource, OneOrMany, Source, filter_of, validate_cluster,
-    validate_region,
+    Action, Actions, Depth, FileSource, Lenient, OneOrMany, ReportParams, Source, validate_cluster, validate_region,
 };
 use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
-use ecs_security_mcp::report::{self, Format, ReportOptions};
+use ecs_security_mcp::report::{self, Format};
 use ecs_security_mcp::rules::{self, Category, Severity};
 use ecs_security_mcp::server::http::{self, HttpOptions};
 use ecs_security_mcp::server::{Limits, SecurityServer};
-use serde_json::json;
+use ecs_security_mcp::sources::load_snapshot;
 
 /// The demo snapshot: an insecure payments cluster, bundled so `demo` needs no AWS account.
 const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo-cluster.json");
@@ -75,8 +74,23 @@ impl Global {
             call_timeout: Duration::from_secs(self.call_timeout),
             collection_timeout: Duration::from_secs(self.collection_timeout),
             max_attempts: self.max_attempts,
-            cache_ttl: Duration::from_secs(self.cache_ttl),
         }
+    }
+
+    /// The action dispatcher over the snapshot files, else live AWS.
+    fn actions(&self) -> anyhow::Result<Actions> {
+        Ok(Actions::with_cache_ttl(self.source()?, Duration::from_secs(self.cache_ttl)))
+    }
+
+    fn source(&self) -> anyhow::Result<Source> {
+        if !self.snapshot.is_empty() {
+            let snapshots = self.snapshot.iter().map(|p| load_snapshot(p)).collect::<Result<Vec<_>, _>>()?;
+            return Ok(Source::Files(FileSource::new(snapshots)));
+        }
+        if let Some(r) = &self.region {
+            validate_region(r).map_err(anyhow::Error::msg)?;
+        }
+        Ok(Source::Aws(AwsSource::new(self.aws_options())))
     }
 }
 
@@ -251,24 +265,10 @@ fn init_logging(filter: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
 }
 
-fn load_snapshots(paths: &[PathBuf]) -> anyhow::Result<Vec<Snapshot>> {
-    paths.iter().map(|p| Snapshot::load(p).map_err(anyhow::Error::from)).collect()
-}
-
-fn source_for(global: &Global) -> anyhow::Result<Source> {
-    if !global.snapshot.is_empty() {
-        return Ok(Source::Files(FileSource::new(load_snapshots(&global.snapshot)?)));
-    }
-    if let Some(r) = &global.region {
-        validate_region(r).map_err(anyhow::Error::msg)?;
-    }
-    Ok(Source::Aws(AwsSource::new(global.aws_options())))
-}
-
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
-            let actions = Actions::new(source_for(&cli.global)?);
+            let actions = cli.global.actions()?;
             let limits = Limits {
                 max_concurrent_calls: args.max_concurrent_calls.max(1),
                 call_timeout: Duration::from_secs(args.tool_timeout.max(1)),
@@ -295,10 +295,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             http::serve(server, listener, opts, http::shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { payload } => run_payloads(Actions::new(source_for(&cli.global)?), payload).await,
+        Command::Run { payload } => run_payloads(cli.global.actions()?, payload).await,
         Command::Analyze { cluster, out } => {
-            let actions = Actions::new(source_for(&cli.global)?);
-            analyze(&actions, cluster, cli.global.region.clone(), &out).await
+            analyze(&cli.global.actions()?, cluster, cli.global.region.clone(), &out).await
         }
         Command::Demo { out } => {
             let snapshot = Snapshot::parse(DEMO_SNAPSHOT, Path::new("fixtures/demo-cluster.json"))?;
@@ -313,7 +312,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             validate_cluster(&cluster).map_err(anyhow::Error::msg)?;
             let source = AwsSource::new(cli.global.aws_options());
             let region = Box::pin(source.default_region()).await;
-            let snapshot = Box::pin(source.collect(&cluster, &region, &None)).await?;
+            let snapshot = Box::pin(source.collect(&cluster, &region, Depth::Full, &None)).await?;
             std::fs::write(&output, snapshot.to_json_redacted())
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
             eprintln!(
@@ -333,26 +332,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `analyze` and `demo`: the report action, printed or written, with the `--fail-on` exit code.
 async fn analyze(
     actions: &Actions,
     cluster: String,
     region: Option<String>,
     out: &OutputArgs,
 ) -> anyhow::Result<ExitCode> {
-    let severity = match out.severity.as_slice() {
+    let severity_filter = match out.severity.as_slice() {
         [] => None,
         [one] => Some(OneOrMany::One(*one)),
         many => Some(OneOrMany::Many(many.to_vec())),
     };
-    let category = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
-    let filter = filter_of(severity, category);
-    let prepared = actions.prepare(&cluster, region, Depth::Full, None, &None).await?;
-    let prepared = &prepared.analysis;
-    let opts = ReportOptions {
-        show_details: out.show_details,
-        generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    let category_filter = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
+    let params = ReportParams {
+        cluster_name: cluster.clone(),
+        region: region.clone(),
+        format: Some(Lenient(out.format.into())),
+        severity_filter,
+        category_filter,
+        show_details: Some(out.show_details),
+        refresh: None,
     };
-    let text = report::render(out.format.into(), prepared, &filter, &opts);
+    let text = actions.run(Action::Report(params), None).await?.text;
     match &out.output {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?
@@ -365,10 +367,12 @@ async fn analyze(
             }
         }
     }
-    if let Some(threshold) = out.fail_on
-        && prepared.findings.iter().any(|f| f.severity >= threshold)
-    {
-        return Ok(ExitCode::from(1));
+    if let Some(threshold) = out.fail_on {
+        // The analysis the report was rendered from (a file, or the collection cache).
+        let prepared = actions.prepare(&cluster, region, Depth::Full, None, &None).await?;
+        if prepared.analysis.findings.iter().any(|f| f.severity >= threshold) {
+            return Ok(ExitCode::from(1));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -377,7 +381,7 @@ async fn run_payloads(actions: Actions, payload: Option<String>) -> anyhow::Resu
     let mut failed = false;
     let mut stdout = std::io::stdout();
     if let Some(p) = payload {
-        let (line, ok) = run_one(&actions, &p).await;
+        let (line, ok) = actions.run_payload(&p).await;
         failed |= !ok;
         writeln!(stdout, "{}", serde_json::to_string_pretty(&line)?)?;
     } else {
@@ -386,7 +390,7 @@ async fn run_payloads(actions: Actions, payload: Option<String>) -> anyhow::Resu
             if line.trim().is_empty() {
                 continue;
             }
-            let (out, ok) = run_one(&actions, &line).await;
+            let (out, ok) = actions.run_payload(&line).await;
             failed |= !ok;
             writeln!(stdout, "{}", serde_json::to_string(&out)?)?;
             stdout.flush()?;
@@ -395,31 +399,12 @@ async fn run_payloads(actions: Actions, payload: Option<String>) -> anyhow::Resu
     Ok(if failed { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS })
 }
 
-async fn run_one(actions: &Actions, payload: &str) -> (serde_json::Value, bool) {
-    let action = match Action::from_payload(payload) {
-        Ok(a) => a,
-        Err(e) => return (error_json(None, &e), false),
-    };
-    let name = action.name();
-    match actions.run(action, None).await {
-        Ok(ActionOutput { text, data }) => {
-            (json!({ "status": "success", "action": name, "data": data, "text": text }), true)
-        }
-        Err(e) => (error_json(Some(name), &e), false),
-    }
-}
-
-fn error_json(action: Option<&str>, e: &ActionError) -> serde_json::Value {
-    let kind = if e.is_invalid_params() { "invalid_params" } else { "failed" };
-    json!({ "status": "error", "action": action, "error": { "kind": kind, "message": e.to_string() } })
-}
-
 fn print_catalog(format: CatalogFormat) -> anyhow::Result<()> {
     let rules = rules::all();
     let mut stdout = std::io::stdout().lock();
     match format {
         CatalogFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(rules)?)?,
-        CatalogFormat::Markdown => write!(stdout, "{}", rules::catalog::markdown())?,
+        CatalogFormat::Markdown => write!(stdout, "{}", report::catalog::markdown())?,
         CatalogFormat::Table => {
             writeln!(stdout, "{:<52} {:<9} {:<22} TITLE", "ID", "SEVERITY", "CATEGORY")?;
             for r in rules {

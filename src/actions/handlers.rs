@@ -4,11 +4,11 @@ use serde_json::{Value, json};
 
 use super::{
     ActionError, ActionOutput, Actions, AnalysisType, AnalyzeParams, ComplianceParams, Depth, FrameworkChoice,
-    ListClustersParams, ProgressTx, RecommendationsParams, ReportParams, SelectClusterParams, filter_of, now,
+    ListClustersParams, ProgressTx, RecommendationsParams, ReportParams, SelectClusterParams, filter_of,
 };
-use crate::compliance::{self, ControlStatus, FrameworkResult};
-use crate::report::text::md;
-use crate::report::{self, Format, ReportOptions, recommendations, severity_icon};
+use crate::clock::now;
+use crate::compliance::{self, FrameworkResult};
+use crate::report::{self, Format, ReportOptions, recommendations};
 use crate::rules::{Filter, Severity, SeverityFilter};
 
 fn to_value<T: serde::Serialize>(v: &T) -> Value {
@@ -23,26 +23,7 @@ pub(super) async fn list_clusters(
 ) -> Result<ActionOutput, ActionError> {
     let (region, explicit) = a.region(p.region).await?;
     let clusters = a.source.list_clusters(&region, explicit, progress).await?;
-    let mut text = format!("# ECS clusters in {}\n\n", md(&region));
-    if clusters.is_empty() {
-        text.push_str("No clusters found. Check the region, or the credentials' account.\n");
-    } else {
-        text.push_str("| Cluster | Status | Services | Running tasks | Pending | Instances | Capacity providers | Container Insights |\n|---|---|---:|---:|---:|---:|---|---|\n");
-        for c in &clusters {
-            text.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                md(&c.name),
-                md(&c.status),
-                c.active_services,
-                c.running_tasks,
-                c.pending_tasks,
-                c.container_instances,
-                md(&c.capacity_providers.join(", ")),
-                md(&c.container_insights)
-            ));
-        }
-        text.push_str("\nNext: `analyze_cluster_security` with a `cluster_name`, or `select_cluster_for_analysis`.\n");
-    }
+    let text = report::clusters::table(&region, &clusters);
     Ok(ActionOutput { text, data: json!({ "region": region, "total": clusters.len(), "clusters": clusters }) })
 }
 
@@ -100,26 +81,12 @@ async fn selection_menu(
 ) -> Result<ActionOutput, ActionError> {
     let (region, explicit) = a.region(region).await?;
     let clusters = a.source.list_clusters(&region, explicit, progress).await?;
-    let mut text = format!("# Choose a cluster to analyse ({})\n\n", md(&region));
-    let mut rows = Vec::new();
-    for c in &clusters {
-        let posture = format!(
-            "{}, {} services, {} running tasks, Container Insights {}",
-            c.status, c.active_services, c.running_tasks, c.container_insights
-        );
-        text.push_str(&format!("- **{}**: {}\n", md(&c.name), md(&posture)));
-        rows.push(json!({ "cluster": c, "posture": posture }));
-    }
-    if clusters.is_empty() {
-        text.push_str("No clusters found in this region.\n");
-    }
-    text.push_str("\nAnalysis types:\n");
-    for t in AnalysisType::ALL {
-        text.push_str(&format!("- `{}`: {}\n", t.as_str(), t.description()));
-    }
-    text.push_str("\nCall `select_cluster_for_analysis` again with `cluster_name` and `analysis_type`.\n");
+    let types: Vec<(&str, &str)> = AnalysisType::ALL.iter().map(|t| (t.as_str(), t.description())).collect();
+    let text = report::clusters::menu(&region, &clusters, &types);
+    let rows: Vec<Value> =
+        clusters.iter().map(|c| json!({ "cluster": c, "posture": report::clusters::posture(c) })).collect();
     let types: Vec<Value> =
-        AnalysisType::ALL.iter().map(|t| json!({ "name": t.as_str(), "description": t.description() })).collect();
+        types.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect();
     Ok(ActionOutput {
         text,
         data: json!({
@@ -145,10 +112,7 @@ async fn quick(
         let view = prepared.analysis.filtered(&filter);
         let recs = recommendations::build(&view);
         let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10);
-        let text = format!(
-            "{text}\nThis was a quick analysis (High and Critical items). Use `comprehensive` for every finding.\n"
-        );
-        ActionOutput { text, data }
+        ActionOutput { text: format!("{text}\n{}", recommendations::QUICK_NOTE), data }
     }))
 }
 
@@ -233,40 +197,7 @@ fn recommendations_output(
     limit: usize,
 ) -> (String, Value) {
     let shown = &recs[..recs.len().min(limit)];
-    let mut text = format!("# Security recommendations: {}\n\n", md(&full.cluster_name));
-    text.push_str(&format!(
-        "Showing {} of {} recommendations (grouped by rule, highest priority first). Score {}/100, risk {}.\n\n",
-        shown.len(),
-        recs.len(),
-        full.overall.score,
-        full.overall.risk_level.as_str()
-    ));
-    if let Some(line) = report::filter_line(filter, full.filtered(filter).findings.len(), full.overall.total_findings) {
-        text.push_str(&format!("> {line}\n\n"));
-    }
-    for (i, r) in shown.iter().enumerate() {
-        text.push_str(&format!("## {}. {} {} · {}\n\n", i + 1, severity_icon(r.severity), r.severity, r.title));
-        if !r.exposure.is_empty() {
-            let e: Vec<String> = r.exposure.iter().map(|x| format!("{x:?}")).collect();
-            text.push_str(&format!("Exposure: {}. ", e.join(", ")));
-        }
-        text.push_str(&format!("Rule `{}`, priority {}.\n\n", r.rule_id, r.priority));
-        text.push_str(&format!("**Why:** {}\n\n**Affected ({}):**\n", r.why, r.affected.len()));
-        for x in r.affected.iter().take(20) {
-            text.push_str(&format!("- {}: {}\n", md(&x.resource), md(&x.message)));
-        }
-        if r.affected.len() > 20 {
-            text.push_str(&format!("- …and {} more (see structured content)\n", r.affected.len() - 20));
-        }
-        text.push_str(&format!("\n**Fix:** {}\n\n", r.remediation.summary));
-        for (n, step) in r.remediation.steps.iter().enumerate() {
-            text.push_str(&format!("{}. {step}\n", n + 1));
-        }
-        text.push_str(&format!("\n```bash\n{}\n```\n\n", r.remediation.cli));
-    }
-    if recs.is_empty() {
-        text.push_str("Nothing to recommend for this filter.\n");
-    }
+    let text = recommendations::markdown(full, filter, recs, limit);
     let data = json!({
         "cluster": full.cluster_name,
         "region": full.region,
@@ -292,10 +223,7 @@ pub(super) async fn compliance(
     Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
         let results: Vec<FrameworkResult> =
             frameworks.into_iter().map(|f| compliance::evaluate(&prepared.analysis, f)).collect();
-        let mut text = format!("# Compliance status: {}\n\n", md(&prepared.analysis.cluster_name));
-        for r in &results {
-            text.push_str(&compliance_markdown(r));
-        }
+        let text = report::compliance::markdown(&prepared.analysis.cluster_name, &results);
         ActionOutput {
             text,
             data: json!({
@@ -305,48 +233,4 @@ pub(super) async fn compliance(
             }),
         }
     }))
-}
-
-fn compliance_markdown(r: &FrameworkResult) -> String {
-    let m = r.summary;
-    let mut s = format!(
-        "## {} ({})\n\n{} controls: {} passed, {} failed, {} not evaluated, {} not applicable. Pass rate {}%.\n\n",
-        r.name, r.version, m.controls, m.passed, m.failed, m.not_evaluated, m.not_applicable, m.percent
-    );
-    s.push_str("| Control | Status | Detail |\n|---|---|---|\n");
-    for c in &r.controls {
-        let icon = match c.status {
-            ControlStatus::Pass => "✅ pass",
-            ControlStatus::Fail => "❌ fail",
-            ControlStatus::NotEvaluated => "⚠️ not evaluated",
-            ControlStatus::NotApplicable => "➖ n/a",
-        };
-        let detail = match c.status {
-            ControlStatus::Fail => {
-                let shown: Vec<String> =
-                    c.failing.iter().take(3).map(|f| format!("{} ({})", md(&f.resource), f.rule_id)).collect();
-                let more = c.failing.len().saturating_sub(3);
-                let mut d = shown.join("; ");
-                if more > 0 {
-                    d.push_str(&format!("; +{more} more"));
-                }
-                d
-            }
-            ControlStatus::NotEvaluated => {
-                let mut perms: Vec<String> = c.not_evaluated.iter().flat_map(|n| n.permissions.clone()).collect();
-                perms.sort();
-                perms.dedup();
-                if perms.is_empty() {
-                    "evidence missing".to_owned()
-                } else {
-                    format!("missing data; grant {}", perms.join(", "))
-                }
-            }
-            ControlStatus::Pass => format!("{} rule(s) checked", c.rules.len()),
-            ControlStatus::NotApplicable => "nothing in the cluster to check".to_owned(),
-        };
-        s.push_str(&format!("| {} {} | {icon} | {detail} |\n", c.id, c.title,));
-    }
-    s.push('\n');
-    s
 }

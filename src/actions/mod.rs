@@ -3,6 +3,7 @@
 //! Each action takes typed parameters and returns Markdown for a reader (or a model) plus
 //! structured JSON for machines. `{"action": …, "parameters": {…}}` payloads are parsed here.
 
+mod cache;
 mod error;
 mod handlers;
 mod memo;
@@ -12,19 +13,92 @@ mod source;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use crate::collect::{Depth, ProgressEvent, ProgressTx};
+pub use crate::model::ClusterSummary;
 pub use error::ActionError;
 pub use params::*;
-pub use source::{ClusterSummary, Depth, FileSource, Prepared, ProgressEvent, ProgressTx, Source};
+pub use source::{FileSource, Prepared, Source};
 
-/// The names of the six actions, as the spec spells them.
-pub const ACTION_NAMES: [&str; 6] = [
-    "list_clusters",
-    "select_cluster_for_analysis",
-    "analyze_cluster_security",
-    "generate_security_report",
-    "get_security_recommendations",
-    "check_compliance_status",
-];
+/// The six actions of the spec: the one list that the MCP tools, `run` payloads and the
+/// CLI all read their names, titles and descriptions from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    ListClusters,
+    SelectCluster,
+    Analyze,
+    Report,
+    Recommendations,
+    Compliance,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 6] = [
+        ActionKind::ListClusters,
+        ActionKind::SelectCluster,
+        ActionKind::Analyze,
+        ActionKind::Report,
+        ActionKind::Recommendations,
+        ActionKind::Compliance,
+    ];
+
+    /// The name, as the spec spells it (the MCP tool name and the payload's `action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::ListClusters => "list_clusters",
+            ActionKind::SelectCluster => "select_cluster_for_analysis",
+            ActionKind::Analyze => "analyze_cluster_security",
+            ActionKind::Report => "generate_security_report",
+            ActionKind::Recommendations => "get_security_recommendations",
+            ActionKind::Compliance => "check_compliance_status",
+        }
+    }
+
+    /// A short human title.
+    pub fn title(self) -> &'static str {
+        match self {
+            ActionKind::ListClusters => "List ECS clusters",
+            ActionKind::SelectCluster => "Select a cluster to analyse",
+            ActionKind::Analyze => "Analyse cluster security",
+            ActionKind::Report => "Generate a security report",
+            ActionKind::Recommendations => "Get prioritised recommendations",
+            ActionKind::Compliance => "Check compliance status",
+        }
+    }
+
+    /// What the action does, written for a model choosing a tool.
+    pub fn description(self) -> &'static str {
+        match self {
+            ActionKind::ListClusters => {
+                "List the Amazon ECS clusters in an AWS region with their status, service, task and container-instance counts, capacity providers and Container Insights setting. Use it first to discover cluster names. Read-only."
+            }
+            ActionKind::SelectCluster => {
+                "Choose a cluster and an analysis type. Without cluster_name, returns the region's clusters with a one-line posture each and the four analysis types (comprehensive, quick, report, compliance) so the user can pick. With cluster_name, runs the chosen analysis. Read-only."
+            }
+            ActionKind::Analyze => {
+                "Run every security rule against one ECS cluster (cluster settings, ECS Exec, container instances and agents, services and task sets, the task-definition revisions that actually run, IAM roles, secrets, ECR images and scan findings, VPC, security groups, route tables, load balancers, Service Connect, App Mesh, storage, DNS). Returns a score (0-100), risk level, findings with severity, category, affected resource, evidence and fix, and the rules that could not be evaluated with the IAM permission to add. Secret values are never returned. Optional filters: severity_filter, category_filter. Read-only."
+            }
+            ActionKind::Report => {
+                "Produce a formatted security report for one cluster: summary (score, risk, counts, top issues, quick actions), detailed (every finding grouped by domain with step-by-step fixes, AWS CLI, Terraform and CloudFormation), json (machine-readable contract) or executive (business risk and compliance posture for management). Honours severity_filter, category_filter and show_details. Read-only."
+            }
+            ActionKind::Recommendations => {
+                "Get the cluster's findings grouped by rule into action items, ordered by severity, exposure (internet-facing, public IP, privileged, exposed credentials) and how many resources are affected, each with every affected resource and implementation guidance (steps, AWS CLI, Terraform, CloudFormation). limit (default 10) applies after filtering; the answer says how many there are in total. Read-only."
+            }
+            ActionKind::Compliance => {
+                "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS 4.0 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria) or all. Each control is pass, fail (with failing resources), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
+            }
+        }
+    }
+
+    /// The action with this name.
+    pub fn from_name(name: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Every action's name, for messages.
+    pub fn names() -> String {
+        ActionKind::ALL.map(ActionKind::name).join(", ")
+    }
+}
 
 /// An action with its parameters.
 #[derive(Debug, Clone)]
@@ -46,15 +120,19 @@ struct Payload {
 }
 
 impl Action {
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> ActionKind {
         match self {
-            Action::ListClusters(_) => ACTION_NAMES[0],
-            Action::SelectCluster(_) => ACTION_NAMES[1],
-            Action::Analyze(_) => ACTION_NAMES[2],
-            Action::Report(_) => ACTION_NAMES[3],
-            Action::Recommendations(_) => ACTION_NAMES[4],
-            Action::Compliance(_) => ACTION_NAMES[5],
+            Action::ListClusters(_) => ActionKind::ListClusters,
+            Action::SelectCluster(_) => ActionKind::SelectCluster,
+            Action::Analyze(_) => ActionKind::Analyze,
+            Action::Report(_) => ActionKind::Report,
+            Action::Recommendations(_) => ActionKind::Recommendations,
+            Action::Compliance(_) => ActionKind::Compliance,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
 
     /// Parses an action by name with its parameters (`null` or absent means none).
@@ -72,23 +150,23 @@ impl Action {
         fn typed<T: for<'de> Deserialize<'de>>(name: &str, v: Value) -> Result<T, ActionError> {
             // serde quotes unknown field names verbatim: keep control characters out.
             serde_json::from_value(v).map_err(|e| {
-                ActionError::InvalidParams(format!("{name}: {}", crate::report::text::strip_controls(&e.to_string())))
+                ActionError::InvalidParams(format!("{name}: {}", crate::text::strip_controls(&e.to_string())))
             })
         }
-        Ok(match name {
-            "list_clusters" => Action::ListClusters(typed(name, params)?),
-            "select_cluster_for_analysis" => Action::SelectCluster(typed(name, params)?),
-            "analyze_cluster_security" => Action::Analyze(typed(name, params)?),
-            "generate_security_report" => Action::Report(typed(name, params)?),
-            "get_security_recommendations" => Action::Recommendations(typed(name, params)?),
-            "check_compliance_status" => Action::Compliance(typed(name, params)?),
-            other => {
-                return Err(ActionError::InvalidParams(format!(
-                    "unknown action {:?}; valid actions: {}",
-                    crate::report::text::plain(other),
-                    ACTION_NAMES.join(", ")
-                )));
-            }
+        let Some(kind) = ActionKind::from_name(name) else {
+            return Err(ActionError::InvalidParams(format!(
+                "unknown action {:?}; valid actions: {}",
+                crate::text::plain(name),
+                ActionKind::names()
+            )));
+        };
+        Ok(match kind {
+            ActionKind::ListClusters => Action::ListClusters(typed(name, params)?),
+            ActionKind::SelectCluster => Action::SelectCluster(typed(name, params)?),
+            ActionKind::Analyze => Action::Analyze(typed(name, params)?),
+            ActionKind::Report => Action::Report(typed(name, params)?),
+            ActionKind::Recommendations => Action::Recommendations(typed(name, params)?),
+            ActionKind::Compliance => Action::Compliance(typed(name, params)?),
         })
     }
 
@@ -101,6 +179,20 @@ impl Action {
         })?;
         Action::parse(&payload.action, payload.parameters)
     }
+
+    /// The known action a payload names, whether or not its parameters are valid.
+    pub fn named_in_payload(text: &str) -> Option<ActionKind> {
+        let v: Value = serde_json::from_str(text).ok()?;
+        ActionKind::from_name(v.get("action")?.as_str()?)
+    }
+}
+
+fn payload_error(action: Option<ActionKind>, e: &ActionError) -> Value {
+    serde_json::json!({
+        "status": "error",
+        "action": action.map(ActionKind::name),
+        "error": { "kind": e.kind(), "message": e.to_string() },
+    })
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -125,13 +217,20 @@ pub struct ActionOutput {
 #[derive(Debug, Clone)]
 pub struct Actions {
     source: Source,
+    /// Collected snapshots with their analyses, reused for a short time.
+    cache: std::sync::Arc<cache::SnapshotCache>,
     /// Recently rendered answers, shared by clones of this dispatcher.
     rendered: std::sync::Arc<memo::Rendered>,
 }
 
 impl Actions {
     pub fn new(source: Source) -> Actions {
-        Actions { source, rendered: Default::default() }
+        Actions::with_cache_ttl(source, DEFAULT_CACHE_TTL)
+    }
+
+    /// A dispatcher that reuses a collected snapshot for `ttl`.
+    pub fn with_cache_ttl(source: Source, ttl: std::time::Duration) -> Actions {
+        Actions { source, cache: std::sync::Arc::new(cache::SnapshotCache::new(ttl)), rendered: Default::default() }
     }
 
     pub fn source(&self) -> &Source {
@@ -147,6 +246,24 @@ impl Actions {
             Action::Report(p) => handlers::report(self, p, &progress).await,
             Action::Recommendations(p) => handlers::recommendations(self, p, &progress).await,
             Action::Compliance(p) => handlers::compliance(self, p, &progress).await,
+        }
+    }
+
+    /// Runs one `{"action": …, "parameters": {…}}` payload and answers the way `run` prints
+    /// it: `{"status": "success", "action", "data", "text"}`, or `{"status": "error",
+    /// "action", "error": {"kind", "message"}}` (with `action` null only when the payload
+    /// names no known action). The flag says whether it succeeded.
+    pub async fn run_payload(&self, text: &str) -> (Value, bool) {
+        let action = match Action::from_payload(text) {
+            Ok(a) => a,
+            Err(e) => return (payload_error(Action::named_in_payload(text), &e), false),
+        };
+        let kind = action.kind();
+        match self.run(action, None).await {
+            Ok(ActionOutput { text, data }) => {
+                (serde_json::json!({ "status": "success", "action": kind.name(), "data": data, "text": text }), true)
+            }
+            Err(e) => (payload_error(Some(kind), &e), false),
         }
     }
 
@@ -178,11 +295,9 @@ impl Actions {
         }
         validate_cluster(cluster).map_err(ActionError::InvalidParams)?;
         let (region, explicit) = self.region(region).await?;
-        self.source.prepare(cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await
+        self.source.prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await
     }
 }
 
-/// The current time in RFC 3339 (UTC, seconds).
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+/// How long a collected snapshot is reused by default (`--cache-ttl`).
+pub const DEFAULT_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);

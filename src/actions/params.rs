@@ -340,14 +340,14 @@ pub fn filter_of(severity: Option<OneOrMany<Severity>>, category: Option<OneOrMa
     Filter { severity, categories }
 }
 
-static REGION: LazyLock<Regex> = LazyLock::new(|| {
-    // Constant pattern, exercised by the tests below.
-    Regex::new(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$").expect("valid region pattern") // ok: constant
-});
+#[allow(clippy::expect_used, reason = "a constant pattern, compiled by the tests below")]
+static REGION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$").expect("valid region pattern"));
 
+#[allow(clippy::expect_used, reason = "a constant pattern, compiled by the tests below")]
 static CLUSTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/)?[A-Za-z0-9_-]{1,255}$")
-        .expect("valid cluster pattern") // ok: constant
+        .expect("valid cluster pattern")
 });
 
 /// Checks a region name before any AWS call.
@@ -357,7 +357,7 @@ pub fn validate_region(region: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "region {:?} is not a well-formed AWS region name (expected something like us-east-1 or eu-central-2)",
-            crate::report::text::plain(region)
+            crate::text::plain(region)
         ))
     }
 }
@@ -369,7 +369,7 @@ pub fn validate_cluster(cluster: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "cluster_name {:?} is not a valid ECS cluster name or ARN (up to 255 letters, digits, hyphens and underscores)",
-            crate::report::text::plain(cluster)
+            crate::text::plain(cluster)
         ))
     }
 }

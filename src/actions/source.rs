@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-use tokio::sync::mpsc::UnboundedSender;
-
 use super::ActionError;
-use crate::model::Snapshot;
+use super::cache::{Key, SnapshotCache};
+use crate::collect::{AwsSource, Depth, ProgressTx, region_of};
+use crate::model::{ClusterSummary, Snapshot, arn_tail};
 use crate::rules::{self, Analysis};
 
 /// A snapshot with its analysis.
@@ -21,57 +20,6 @@ impl Prepared {
     pub fn new(snapshot: Snapshot) -> Prepared {
         let analysis = rules::analyze(&snapshot);
         Prepared { snapshot: Arc::new(snapshot), analysis: Arc::new(analysis) }
-    }
-}
-
-/// How much to collect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Depth {
-    /// Everything the rules read.
-    Full,
-    /// Skip ECR scan results and load balancer details (for `quick` analyses).
-    Quick,
-}
-
-/// A progress update during collection: a stage and counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ProgressEvent {
-    pub stage: String,
-    pub progress: u32,
-    pub total: Option<u32>,
-    pub message: String,
-}
-
-/// Where progress updates go (the MCP progress notifications), if anywhere.
-pub type ProgressTx = Option<UnboundedSender<ProgressEvent>>;
-
-/// One line per cluster for `list_clusters`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClusterSummary {
-    pub name: String,
-    pub arn: String,
-    pub status: String,
-    pub active_services: i64,
-    pub running_tasks: i64,
-    pub pending_tasks: i64,
-    pub container_instances: i64,
-    pub capacity_providers: Vec<String>,
-    pub container_insights: String,
-}
-
-impl ClusterSummary {
-    pub fn of(c: &crate::model::Cluster) -> ClusterSummary {
-        ClusterSummary {
-            name: c.cluster_name.clone(),
-            arn: c.cluster_arn.clone(),
-            status: c.status.clone().unwrap_or_else(|| "UNKNOWN".into()),
-            active_services: c.active_services_count,
-            running_tasks: c.running_tasks_count,
-            pending_tasks: c.pending_tasks_count,
-            container_instances: c.registered_container_instances_count,
-            capacity_providers: c.capacity_providers.clone(),
-            container_insights: c.setting("containerInsights").unwrap_or("disabled").to_owned(),
-        }
     }
 }
 
@@ -110,9 +58,9 @@ impl FileSource {
         }
         let searched = region.map(str::to_owned).unwrap_or_else(|| self.default_region());
         // Names and regions from snapshot files are untrusted text: plain, without controls.
-        let elsewhere = self.prepared.iter().find(matches).map(|p| crate::report::text::plain(&p.snapshot.region));
+        let elsewhere = self.prepared.iter().find(matches).map(|p| crate::text::plain(&p.snapshot.region));
         let known: Vec<String> =
-            self.prepared.iter().map(|p| crate::report::text::plain(&p.snapshot.cluster.cluster_name)).collect();
+            self.prepared.iter().map(|p| crate::text::plain(&p.snapshot.cluster.cluster_name)).collect();
         let hint = match elsewhere {
             Some(r) => format!("The loaded snapshot has it in region {r}; pass region {r}."),
             None => format!(
@@ -129,7 +77,7 @@ impl FileSource {
 pub enum Source {
     Files(FileSource),
     /// Live AWS (the collector).
-    Aws(crate::collect::AwsSource),
+    Aws(AwsSource),
 }
 
 impl Source {
@@ -148,12 +96,16 @@ impl Source {
     ) -> Result<Vec<ClusterSummary>, ActionError> {
         match self {
             Source::Files(f) => Ok(f.list_clusters(explicit.then_some(region))),
-            Source::Aws(a) => Box::pin(a.list_clusters(region, progress)).await,
+            Source::Aws(a) => Ok(Box::pin(a.list_clusters(region, progress)).await?),
         }
     }
 
+    /// The snapshot and analysis of a cluster: from a file, or from AWS through `cache`
+    /// (fresh entries are reused unless `refresh`; one collection per cluster at a time).
+    #[allow(clippy::too_many_arguments)]
     pub async fn prepare(
         &self,
+        cache: &SnapshotCache,
         cluster: &str,
         region: &str,
         explicit_region: bool,
@@ -161,9 +113,23 @@ impl Source {
         refresh: bool,
         progress: &ProgressTx,
     ) -> Result<Prepared, ActionError> {
-        match self {
-            Source::Files(f) => f.get(cluster, explicit_region.then_some(region)),
-            Source::Aws(a) => Box::pin(a.prepare(cluster, region, depth, refresh, progress)).await,
+        let aws = match self {
+            Source::Files(f) => return f.get(cluster, explicit_region.then_some(region)),
+            Source::Aws(a) => a,
+        };
+        let region = region_of(cluster).unwrap_or(region).to_owned();
+        let name = arn_tail(cluster).to_owned();
+        let account = Box::pin(aws.account_id(&region)).await.unwrap_or_else(|| "unknown".into());
+        let slot = cache.slot(&Key { account, region: region.clone(), cluster: name.clone() }).await;
+        // One collection per key at a time: concurrent callers wait and share the result.
+        let mut guard = slot.lock().await;
+        if !refresh && let Some(p) = guard.fresh(depth, cache.ttl()) {
+            tracing::debug!(cluster = %name, region = %region, "snapshot served from cache");
+            return Ok(p);
         }
+        let snapshot = Box::pin(aws.collect(&name, &region, depth, progress)).await?;
+        let prepared = Prepared::new(snapshot);
+        guard.store(depth, prepared.clone());
+        Ok(prepared)
     }
 }

@@ -11,7 +11,7 @@ use tracing::Dispatch;
 use tracing::instrument::WithSubscriber;
 
 use super::clients::Clients;
-use crate::actions::{Depth, ProgressEvent, ProgressTx};
+use super::{Depth, ProgressEvent, ProgressTx};
 use crate::model::Gap;
 
 /// The number of collection stages reported as progress.
@@ -147,7 +147,7 @@ impl Ctx {
                 service: service.to_owned(),
                 operation: operation.to_owned(),
                 error_code: err.code,
-                message: crate::report::text::plain(&err.message),
+                message: crate::text::plain(&err.message),
                 resource: resource.map(str::to_owned),
             });
         }

@@ -10,10 +10,11 @@ use std::future::Future;
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use futures::future::join_all;
 
+use super::CollectError;
 use super::calls::{CallError, Ctx};
 use super::from_ecs;
-use crate::actions::{ActionError, ClusterSummary};
 use crate::model as m;
+use crate::model::ClusterSummary;
 
 /// DescribeServices takes at most 10 services per call.
 pub const SERVICES_PER_CALL: usize = 10;
@@ -23,33 +24,33 @@ pub const TASKS_PER_CALL: usize = 100;
 pub const CLUSTERS_PER_CALL: usize = 100;
 
 /// Turns the failure of the first call into advice: credentials, permissions, reachability.
-pub fn fatal(region: &str, operation: &str, e: CallError) -> ActionError {
+pub fn fatal(region: &str, operation: &str, e: CallError) -> CollectError {
     if e.code == "NoCredentials" {
-        return ActionError::Aws(format!(
+        return CollectError::Aws(format!(
             "no AWS credentials were found. Configure them with `aws configure` or `aws sso login`, set AWS_PROFILE (or pass --profile), export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance, task or web-identity role is available. Detail: {}",
-            crate::report::text::plain(&e.message)
+            crate::text::plain(&e.message)
         ));
     }
     if e.is_access_denied() {
-        return ActionError::Aws(format!(
+        return CollectError::Aws(format!(
             "AWS denied ecs:{operation} in region {region} ({}). Grant the read-only policy in docs/iam-policy.json (or the managed ReadOnlyAccess/SecurityAudit policy) to these credentials.",
             e.code
         ));
     }
     if e.code == "Timeout" {
-        return ActionError::Aws(format!(
+        return CollectError::Aws(format!(
             "ecs:{operation} timed out in region {region}: AWS did not answer within the call timeout (--call-timeout), retries included. Check network access to the AWS endpoints and any AWS_ENDPOINT_URL setting, or raise --call-timeout."
         ));
     }
-    ActionError::Aws(format!(
+    CollectError::Aws(format!(
         "could not call ecs:{operation} in region {region}: {}: {}. Check the region, network access to AWS and any AWS_ENDPOINT_URL setting.",
         e.code,
-        crate::report::text::plain(&e.message)
+        crate::text::plain(&e.message)
     ))
 }
 
 /// DescribeClusters for one cluster, with everything the rules read.
-pub async fn describe_cluster(ctx: &Ctx, cluster: &str) -> Result<m::Cluster, ActionError> {
+pub async fn describe_cluster(ctx: &Ctx, cluster: &str) -> Result<m::Cluster, CollectError> {
     let out = ctx
         .try_call(
             "ecs",
@@ -69,7 +70,7 @@ pub async fn describe_cluster(ctx: &Ctx, cluster: &str) -> Result<m::Cluster, Ac
         .map_err(|e| fatal(&ctx.region, "DescribeClusters", e))?;
     match out.clusters().first() {
         Some(c) => Ok(from_ecs::cluster(c)),
-        None => Err(ActionError::ClusterNotFound {
+        None => Err(CollectError::ClusterNotFound {
             cluster: cluster.to_owned(),
             region: ctx.region.clone(),
             hint: format!(
@@ -264,7 +265,7 @@ pub async fn task_definitions(ctx: &Ctx, arns: &[String]) -> Vec<m::TaskDefiniti
 }
 
 /// Every cluster in the region, described in batches of 100.
-pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, ActionError> {
+pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, CollectError> {
     let arns = all_pages(
         ctx,
         "ListClusters",

@@ -4,7 +4,6 @@
 //! that fails becomes a gap in the snapshot; the analysis goes on and says what it could not
 //! see. Snapshots are cached per (account, region, cluster) for a short time.
 
-mod cache;
 mod calls;
 mod clients;
 mod ecr;
@@ -15,6 +14,7 @@ mod from_ecr;
 mod from_ecs;
 mod from_elb;
 mod network;
+mod progress;
 mod sdk_log;
 
 use std::collections::HashMap;
@@ -28,9 +28,10 @@ use tokio::sync::{Mutex, OnceCell};
 
 pub use calls::STAGES;
 pub use ecs::{CLUSTERS_PER_CALL, SERVICES_PER_CALL, TASKS_PER_CALL};
+pub use progress::{CollectError, Depth, ProgressEvent, ProgressTx};
 
-use crate::actions::{ActionError, ClusterSummary, Depth, Prepared, ProgressTx};
-use crate::model::{SCHEMA_VERSION, Snapshot, Stats, arn_tail};
+use crate::clock;
+use crate::model::{ClusterSummary, SCHEMA_VERSION, Snapshot, Stats, arn_tail};
 
 /// How to reach AWS and how hard to push it.
 #[derive(Debug, Clone)]
@@ -48,8 +49,6 @@ pub struct AwsOptions {
     /// Attempts per call, for throttling and transient errors (standard retry: exponential
     /// backoff with jitter).
     pub max_attempts: u32,
-    /// How long a collected snapshot is reused.
-    pub cache_ttl: Duration,
 }
 
 impl Default for AwsOptions {
@@ -61,7 +60,6 @@ impl Default for AwsOptions {
             call_timeout: Duration::from_secs(20),
             collection_timeout: Duration::from_secs(300),
             max_attempts: 5,
-            cache_ttl: Duration::from_secs(300),
         }
     }
 }
@@ -77,19 +75,11 @@ struct Inner {
     options: AwsOptions,
     config: OnceCell<SdkConfig>,
     accounts: Mutex<HashMap<String, String>>,
-    cache: cache::SnapshotCache,
 }
 
 impl AwsSource {
     pub fn new(options: AwsOptions) -> AwsSource {
-        AwsSource {
-            inner: Arc::new(Inner {
-                cache: cache::SnapshotCache::new(options.cache_ttl),
-                options,
-                config: OnceCell::new(),
-                accounts: Mutex::new(HashMap::new()),
-            }),
-        }
+        AwsSource { inner: Arc::new(Inner { options, config: OnceCell::new(), accounts: Mutex::new(HashMap::new()) }) }
     }
 
     pub fn options(&self) -> &AwsOptions {
@@ -165,51 +155,34 @@ impl AwsSource {
         }
     }
 
-    pub async fn list_clusters(&self, region: &str, progress: &ProgressTx) -> Result<Vec<ClusterSummary>, ActionError> {
+    pub async fn list_clusters(
+        &self,
+        region: &str,
+        progress: &ProgressTx,
+    ) -> Result<Vec<ClusterSummary>, CollectError> {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, Depth::Full, progress);
         with_deadline(self.inner.options.collection_timeout, region, Box::pin(ecs::list_clusters(&ctx))).await
     }
 
-    /// The snapshot and analysis of a cluster: from the cache when fresh, else collected.
-    pub async fn prepare(
+    /// The account of the credentials used in `region`, if STS answers.
+    pub async fn account_id(&self, region: &str) -> Option<String> {
+        let config = self.config().await.clone();
+        let ctx = self.ctx(&config, region, Depth::Full, &None);
+        self.account(&ctx).await
+    }
+
+    /// Collects a snapshot of one cluster (a name, or an ARN, which names its own region).
+    pub async fn collect(
         &self,
         cluster: &str,
         region: &str,
         depth: Depth,
-        refresh: bool,
         progress: &ProgressTx,
-    ) -> Result<Prepared, ActionError> {
-        // A cluster ARN names its own region.
-        let region = cluster
-            .strip_prefix("arn:")
-            .and_then(|rest| rest.split(':').nth(2))
-            .filter(|r| !r.is_empty())
-            .unwrap_or(region)
-            .to_owned();
-        let name = arn_tail(cluster).to_owned();
+    ) -> Result<Snapshot, CollectError> {
+        let region = region_of(cluster).unwrap_or(region);
         let config = self.config().await.clone();
-        let ctx = self.ctx(&config, &region, depth, progress);
-        let account = self.account(&ctx).await.unwrap_or_else(|| "unknown".into());
-        let key = cache::Key { account, region: region.clone(), cluster: name.clone() };
-        let slot = self.inner.cache.slot(&key).await;
-        // One collection per key at a time: concurrent callers wait and share the result.
-        let mut guard = slot.lock().await;
-        if !refresh && let Some(p) = guard.fresh(depth, self.inner.options.cache_ttl) {
-            tracing::debug!(cluster = %name, region = %region, "snapshot served from cache");
-            return Ok(p);
-        }
-        let snapshot =
-            with_deadline(self.inner.options.collection_timeout, &region, Box::pin(collect(ctx, &name))).await?;
-        let prepared = Prepared::new(snapshot);
-        guard.store(depth, prepared.clone());
-        Ok(prepared)
-    }
-
-    /// Collects a snapshot without the cache (for `ecs-security-mcp snapshot`).
-    pub async fn collect(&self, cluster: &str, region: &str, progress: &ProgressTx) -> Result<Snapshot, ActionError> {
-        let config = self.config().await.clone();
-        let ctx = self.ctx(&config, region, Depth::Full, progress);
+        let ctx = self.ctx(&config, region, depth, progress);
         let account = self.account(&ctx).await;
         let mut snap =
             with_deadline(self.inner.options.collection_timeout, region, Box::pin(collect(ctx, arn_tail(cluster))))
@@ -221,13 +194,18 @@ impl AwsSource {
     }
 }
 
+/// The region inside a cluster ARN.
+pub fn region_of(cluster: &str) -> Option<&str> {
+    cluster.strip_prefix("arn:").and_then(|rest| rest.split(':').nth(2)).filter(|r| !r.is_empty())
+}
+
 async fn with_deadline<T>(
     limit: Duration,
     region: &str,
-    fut: impl std::future::Future<Output = Result<T, ActionError>>,
-) -> Result<T, ActionError> {
+    fut: impl std::future::Future<Output = Result<T, CollectError>>,
+) -> Result<T, CollectError> {
     tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
-        Err(ActionError::Aws(format!(
+        Err(CollectError::Aws(format!(
             "AWS did not answer within {} s in region {region}; check network access to the AWS endpoints, or raise --collection-timeout",
             limit.as_secs()
         )))
@@ -235,7 +213,7 @@ async fn with_deadline<T>(
 }
 
 /// Collects one cluster.
-async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, ActionError> {
+async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
     ctx.progress(1, "cluster", format!("describing cluster {cluster}"));
@@ -286,8 +264,8 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, ActionError
 
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
-        collected_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        tool_version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        collected_at: clock::now(),
+        tool_version: Some(crate::TOOL_VERSION.to_owned()),
         account_id: own_account,
         region: ctx.region.clone(),
         cluster: c,

@@ -1,5 +1,7 @@
 //! Extra tools for the official MCP conformance suite (`@modelcontextprotocol/conformance`),
-//! compiled only with the `conformance-fixtures` feature and never in the shipped binary.
+//! compiled only with the `conformance-fixtures` feature (the test command's build, never a
+//! release) and offered only when `ECS_SECURITY_MCP_CONFORMANCE_FIXTURES=1`, so the test
+//! suite sees the six real tools either way and the AWS SDK is compiled once per run.
 //!
 //! The suite's tool scenarios call tools with fixed names and expect fixed behaviour (text,
 //! image, audio and embedded-resource content, progress, log messages, a tool error, JSON
@@ -39,6 +41,14 @@ fn schema(v: Value) -> JsonObject {
 
 fn no_arguments() -> JsonObject {
     schema(json!({"type": "object", "properties": {}}))
+}
+
+/// Whether this process offers the fixture tools (`ECS_SECURITY_MCP_CONFORMANCE_FIXTURES=1`).
+pub(super) fn enabled() -> bool {
+    static ON: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+        std::env::var_os("ECS_SECURITY_MCP_CONFORMANCE_FIXTURES").is_some_and(|v| v == "1")
+    });
+    *ON
 }
 
 /// The fixture tools, listed after the six real ones.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suite (@modelcontextprotocol/conformance, pinned in
-# package.json/package-lock.json) against `ecs-security-mcp serve --http`, built with the
-# `conformance-fixtures` feature (the suite's fixture tools), on a free loopback port.
+# package.json/package-lock.json) against `ecs-security-mcp serve --http` with the suite's
+# fixture tools turned on (ECS_SECURITY_MCP_CONFORMANCE_FIXTURES=1), on a free loopback port.
+# The binary is the one `scripts/test` builds (`cargo test` with the `conformance-fixtures`
+# feature), so the AWS SDK is compiled once per run; run alone, this builds it the same way.
 #
 # Exits non-zero on any failure or warning not listed in expected-failures.yml, and when a
 # listed scenario passes (a stale baseline). Needs npm (any Node.js) to install the pinned
@@ -35,12 +37,10 @@ if [[ -z "$node" || "$major" -lt 22 ]]; then
 fi
 log "Node.js $("$node" --version) at $node"
 
-log "building ecs-security-mcp with --features conformance-fixtures"
-cargo build --quiet --features conformance-fixtures
+log "building ecs-security-mcp as the test suite does (cargo test --no-run, conformance-fixtures)"
+cargo test --quiet --workspace --features ecs-security-mcp/conformance-fixtures --no-run
 target_dir="$(cargo metadata --format-version 1 --no-deps | "$node" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 bin="$target_dir/debug/ecs-security-mcp"
-# Keep the fixture-free binary in target/debug afterwards (fixtures are never shipped).
-restore() { cargo build --quiet || log "could not rebuild the binary without fixtures"; }
 
 work="$(mktemp -d)"
 server_pid=""
@@ -50,11 +50,10 @@ cleanup() {
     wait "$server_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
-  restore
 }
 trap cleanup EXIT
 
-"$bin" serve --http 127.0.0.1:0 --snapshot fixtures/demo-cluster.json 2>"$work/server.log" &
+ECS_SECURITY_MCP_CONFORMANCE_FIXTURES=1 "$bin" serve --http 127.0.0.1:0 --snapshot fixtures/demo-cluster.json 2>"$work/server.log" &
 server_pid=$!
 url=""
 for _ in $(seq 1 100); do

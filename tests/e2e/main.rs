@@ -4,6 +4,8 @@
 //! This is a `harness = false` test: it sets the AWS environment (endpoint, dummy
 //! credentials) once before any thread exists, starts moto, and runs the scenarios in order.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test or benchmark harness: a panic is how it fails")]
+
 mod moto;
 mod proxy;
 
@@ -58,7 +60,7 @@ fn bin() -> Command {
 }
 
 async fn collect(cluster: &str) -> Result<Snapshot, String> {
-    source().collect(cluster, "us-east-1", &None).await.map_err(|e| e.to_string())
+    source().collect(cluster, "us-east-1", Depth::Full, &None).await.map_err(|e| e.to_string())
 }
 
 fn rule_ids(a: &rules::Analysis) -> BTreeSet<&'static str> {
@@ -392,6 +394,7 @@ fn main() {
     let listener = Proxy::bind();
     let proxy_url = format!("http://{}", listener.local_addr().expect("proxy address"));
     // SAFETY: no other thread exists yet; the runtime and the tests start afterwards.
+    #[allow(unsafe_code)] // setting the environment before any thread starts
     unsafe {
         std::env::set_var("AWS_ENDPOINT_URL", &proxy_url);
         std::env::set_var("AWS_ACCESS_KEY_ID", "testing");

@@ -8,7 +8,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use ecs_security_mcp::actions::{Action, Actions, Source};
-use ecs_security_mcp::collect::{AwsOptions, AwsSource};
+use ecs_security_mcp::collect::{AwsOptions, AwsSource, Depth};
 use ecs_security_mcp::compliance::{self, ControlStatus, Framework};
 use ecs_security_mcp::model::{DataSource, Snapshot};
 use ecs_security_mcp::report::{self, Format, ReportOptions};
@@ -24,7 +24,7 @@ fn source_with(call_timeout: Duration, max_attempts: u32) -> AwsSource {
 }
 
 async fn collect_with(source: &AwsSource, cluster: &str) -> Result<Snapshot, String> {
-    source.collect(cluster, "us-east-1", &None).await.map_err(|e| e.to_string())
+    source.collect(cluster, "us-east-1", Depth::Full, &None).await.map_err(|e| e.to_string())
 }
 
 fn statuses(a: &Analysis) -> BTreeMap<&'static str, RuleStatus> {
@@ -607,7 +607,7 @@ pub async fn planted_secrets_never_leak(env: &Env) -> Outcome {
     check("snapshot stderr".into(), &String::from_utf8_lossy(&out.stderr));
 
     // The analysis from that file finds the same secrets (the markers are recognised).
-    let from_file = Snapshot::load(&file).map_err(|e| e.to_string())?;
+    let from_file = ecs_security_mcp::sources::load_snapshot(&file).map_err(|e| e.to_string())?;
     let again: BTreeSet<&str> = rules::analyze(&from_file).findings.iter().map(|f| f.rule.id).collect();
     ensure!(again == found, "findings from the snapshot file differ: {again:?} vs {found:?}");
 

@@ -61,7 +61,6 @@ def parse_args():
     p.add_argument("--cluster", required=True)
     p.add_argument("--expect-progress", action="store_true", help="a refresh must report progress (live source)")
     p.add_argument("--expect-logs", action="store_true", help="log messages must arrive after setting the level")
-    p.add_argument("--fixtures", action="store_true", help="the server was built with conformance-fixtures")
     args = p.parse_args()
     if bool(args.stdio) == bool(args.http):
         p.error("give exactly one of --stdio and --http")
@@ -106,8 +105,6 @@ async def run(args):
 
         tools = await client.list_tools()
         names = [t.name for t in tools.tools]
-        if args.fixtures:
-            names = [n for n in names if not n.startswith(("test_", "json_schema_"))]
         c.check(names == TOOLS, f"tools/list: {names}")
         for t in tools.tools:
             if t.name not in TOOLS:

@@ -1,0 +1,237 @@
+//! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers, built with the
+//! `serde-sarif` types (generated from the official schema).
+//!
+//! Cloud resources have no source file, so each result carries the resource ARN as a logical
+//! location and a stable pseudo-path (`ecs/<region>/<cluster>/<kind>/<name>`) as its physical
+//! location, which code-scanning UIs need to display a result. Rules that could not be
+//! evaluated are reported as tool execution notifications with the permission to add.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, RunAutomationDetails, SCHEMA_URL, Sarif, Tool, ToolComponent,
+};
+
+use super::ReportOptions;
+use crate::compliance;
+use crate::rules::{self as rules_mod, Analysis, Confidence, Filter, Finding, Rule, Severity};
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low => ResultLevel::Note,
+    }
+}
+
+/// GitHub's `security-severity` (0-10) for a severity.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn precision(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
+fn help_markdown(r: &Rule) -> String {
+    let m = &r.remediation;
+    let mut s = format!("{}\n\n**Fix.** {}\n\n", r.rationale, m.summary);
+    for (i, step) in m.steps.iter().enumerate() {
+        s.push_str(&format!("{}. {step}\n", i + 1));
+    }
+    s.push_str(&format!(
+        "\nAWS CLI:\n```bash\n{}\n```\nTerraform:\n```hcl\n{}\n```\nCloudFormation:\n```yaml\n{}\n```\n",
+        m.cli, m.terraform, m.cloudformation
+    ));
+    s
+}
+
+/// `security`, the category and the domain, each once (SARIF requires unique tags).
+fn tags(r: &Rule) -> Vec<String> {
+    let mut t = vec!["security".to_owned(), r.category.as_str().to_owned(), r.domain.as_str().to_owned()];
+    t.sort();
+    t.dedup();
+    t
+}
+
+fn descriptor(r: &Rule) -> ReportingDescriptor {
+    let mut props = BTreeMap::new();
+    props.insert("security-severity".to_owned(), json!(security_severity(r.severity)));
+    props.insert("precision".to_owned(), json!(precision(r.confidence)));
+    props.insert("problem.severity".to_owned(), json!(level_name(r.severity)));
+    props.insert("compliance".to_owned(), json!(compliance::controls_for_rule(r.id)));
+    props.insert("peers".to_owned(), json!(r.peers));
+    let config = ReportingConfiguration::builder().level(json!(level_name(r.severity))).build();
+    let mut d = ReportingDescriptor::builder()
+        .id(r.id)
+        .name(r.id)
+        .short_description(MultiformatMessageString::builder().text(r.title).build())
+        .full_description(MultiformatMessageString::builder().text(r.rationale).build())
+        .help(
+            MultiformatMessageString::builder()
+                .text(format!("{} {}", r.remediation.summary, r.remediation.cli))
+                .markdown(help_markdown(r))
+                .build(),
+        )
+        .default_configuration(config)
+        .properties(PropertyBag::builder().tags(tags(r)).additional_properties(props).build())
+        .build();
+    d.help_uri = r.references.first().map(|u| (*u).to_owned());
+    d
+}
+
+fn level_name(s: Severity) -> &'static str {
+    match level(s) {
+        ResultLevel::Error => "error",
+        ResultLevel::Warning => "warning",
+        ResultLevel::Note => "note",
+        ResultLevel::None => "none",
+    }
+}
+
+/// Percent-encodes a path segment (AWS names are data, not path syntax).
+fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A stable fingerprint of a finding: its rule and resource, not its wording.
+fn fingerprint(f: &Finding) -> String {
+    // FNV-1a: stable across builds and platforms, unlike the std hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let key = format!("{}|{}|{}", f.rule.id, f.resource.arn.as_deref().unwrap_or(""), f.resource);
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult {
+    let kind =
+        serde_json::to_value(f.resource.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let uri: String = format!("ecs/{}/{}/{}/{}", segment(region), segment(cluster), kind, segment(&f.resource.name));
+    let mut logical = LogicalLocation::builder().name(f.resource.to_string()).kind(kind.clone()).build();
+    // The ARN, or the resource id for EC2 resources; else the pseudo-path.
+    logical.fully_qualified_name = Some(f.resource.arn.clone().unwrap_or_else(|| uri.clone()));
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri).build())
+                .region(Region::builder().start_line(1).build())
+                .build(),
+        )
+        .logical_locations(vec![logical])
+        .message(Message::builder().text(f.resource.to_string()).build())
+        .build();
+    let mut props = BTreeMap::new();
+    props.insert("severity".to_owned(), json!(f.severity));
+    props.insert("security-severity".to_owned(), json!(security_severity(f.severity)));
+    props.insert("confidence".to_owned(), json!(precision(f.confidence)));
+    props.insert(
+        "evidence".to_owned(),
+        Value::Object(f.evidence.iter().map(|e| (e.key.clone(), json!(e.value))).collect()),
+    );
+    props.insert("resource".to_owned(), json!(f.resource.to_string()));
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert("ecsSecurityFinding/v1".to_owned(), fingerprint(f));
+    SarifResult::builder()
+        .rule_id(f.rule.id)
+        .rule_index(i64::try_from(index).unwrap_or(0))
+        .level(level(f.severity))
+        .message(Message::builder().text(format!("{}: {}", f.resource, f.message)).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build()
+}
+
+/// Builds the SARIF log for a view of the analysis.
+pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
+    let view = full.filtered(filter);
+    let all = rules_mod::all();
+    let rules: Vec<ReportingDescriptor> = all.iter().map(|r| descriptor(r)).collect();
+    let results: Vec<SarifResult> = view
+        .findings
+        .iter()
+        .map(|f| {
+            let index = all.iter().position(|r| r.id == f.rule.id).unwrap_or(0);
+            result(f, index, &full.region, &full.cluster_name)
+        })
+        .collect();
+    let notifications: Vec<Notification> = view
+        .not_evaluated()
+        .map(|r| {
+            let mut perms: Vec<String> = r.gaps().iter().flat_map(|g| g.permissions.clone()).collect();
+            perms.sort();
+            perms.dedup();
+            let reasons: Vec<String> = r.gaps().iter().map(|g| g.reason.clone()).collect();
+            Notification::builder()
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "Rule {} was not fully evaluated: {}. Grant: {}",
+                            r.rule.id,
+                            reasons.join("; "),
+                            perms.join(", ")
+                        ))
+                        .build(),
+                )
+                .level(json!("warning"))
+                .build()
+        })
+        .collect();
+    let mut invocation = Invocation::builder().execution_successful(true).build();
+    invocation.tool_execution_notifications = (!notifications.is_empty()).then_some(notifications);
+    invocation.end_time_utc = (!opts.generated_at.is_empty()).then(|| opts.generated_at.clone());
+    let driver = ToolComponent::builder()
+        .name(crate::TOOL_NAME)
+        .version(crate::TOOL_VERSION)
+        .semantic_version(crate::TOOL_VERSION)
+        .full_name("ecs-security-mcp: read-only Amazon ECS security auditor")
+        .information_uri("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security.html")
+        .rules(rules)
+        .build();
+    let mut run_props = BTreeMap::new();
+    run_props.insert("cluster".to_owned(), json!(full.cluster_name));
+    run_props.insert("clusterArn".to_owned(), json!(full.cluster_arn));
+    run_props.insert("region".to_owned(), json!(full.region));
+    run_props.insert("accountId".to_owned(), json!(full.account_id));
+    run_props.insert("collectedAt".to_owned(), json!(full.collected_at));
+    run_props.insert("score".to_owned(), json!(full.overall.score));
+    run_props.insert("riskLevel".to_owned(), json!(full.overall.risk_level));
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .automation_details(
+            RunAutomationDetails::builder()
+                .id(format!("ecs-security-mcp/{}/{}/", full.region, full.cluster_name))
+                .build(),
+        )
+        .properties(PropertyBag::builder().additional_properties(run_props).build())
+        .build();
+    Sarif::builder().schema(SCHEMA_URL).version(json!("2.1.0")).runs(vec![run]).build()
+}
+
+/// The SARIF log as pretty JSON.
+pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String {
+    // The SARIF types are plain data; serialising them cannot fail.
+    serde_json::to_string_pretty(&build(full, filter, opts)).unwrap_or_default() // ok: infallible
+}

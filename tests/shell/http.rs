@@ -1,0 +1,744 @@
+//! `ecs-security-mcp serve --http`: the built binary on a free loopback port, driven by a raw
+//! hyper client (benches/support/mcp_http.rs), by the official MCP Python SDK
+//! (tests/python/mcp_client.py) and by a fake slow AWS endpoint for calls that take time.
+//!
+//! Covers the transport security rules (loopback default and the warning elsewhere, Host and
+//! Origin allow-lists, bearer token, body limit, session and analysis caps, timeouts),
+//! graceful shutdown, hostile input, and 50 concurrent clients with bounded memory.
+
+use crate::common;
+use crate::{mcp_http, moto};
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::process::{ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use ecs_security_mcp::server::SecurityServer;
+use ecs_security_mcp::server::http::{self, HttpOptions};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Method, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::process::{Child, Command};
+
+use mcp_http::{ACCEPT_BOTH, JSON, Reply, Session, client, post, send};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ecs-security-mcp");
+const TOKEN: &str = "s3cr3t-token-for-the-http-tests-0123456789";
+
+fn demo() -> String {
+    common::fixture("demo-cluster.json").display().to_string()
+}
+
+fn init_message(protocol: &str) -> Value {
+    json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": protocol, "capabilities": {}, "clientInfo": {"name": "http-test", "version": "1"}}})
+}
+
+fn text(result: &Value) -> String {
+    result["content"].as_array().into_iter().flatten().filter_map(|c| c["text"].as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// The binary serving MCP over HTTP, with its stderr collected.
+struct Server {
+    child: Child,
+    /// The endpoint it printed, with 0.0.0.0 replaced by 127.0.0.1.
+    url: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    async fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
+        Self::try_start(args, env).await.unwrap_or_else(|(e, log)| panic!("{e}\nstderr:\n{log}"))
+    }
+
+    async fn try_start(args: &[&str], env: &[(&str, &str)]) -> Result<Server, (String, String)> {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_remove("ECS_SECURITY_MCP_AUTH_TOKEN")
+            .env_remove("ECS_SECURITY_MCP_LOG")
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("the binary starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let sink = stderr.clone();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                sink.lock().expect("stderr lock").push_str(&format!("{line}\n"));
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let line = match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    return Err(("the server exited before listening".into(), stderr.lock().expect("lock").clone()));
+                }
+                Err(_) => return Err(("no endpoint within 20 s".into(), stderr.lock().expect("lock").clone())),
+            };
+            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
+                let url = url.replace("0.0.0.0", "127.0.0.1");
+                return Ok(Server { child, url, stderr });
+            }
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.url.trim_start_matches("http://").trim_end_matches("/mcp").parse().expect("socket address")
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().expect("stderr lock").clone()
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(self.pid().to_string()).status();
+        assert!(status.is_ok_and(|s| s.success()), "kill -{signal} failed");
+    }
+
+    async fn exit_within(&mut self, limit: Duration) -> ExitStatus {
+        match tokio::time::timeout(limit, self.child.wait()).await {
+            Ok(status) => status.expect("wait"),
+            Err(_) => panic!("the server did not exit within {limit:?}; stderr:\n{}", self.stderr()),
+        }
+    }
+}
+
+/// A fake AWS endpoint for the SDK: every call is answered after `delay` with an empty
+/// `ListClusters` page; it counts calls and the most that overlapped.
+struct SlowAws {
+    url: String,
+    calls: Arc<AtomicUsize>,
+    max_active: Arc<AtomicUsize>,
+}
+
+impl SlowAws {
+    async fn start(delay: Duration) -> SlowAws {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let max_active = Arc::new(AtomicUsize::new(0));
+        let active = Arc::new(AtomicUsize::new(0));
+        let (c, m) = (calls.clone(), max_active.clone());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (calls, max_active, active) = (c.clone(), m.clone(), active.clone());
+                let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                    let (calls, max_active, active) = (calls.clone(), max_active.clone(), active.clone());
+                    async move {
+                        let _ = req.into_body().collect().await;
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        let now = active.fetch_add(1, Ordering::SeqCst) + 1;
+                        max_active.fetch_max(now, Ordering::SeqCst);
+                        tokio::time::sleep(delay).await;
+                        active.fetch_sub(1, Ordering::SeqCst);
+                        Ok::<_, Infallible>(
+                            Response::builder()
+                                .header("content-type", "application/x-amz-json-1.1")
+                                .body(Full::new(Bytes::from_static(br#"{"clusterArns": []}"#)))
+                                .expect("response"),
+                        )
+                    }
+                });
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service),
+                );
+            }
+        });
+        SlowAws { url, calls, max_active }
+    }
+
+    /// The environment that points the AWS SDK of the server at this endpoint.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.url.clone()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ]
+    }
+
+    async fn wait_for_calls(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.calls.load(Ordering::SeqCst) < n {
+            assert!(
+                Instant::now() < deadline,
+                "the fake AWS endpoint saw {} calls, want {n}",
+                self.calls.load(Ordering::SeqCst)
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn env_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// An initialize POST with extra headers.
+async fn initialize_with(url: &str, extra: &[(&str, &str)]) -> Reply {
+    post(&client(), url, extra, &init_message("2025-11-25")).await.expect("HTTP exchange")
+}
+
+async fn assert_still_serving(url: &str) {
+    let mut s = Session::open(&client(), url, None, "2025-11-25").await.expect("a normal session still opens");
+    let r = s.call_tool("analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await.expect("call");
+    assert_eq!(r["isError"], false, "{r}");
+    assert!(r["structuredContent"]["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert_eq!(s.close().await.expect("DELETE"), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn serves_on_the_default_loopback_address() {
+    match Server::try_start(&["serve", "--http", "--snapshot", &demo()], &[]).await {
+        Ok(mut server) => {
+            assert_eq!(server.url, "http://127.0.0.1:8765/mcp");
+            assert!(!server.stderr().contains("WARNING"), "{}", server.stderr());
+            assert_still_serving(&server.url).await;
+            server.signal("TERM");
+            assert!(server.exit_within(Duration::from_secs(10)).await.success());
+        }
+        // Something else holds the port on this machine: the error still names the default.
+        Err((_, log)) => assert!(log.contains("cannot listen on 127.0.0.1:8765"), "{log}"),
+    }
+}
+
+#[tokio::test]
+async fn speaks_2025_06_18_2025_11_25_and_stateless_2026_07_28() {
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    let http = client();
+    for version in ["2025-06-18", "2025-11-25"] {
+        let mut s = Session::open(&http, &server.url, None, version).await.expect("session");
+        assert_eq!(s.protocol, version);
+        let list = s.request("tools/list", json!({})).await.expect("tools/list");
+        let tools = list.response().expect("response")["result"]["tools"].as_array().map(Vec::len);
+        assert_eq!(tools, Some(6));
+        let r = s.call_tool("get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 2})).await;
+        assert_eq!(r.expect("call")["structuredContent"]["returned"], 2);
+        let ping = s.request("ping", json!({})).await.expect("ping");
+        assert_eq!(ping.response().expect("response")["result"], json!({}));
+        assert_eq!(s.close().await.expect("DELETE"), StatusCode::NO_CONTENT);
+    }
+    // 2026-07-28: no session, each request carries its protocol version and capabilities.
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "http-test", "version": "1"}
+    });
+    let call = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {
+        "name": "check_compliance_status", "arguments": {"cluster_name": "payments-prod", "compliance_framework": "soc2"},
+        "_meta": meta}});
+    let headers =
+        [("mcp-protocol-version", "2026-07-28"), ("mcp-method", "tools/call"), ("mcp-name", "check_compliance_status")];
+    let reply = post(&http, &server.url, &headers, &call).await.expect("stateless call");
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.header("mcp-session-id").is_none(), "2026-07-28 has no sessions");
+    let r = reply.response().expect("response");
+    assert_eq!(r["result"]["isError"], false, "{r}");
+    assert_eq!(r["result"]["structuredContent"]["frameworks"][0]["framework"], "soc2", "{r}");
+}
+
+#[tokio::test]
+async fn sigterm_lets_a_running_call_finish_then_exits_0() {
+    let aws = SlowAws::start(Duration::from_secs(3)).await;
+    let env = aws.env();
+    let mut server = Server::start(&["serve", "--http", "127.0.0.1:0"], &env_refs(&env)).await;
+    let http = client();
+    let mut s = Session::open(&http, &server.url, None, "2025-11-25").await.expect("session");
+    // An open GET stream must not hold the shutdown up.
+    let get_stream = {
+        let (http, url, id) = (http.clone(), server.url.clone(), s.id.clone());
+        tokio::spawn(async move {
+            let headers = [
+                ("accept", "text/event-stream"),
+                ("mcp-session-id", id.as_str()),
+                ("mcp-protocol-version", "2025-11-25"),
+            ];
+            send(&http, Method::GET, &url, &headers, Bytes::new()).await
+        })
+    };
+    let started = Instant::now();
+    let call = tokio::spawn(async move { s.call_tool("list_clusters", json!({})).await });
+    aws.wait_for_calls(1).await;
+    server.signal("TERM");
+
+    // New work is refused while the running call finishes.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    match post(&client(), &server.url, &[], &init_message("2025-11-25")).await {
+        Ok(reply) => assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{}", reply.body),
+        Err(e) => assert!(e.contains("onnect"), "a new connection should be refused: {e}"),
+    }
+    let result = call.await.expect("join").expect("the running call gets its answer");
+    assert_eq!(result["isError"], false, "{result}");
+    assert!(started.elapsed() >= Duration::from_secs(2), "the call did not wait for AWS");
+    let status = server.exit_within(Duration::from_secs(15)).await;
+    assert_eq!(status.code(), Some(0), "stderr:\n{}", server.stderr());
+    let _ =
+        tokio::time::timeout(Duration::from_secs(5), get_stream).await.expect("the GET stream ended with the server");
+}
+
+#[tokio::test]
+async fn sigint_stops_an_idle_server_with_0() {
+    let mut server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    assert_still_serving(&server.url).await;
+    server.signal("INT");
+    assert_eq!(server.exit_within(Duration::from_secs(10)).await.code(), Some(0));
+}
+
+#[tokio::test]
+async fn warns_loudly_off_loopback() {
+    let server = Server::start(&["serve", "--http", "0.0.0.0:0", "--snapshot", &demo()], &[]).await;
+    let log = server.stderr();
+    assert!(log.contains("WARNING") && log.contains("not a loopback address"), "{log}");
+    assert!(log.contains("WITHOUT authentication"), "{log}");
+    // Reached through loopback, it still serves.
+    assert_still_serving(&server.url).await;
+
+    let server = Server::start(
+        &["serve", "--http", "0.0.0.0:0", "--snapshot", &demo()],
+        &[("ECS_SECURITY_MCP_AUTH_TOKEN", TOKEN)],
+    )
+    .await;
+    let log = server.stderr();
+    assert!(log.contains("WARNING") && log.contains("with the bearer token"), "{log}");
+
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    assert!(!server.stderr().contains("WARNING"), "{}", server.stderr());
+}
+
+#[tokio::test]
+async fn host_and_origin_must_be_allowed() {
+    let server = Server::start(
+        &[
+            "serve",
+            "--http",
+            "127.0.0.1:0",
+            "--snapshot",
+            &demo(),
+            "--allowed-host",
+            "mcp.internal",
+            "--allowed-origin",
+            "https://app.example.com:443",
+        ],
+        &[],
+    )
+    .await;
+    let port = server.addr().port();
+    let cases: Vec<(Vec<(&str, String)>, StatusCode)> = vec![
+        (vec![], StatusCode::OK),
+        (vec![("host", "evil.example.com".into())], StatusCode::FORBIDDEN),
+        (vec![("host", format!("evil.example.com:{port}"))], StatusCode::FORBIDDEN),
+        (vec![("host", format!("localhost:{port}"))], StatusCode::OK),
+        (vec![("host", format!("mcp.internal:{port}"))], StatusCode::OK),
+        (vec![("origin", "http://evil.example.com".into())], StatusCode::FORBIDDEN),
+        (vec![("origin", "null".into())], StatusCode::FORBIDDEN),
+        (vec![("origin", format!("http://localhost:{port}"))], StatusCode::OK),
+        (vec![("origin", "http://127.0.0.1:5173".into())], StatusCode::OK),
+        (vec![("origin", "https://app.example.com".into())], StatusCode::OK),
+        (vec![("origin", "https://app.example.com:8443".into())], StatusCode::FORBIDDEN),
+        (vec![("origin", "http://app.example.com".into())], StatusCode::FORBIDDEN),
+    ];
+    for (headers, want) in cases {
+        let refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = initialize_with(&server.url, &refs).await;
+        assert_eq!(reply.status, want, "{headers:?}: {}", reply.body);
+    }
+    assert_still_serving(&server.url).await;
+}
+
+#[tokio::test]
+async fn bearer_token_is_required_and_never_logged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("{TOKEN}\n")).expect("write token");
+    let file = file.display().to_string();
+    let server = Server::start(
+        &["serve", "--http", "127.0.0.1:0", "--snapshot", &demo(), "--auth-token-file", &file, "--log-level", "trace"],
+        &[],
+    )
+    .await;
+    let wrong = "wrong-token-of-the-same-shape-0123456789ab";
+    for auth in
+        [None, Some(format!("Bearer {wrong}")), Some(format!("Basic {TOKEN}")), Some(format!("Bearer {TOKEN}x"))]
+    {
+        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("authorization", a.as_str())).collect();
+        let reply = initialize_with(&server.url, &headers).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert!(reply.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")), "{:?}", reply.headers);
+    }
+    let http = client();
+    let mut s = Session::open(&http, &server.url, Some(TOKEN), "2025-11-25").await.expect("with the token");
+    let r = s.call_tool("list_clusters", json!({})).await.expect("call");
+    assert_eq!(r["isError"], false);
+    // Requests inside the session need the token too.
+    let reply = post(
+        &http,
+        &server.url,
+        &[("mcp-session-id", s.id.as_str())],
+        &json!({"jsonrpc": "2.0", "id": 9, "method": "ping"}),
+    )
+    .await
+    .expect("exchange");
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    // The scheme is case-insensitive (RFC 7235).
+    let lower = format!("bearer {TOKEN}");
+    assert_eq!(initialize_with(&server.url, &[("authorization", lower.as_str())]).await.status, StatusCode::OK);
+    assert_eq!(s.close().await.expect("DELETE"), StatusCode::NO_CONTENT);
+
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let log = server.stderr();
+    assert!(log.contains("TRACE") || log.contains("DEBUG"), "trace logging is on: {log:.500}");
+    assert!(log.contains("bearer token"), "rejections are logged: {log:.2000}");
+    assert!(!log.contains(TOKEN), "the token appears in the log");
+    assert!(!log.contains(wrong), "a presented token appears in the log");
+
+    // The environment variable works too, and short tokens are refused at start.
+    let server = Server::start(
+        &["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()],
+        &[("ECS_SECURITY_MCP_AUTH_TOKEN", TOKEN)],
+    )
+    .await;
+    assert_eq!(initialize_with(&server.url, &[]).await.status, StatusCode::UNAUTHORIZED);
+    Session::open(&http, &server.url, Some(TOKEN), "2025-11-25").await.expect("with the token from the environment");
+    let short = std::process::Command::new(BIN)
+        .args(["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()])
+        .env("ECS_SECURITY_MCP_AUTH_TOKEN", "short")
+        .output()
+        .expect("runs");
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 16 characters"));
+}
+
+#[tokio::test]
+async fn request_bodies_are_limited() {
+    let server =
+        Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo(), "--max-body-bytes", "4096"], &[])
+            .await;
+    let mut big = init_message("2025-11-25");
+    big["params"]["clientInfo"]["name"] = json!("x".repeat(5000));
+    let reply = post(&client(), &server.url, &[], &big).await.expect("exchange");
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.body);
+    assert!(reply.body.contains("4096"), "{}", reply.body);
+    assert_still_serving(&server.url).await;
+}
+
+#[tokio::test]
+async fn sessions_are_capped_even_when_opened_at_once() {
+    let server =
+        Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo(), "--max-sessions", "3"], &[]).await;
+    let http = client();
+    let attempts = (0..12).map(|_| {
+        let (http, url) = (http.clone(), server.url.clone());
+        tokio::spawn(async move { post(&http, &url, &[], &init_message("2025-11-25")).await.expect("exchange") })
+    });
+    let replies: Vec<Reply> = futures::future::join_all(attempts).await.into_iter().map(|r| r.expect("join")).collect();
+    let opened = replies.iter().filter(|r| r.status == StatusCode::OK).count();
+    let refused: Vec<&Reply> = replies.iter().filter(|r| r.status == StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert_eq!(opened, 3, "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    assert_eq!(refused.len(), 9);
+    assert!(refused.iter().all(|r| r.header("retry-after").is_some() && r.body.contains("too many open MCP sessions")));
+    // Requests inside open sessions still work, and closing one makes room.
+    let id = replies
+        .iter()
+        .find(|r| r.status == StatusCode::OK)
+        .and_then(|r| r.header("mcp-session-id"))
+        .expect("id")
+        .to_owned();
+    let delete = send(&http, Method::DELETE, &server.url, &[("mcp-session-id", id.as_str())], Bytes::new())
+        .await
+        .expect("DELETE");
+    assert_eq!(delete.status, StatusCode::NO_CONTENT);
+    let mut s = Session::open(&http, &server.url, None, "2025-11-25").await.expect("room after a DELETE");
+    assert_eq!(s.call_tool("list_clusters", json!({})).await.expect("call")["isError"], false);
+}
+
+#[tokio::test]
+async fn analyses_in_flight_are_capped() {
+    let aws = SlowAws::start(Duration::from_millis(700)).await;
+    let env = aws.env();
+    let server =
+        Server::start(&["serve", "--http", "127.0.0.1:0", "--max-concurrent-calls", "2"], &env_refs(&env)).await;
+    let http = client();
+    let started = Instant::now();
+    let calls = (0..6).map(|_| {
+        let (http, url) = (http.clone(), server.url.clone());
+        tokio::spawn(async move {
+            let mut s = Session::open(&http, &url, None, "2025-11-25").await?;
+            s.call_tool("list_clusters", json!({})).await
+        })
+    });
+    for r in futures::future::join_all(calls).await {
+        let r = r.expect("join").expect("call");
+        assert_eq!(r["isError"], false, "{r}");
+    }
+    assert_eq!(aws.calls.load(Ordering::SeqCst), 6);
+    assert_eq!(aws.max_active.load(Ordering::SeqCst), 2, "at most 2 analyses may run at once");
+    assert!(
+        started.elapsed() >= Duration::from_millis(2000),
+        "6 calls of 0.7 s, 2 at a time, took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_call_past_the_tool_timeout_is_an_error_and_the_server_goes_on() {
+    let aws = SlowAws::start(Duration::from_secs(6)).await;
+    let env = aws.env();
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--tool-timeout", "1"], &env_refs(&env)).await;
+    let mut s = Session::open(&client(), &server.url, None, "2025-11-25").await.expect("session");
+    let started = Instant::now();
+    let r = s.call_tool("list_clusters", json!({})).await.expect("call");
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text(&r).contains("did not finish within 1 s"), "{r}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    let pong = s.request("ping", json!({})).await.expect("ping after a timeout");
+    assert_eq!(pong.response().expect("response")["result"], json!({}));
+}
+
+#[tokio::test]
+async fn hostile_input_gets_a_clear_4xx_and_the_server_keeps_serving() {
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    let (http, url) = (client(), server.url.clone());
+    let raw = |headers: Vec<(&'static str, &'static str)>, body: &'static str| {
+        let (http, url) = (http.clone(), url.clone());
+        async move { send(&http, Method::POST, &url, &headers, body).await.expect("exchange") }
+    };
+
+    let r = raw(vec![ACCEPT_BOTH, JSON], "{this is not json").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.response().map(|m| m["error"]["code"].clone()), Some(json!(-32700)), "{}", r.body);
+    for body in [r#"{"hello": "world"}"#, "[1, 2, 3]", "42", r#"{"jsonrpc": "1.0", "id": 1, "method": "ping"}"#] {
+        let r = raw(vec![ACCEPT_BOTH, JSON], body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+        assert_eq!(r.response().map(|m| m["error"]["code"].clone()), Some(json!(-32600)), "{body}: {}", r.body);
+    }
+    let r = raw(vec![ACCEPT_BOTH, ("content-type", "text/plain")], r#"{"jsonrpc": "2.0", "id": 1, "method": "ping"}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    let r = raw(vec![("accept", "application/json"), JSON], r#"{"jsonrpc": "2.0", "id": 1, "method": "ping"}"#).await;
+    assert_eq!(r.status, StatusCode::NOT_ACCEPTABLE, "{}", r.body);
+    // A request other than initialize needs a session; an unknown session is 404.
+    let r = raw(vec![ACCEPT_BOTH, JSON], r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}"#).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = raw(
+        vec![ACCEPT_BOTH, JSON, ("mcp-session-id", "no-such-session")],
+        r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(&http, Method::DELETE, &url, &[("mcp-session-id", "no-such-session")], Bytes::new())
+        .await
+        .expect("DELETE");
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let r = send(&http, Method::GET, &url, &[("accept", "text/event-stream")], Bytes::new()).await.expect("GET");
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    let r = send(&http, Method::PUT, &url, &[JSON], "{}").await.expect("PUT");
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{}", r.body);
+    let r = send(&http, Method::GET, &url.replace("/mcp", "/admin"), &[], Bytes::new()).await.expect("GET");
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    // Oversized (the default limit is 1 MiB), then a forbidden Origin.
+    let mut big = init_message("2025-11-25");
+    big["params"]["clientInfo"]["name"] = json!("x".repeat(2 << 20));
+    let r = post(&http, &url, &[], &big).await.expect("exchange");
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // The rest of the body is unread: the connection must not be reused.
+    assert_eq!(r.header("connection"), Some("close"));
+    let r = initialize_with(&url, &[("origin", "https://evil.example.com")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A bad tool call inside a good session is a JSON-RPC or tool error, not an HTTP one.
+    let mut s = Session::open(&http, &url, None, "2025-11-25").await.expect("session");
+    assert!(s.call_tool("drop_database", json!({})).await.is_err_and(|e| e.contains("unknown tool")));
+    let r = s.call_tool("analyze_cluster_security", json!({"cluster_name": 42})).await.expect("tool error");
+    assert_eq!(r["isError"], true, "{r}");
+
+    // A half-open connection (headers never finish) is closed after the header timeout (10 s).
+    let mut stalled = TcpStream::connect(server.addr()).await.expect("connect");
+    stalled
+        .write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
+        .await
+        .expect("write");
+    let mut idle = TcpStream::connect(server.addr()).await.expect("connect");
+    let opened = Instant::now();
+    assert_still_serving(&url).await;
+    for (what, conn) in [("partial headers", &mut stalled), ("no bytes at all", &mut idle)] {
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(30), conn.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "{what}: the server kept an idle half-open connection open for 30 s");
+        let waited = opened.elapsed();
+        assert!(waited >= Duration::from_secs(8), "{what}: closed after only {waited:?}");
+    }
+    assert_still_serving(&url).await;
+}
+
+/// A request body that stops arriving is answered 408 (in process, with a short timeout).
+#[tokio::test]
+async fn a_stalled_request_body_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let opts = HttpOptions {
+        addr,
+        body_timeout: Duration::from_secs(1),
+        header_timeout: Duration::from_secs(1),
+        ..HttpOptions::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(http::serve(SecurityServer::new(common::fixture_actions()), listener, opts, async {
+        let _ = stopped.await;
+    }));
+    let mut conn = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 1000\r\n\r\n{{\"jsonrpc\"",
+        addr.port()
+    );
+    conn.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(10), conn.read_to_string(&mut answer))
+        .await
+        .expect("answered")
+        .expect("read");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_still_serving(&format!("http://{addr}/mcp")).await;
+    let _ = stop.send(());
+    serving.await.expect("join").expect("clean stop");
+}
+
+/// Item 4 of the issue: 50 clients x 20 tool calls on the demo snapshot, zero errors, and
+/// the server's memory stays bounded (RSS from /proc) across two rounds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_clients_with_bounded_memory() {
+    const CLIENTS: usize = 50;
+    const CALLS: usize = 20;
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    let pid = server.pid();
+    let (idle_rss, _) = mcp_http::rss_kib(pid).expect("/proc status");
+    let round = || {
+        let http = client();
+        let url = server.url.clone();
+        async move {
+            let clients = (0..CLIENTS).map(|c| {
+                let (http, url) = (http.clone(), url.clone());
+                tokio::spawn(async move {
+                    let mut s = Session::open(&http, &url, None, "2025-11-25").await?;
+                    let mut errors = Vec::new();
+                    for i in 0..CALLS {
+                        let (tool, args) = match (c + i) % 4 {
+                            0 | 1 => ("analyze_cluster_security", json!({"cluster_name": "payments-prod"})),
+                            2 => ("get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 5})),
+                            _ => ("check_compliance_status", json!({"cluster_name": "payments-prod"})),
+                        };
+                        match s.call_tool(tool, args).await {
+                            Ok(r) if r["isError"] == false => {}
+                            Ok(r) => errors.push(format!("{tool}: {}", text(&r))),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                    let closed = s.close().await?;
+                    if closed != StatusCode::NO_CONTENT {
+                        errors.push(format!("DELETE: {closed}"));
+                    }
+                    Ok::<Vec<String>, String>(errors)
+                })
+            });
+            let mut errors = Vec::new();
+            for r in futures::future::join_all(clients).await {
+                match r.expect("join") {
+                    Ok(e) => errors.extend(e),
+                    Err(e) => errors.push(e),
+                }
+            }
+            errors
+        }
+    };
+    let started = Instant::now();
+    let errors = round().await;
+    let first = started.elapsed();
+    assert!(errors.is_empty(), "{} errors, first: {:?}", errors.len(), errors.first());
+    let (after_one, peak_one) = mcp_http::rss_kib(pid).expect("/proc status");
+    let errors = round().await;
+    assert!(errors.is_empty(), "{} errors in round 2, first: {:?}", errors.len(), errors.first());
+    let (after_two, peak_two) = mcp_http::rss_kib(pid).expect("/proc status");
+    eprintln!(
+        "50x20 calls: {first:?} for round 1; RSS idle {idle_rss} KiB, after round 1 {after_one} KiB (peak {peak_one}), after round 2 {after_two} KiB (peak {peak_two})"
+    );
+    assert!(peak_two < 512 * 1024, "peak RSS {peak_two} KiB");
+    // A second identical round must not keep growing (no per-session or per-call leak).
+    assert!(peak_two <= peak_one + peak_one / 5 + 16 * 1024, "peak RSS grew from {peak_one} to {peak_two} KiB");
+    assert!(after_two <= after_one + after_one / 5 + 16 * 1024, "RSS grew from {after_one} to {after_two} KiB");
+    assert_still_serving(&server.url).await;
+}
+
+fn python() -> std::path::PathBuf {
+    moto::python()
+}
+
+/// Runs tests/python/mcp_client.py; its JSON summary, or a panic with its output.
+fn run_python(args: &[&str], env: &[(&str, &str)]) -> Value {
+    let script = common::root().join("tests/python/mcp_client.py");
+    let mut cmd = std::process::Command::new(python());
+    cmd.arg(&script).args(args).env_remove("ECS_SECURITY_MCP_AUTH_TOKEN").env_remove("AWS_PROFILE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the Python SDK client failed ({}):\n{stdout}\n{stderr}", out.status);
+    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+/// The official MCP Python SDK as the client, over stdio and over HTTP (2025-11-25 with a
+/// session, and stateless 2026-07-28), against a live collection from a seeded moto server:
+/// all six tools, progress notifications, log messages and errors for bad input.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_python_sdk_drives_all_six_tools() {
+    let moto = moto::Moto::start(&[]);
+    assert!(moto.seeded["insecure"]["cluster_arn"].is_string(), "moto seeded {}", moto.seeded);
+    let endpoint = moto.endpoint();
+    let aws = [
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let cluster = ["--cluster", "insecure-cluster", "--expect-progress", "--expect-logs"];
+
+    let stdio = run_python(&[&cluster[..], &["--stdio", BIN, "serve"]].concat(), &aws);
+    assert_eq!(stdio["protocol_version"], "2025-11-25", "{stdio}");
+
+    let server = Server::start(
+        &["serve", "--http", "127.0.0.1:0"],
+        &[&aws[..], &[("ECS_SECURITY_MCP_AUTH_TOKEN", TOKEN)]].concat(),
+    )
+    .await;
+    let legacy = run_python(&[&cluster[..], &["--http", &server.url, "--token", TOKEN]].concat(), &[]);
+    assert_eq!(legacy["protocol_version"], "2025-11-25", "{legacy}");
+    let modern =
+        run_python(&[&cluster[..], &["--http", &server.url, "--token", TOKEN, "--mode", "2026-07-28"]].concat(), &[]);
+    assert_eq!(modern["protocol_version"], "2026-07-28", "{modern}");
+    for summary in [&stdio, &legacy, &modern] {
+        assert!(summary["progress"]["analyze_cluster_security"].as_u64() > Some(0), "{summary}");
+        assert!(summary["logs"].as_u64() > Some(0), "{summary}");
+    }
+}

@@ -1,0 +1,234 @@
+//! The MCP server in process: a real rmcp client over an in-memory duplex transport.
+
+use crate::common;
+
+use ecs_security_mcp::server::SecurityServer;
+use rmcp::ServiceExt;
+use rmcp::model::{CallToolRequestParams, CallToolResult, JsonObject};
+use rmcp::service::{RoleClient, RunningService, ServiceError};
+use serde_json::{Value, json};
+
+async fn connect() -> RunningService<RoleClient, ()> {
+    let (server_io, client_io) = tokio::io::duplex(1 << 20);
+    let server = SecurityServer::new(common::fixture_actions());
+    tokio::spawn(async move {
+        if let Ok(running) = server.serve(server_io).await {
+            let _ = running.waiting().await;
+        }
+    });
+    ().serve(client_io).await.expect("client connects")
+}
+
+fn args(v: Value) -> JsonObject {
+    match v {
+        Value::Object(o) => o,
+        other => panic!("arguments must be an object, got {other}"),
+    }
+}
+
+async fn call(client: &RunningService<RoleClient, ()>, tool: &str, arguments: Value) -> CallToolResult {
+    client
+        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args(arguments)))
+        .await
+        .unwrap_or_else(|e| panic!("{tool} failed at the protocol level: {e}"))
+}
+
+fn text(r: &CallToolResult) -> String {
+    r.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+}
+
+fn structured(r: &CallToolResult) -> &Value {
+    r.structured_content.as_ref().expect("structured content")
+}
+
+#[tokio::test]
+async fn initialize_and_list_tools() {
+    let client = connect().await;
+    let info = client.peer_info().expect("server info after initialize");
+    assert_eq!(info.server_info.as_ref().map(|s| s.name.as_str()), Some("ecs-security-mcp"));
+    assert!(info.capabilities.tools.is_some());
+
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(
+        names,
+        [
+            "list_clusters",
+            "select_cluster_for_analysis",
+            "analyze_cluster_security",
+            "generate_security_report",
+            "get_security_recommendations",
+            "check_compliance_status"
+        ]
+    );
+    for t in &tools {
+        let a = t.annotations.as_ref().expect("annotations");
+        assert_eq!(a.read_only_hint, Some(true), "{}", t.name);
+        assert_eq!(a.open_world_hint, Some(true), "{}", t.name);
+        assert_eq!(a.destructive_hint, Some(false), "{}", t.name);
+        assert!(t.description.as_ref().is_some_and(|d| d.len() > 80), "{} needs a real description", t.name);
+        assert_eq!(t.input_schema.get("type"), Some(&json!("object")), "{}", t.name);
+        let props = t.input_schema.get("properties").and_then(Value::as_object).expect("properties");
+        for (name, schema) in props {
+            assert!(schema.get("description").is_some(), "{}.{name} has no description", t.name);
+        }
+    }
+    let analyze = tools.iter().find(|t| t.name == "analyze_cluster_security").expect("analyze tool");
+    assert_eq!(analyze.input_schema.get("required"), Some(&json!(["cluster_name"])));
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn every_tool_answers_on_the_demo() {
+    let client = connect().await;
+
+    let r = call(&client, "list_clusters", json!({})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    let clusters = structured(&r)["clusters"].as_array().expect("clusters");
+    assert!(clusters.iter().any(|c| c["name"] == "payments-prod"), "{}", structured(&r));
+
+    let r = call(&client, "select_cluster_for_analysis", json!({})).await;
+    assert_eq!(r.is_error, Some(false));
+    assert_eq!(structured(&r)["analysis_types"].as_array().map(Vec::len), Some(4));
+
+    for t in ["comprehensive", "quick", "report", "compliance"] {
+        let r =
+            call(&client, "select_cluster_for_analysis", json!({"cluster_name": "payments-prod", "analysis_type": t}))
+                .await;
+        assert_eq!(r.is_error, Some(false), "{t}: {}", text(&r));
+        assert_eq!(structured(&r)["analysis_type"], json!(t));
+    }
+
+    let r = call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    let report = structured(&r);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(findings.len() >= 25, "only {} findings", findings.len());
+    assert_eq!(report["schema_version"], json!(1));
+    assert_eq!(report["summary"]["total_findings"].as_u64(), Some(findings.len() as u64));
+    for key in [
+        "rule_id",
+        "title",
+        "severity",
+        "category",
+        "resource",
+        "resource_arn",
+        "message",
+        "recommendation",
+        "evidence",
+        "compliance",
+    ] {
+        assert!(findings[0].get(key).is_some(), "finding lacks {key}");
+    }
+    assert!(text(&r).contains("payments-prod"));
+
+    for format in ["summary", "detailed", "json", "executive"] {
+        let r =
+            call(&client, "generate_security_report", json!({"cluster_name": "payments-prod", "format": format})).await;
+        assert_eq!(r.is_error, Some(false), "{format}: {}", text(&r));
+        assert!(text(&r).len() > 200, "{format} report too short");
+    }
+
+    let r = call(&client, "get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 3})).await;
+    assert_eq!(r.is_error, Some(false));
+    let s = structured(&r);
+    assert_eq!(s["returned"], json!(3));
+    assert!(s["total"].as_u64().expect("total") > 3);
+
+    let r = call(
+        &client,
+        "check_compliance_status",
+        json!({"cluster_name": "payments-prod", "compliance_framework": "all"}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(false));
+    assert_eq!(structured(&r)["frameworks"].as_array().map(Vec::len), Some(4));
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn filters_are_honoured() {
+    let client = connect().await;
+    let r =
+        call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod", "severity_filter": "high"}))
+            .await;
+    let findings = structured(&r)["findings"].as_array().expect("findings").clone();
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| f["severity"] == "High" || f["severity"] == "Critical"));
+    let r = call(
+        &client,
+        "analyze_cluster_security",
+        json!({"cluster_name": "payments-prod", "severity_filter": ["High"]}),
+    )
+    .await;
+    let exact = structured(&r)["findings"].as_array().expect("findings").clone();
+    assert!(exact.iter().all(|f| f["severity"] == "High"));
+    assert!(exact.len() < findings.len(), "the list form is exact, the single form a threshold");
+    let r = call(
+        &client,
+        "analyze_cluster_security",
+        json!({"cluster_name": "payments-prod", "category_filter": "secrets"}),
+    )
+    .await;
+    let secrets = structured(&r)["findings"].as_array().expect("findings").clone();
+    assert!(!secrets.is_empty() && secrets.iter().all(|f| f["category"] == "secrets"));
+    client.cancel().await.ok();
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
+    let client = connect().await;
+
+    let err = client
+        .call_tool(CallToolRequestParams::new("drop_all_tables").with_arguments(JsonObject::new()))
+        .await
+        .expect_err("an unknown tool is a protocol error");
+    match err {
+        ServiceError::McpError(e) => assert!(e.message.contains("unknown tool"), "{}", e.message),
+        other => panic!("unexpected error: {other:?}"),
+    }
+
+    let r = call(&client, "analyze_cluster_security", json!({})).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("cluster_name"), "{}", text(&r));
+
+    let r = call(&client, "generate_security_report", json!({"cluster_name": "payments-prod", "format": "pdf"})).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("summary, detailed, json, executive"), "{}", text(&r));
+
+    let r = call(
+        &client,
+        "get_security_recommendations",
+        json!({"cluster_name": "payments-prod", "severity_filter": "urgent"}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("Critical, High, Medium, Low"), "{}", text(&r));
+
+    let r = call(
+        &client,
+        "check_compliance_status",
+        json!({"cluster_name": "payments-prod", "compliance_framework": "iso27001"}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("aws-foundational, pci-dss, hipaa, soc2"), "{}", text(&r));
+
+    let r = call(&client, "analyze_cluster_security", json!({"cluster_name": "no-such-cluster"})).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("list_clusters"), "{}", text(&r));
+
+    let r = call(&client, "list_clusters", json!({"region": "mars-north-1; rm -rf /"})).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("not a well-formed AWS region"), "{}", text(&r));
+
+    let huge = "x".repeat(1 << 20);
+    let r = call(&client, "analyze_cluster_security", json!({"cluster_name": huge})).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).len() < 2000, "the error must not echo a 1 MB argument");
+
+    // Still serving after all of that.
+    let r = call(&client, "list_clusters", json!({})).await;
+    assert_eq!(r.is_error, Some(false));
+    client.cancel().await.ok();
+}

@@ -232,3 +232,43 @@ async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
     assert_eq!(r.is_error, Some(false));
     client.cancel().await.ok();
 }
+
+/// The CLI and the MCP tool render through the same action: for the same parameters the
+/// CLI's `--format json|sarif` output is byte-identical to the tool's text, keys in one
+/// order (the report's `generated_at` second aside).
+#[tokio::test]
+async fn cli_and_mcp_reports_are_byte_identical() {
+    let client = connect().await;
+    let demo = common::fixture("demo-cluster.json");
+    let timestamps = regex::Regex::new(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("pattern");
+    let same_second = |s: &str| timestamps.replace_all(s, "<time>").into_owned();
+    for format in ["json", "sarif", "summary", "executive"] {
+        let r = call(
+            &client,
+            "generate_security_report",
+            json!({"cluster_name": "payments-prod", "format": format, "severity_filter": "High"}),
+        )
+        .await;
+        assert_ne!(r.is_error, Some(true), "{}", text(&r));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ecs-security-mcp"))
+            .args(["analyze", "--cluster", "payments-prod", "--format", format, "--severity", "high", "--snapshot"])
+            .arg(&demo)
+            .arg("--snapshot")
+            .arg(common::fixture("hardened-cluster.json"))
+            .env_remove("AWS_REGION")
+            .output()
+            .expect("binary runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let cli = String::from_utf8_lossy(&out.stdout);
+        let mcp = text(&r);
+        let mut mcp_line = same_second(&mcp);
+        if !mcp_line.ends_with('\n') {
+            mcp_line.push('\n');
+        }
+        assert_eq!(same_second(&cli), mcp_line, "{format}: the CLI and the MCP tool differ");
+        assert!(
+            format != "json" || mcp.starts_with("{\n  \"schema_version\""),
+            "{format}: keys not in declaration order"
+        );
+    }
+}

@@ -176,6 +176,12 @@ fn cluster_container_insights_disabled(snap: &Snapshot, out: &mut Findings) {
     .evidence("containerInsights", value.unwrap_or("(not set)"));
 }
 
+/// CLI: set a KMS key and OVERRIDE logging to an encrypted log group for ECS Exec.
+const EXEC_CONFIG_CLI: &str = "aws ecs update-cluster --cluster <cluster> --configuration 'executeCommandConfiguration={kmsKeyId=<key-arn>,logging=OVERRIDE,logConfiguration={cloudWatchLogGroupName=<log-group>,cloudWatchEncryptionEnabled=true}}'";
+
+/// CloudFormation: the same ECS Exec configuration on the cluster.
+const EXEC_CONFIG_CFN: &str = "Type: AWS::ECS::Cluster\nProperties:\n  Configuration:\n    ExecuteCommandConfiguration:\n      KmsKeyId: !Ref ExecKey\n      Logging: OVERRIDE\n      LogConfiguration:\n        CloudWatchLogGroupName: !Ref ExecLogGroup\n        CloudWatchEncryptionEnabled: true";
+
 pub static CLUSTER_EXEC_CONFIGURATION_MISSING: Rule = Rule {
     id: "cluster-exec-configuration-missing",
     title: "ECS Exec is in use without a cluster execute-command configuration",
@@ -193,9 +199,9 @@ pub static CLUSTER_EXEC_CONFIGURATION_MISSING: Rule = Rule {
             "Run `aws ecs update-cluster --configuration` with kmsKeyId, logging=OVERRIDE and the log destination.",
             "Grant the task roles `kms:Decrypt` on the key and write access to the destination.",
         ],
-        cli: "aws ecs update-cluster --cluster <cluster> --configuration 'executeCommandConfiguration={kmsKeyId=<key-arn>,logging=OVERRIDE,logConfiguration={cloudWatchLogGroupName=<log-group>,cloudWatchEncryptionEnabled=true}}'",
+        cli: EXEC_CONFIG_CLI,
         terraform: "resource \"aws_ecs_cluster\" \"this\" {\n  configuration {\n    execute_command_configuration {\n      kms_key_id = aws_kms_key.exec.arn\n      logging    = \"OVERRIDE\"\n      log_configuration {\n        cloud_watch_encryption_enabled = true\n        cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec.name\n      }\n    }\n  }\n}",
-        cloudformation: "Type: AWS::ECS::Cluster\nProperties:\n  Configuration:\n    ExecuteCommandConfiguration:\n      KmsKeyId: !Ref ExecKey\n      Logging: OVERRIDE\n      LogConfiguration:\n        CloudWatchLogGroupName: !Ref ExecLogGroup\n        CloudWatchEncryptionEnabled: true",
+        cloudformation: EXEC_CONFIG_CFN,
     },
     references: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html"],
     peers: &["Checkov CKV_AWS_223"],
@@ -285,9 +291,9 @@ pub static CLUSTER_EXEC_KMS_MISSING: Rule = Rule {
             "Update the cluster's executeCommandConfiguration with `kmsKeyId`, repeating the current logging settings (the configuration is replaced as a whole).",
             "Open a test session to confirm that both sides can use the key.",
         ],
-        cli: "aws ecs update-cluster --cluster <cluster> --configuration 'executeCommandConfiguration={kmsKeyId=<key-arn>,logging=OVERRIDE,logConfiguration={cloudWatchLogGroupName=<log-group>,cloudWatchEncryptionEnabled=true}}'",
+        cli: EXEC_CONFIG_CLI,
         terraform: "resource \"aws_ecs_cluster\" \"this\" {\n  configuration {\n    execute_command_configuration {\n      kms_key_id = aws_kms_key.exec.arn\n      logging    = \"OVERRIDE\"\n      log_configuration {\n        cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec.name\n        cloud_watch_encryption_enabled = true\n      }\n    }\n  }\n}",
-        cloudformation: "Type: AWS::ECS::Cluster\nProperties:\n  Configuration:\n    ExecuteCommandConfiguration:\n      KmsKeyId: !Ref ExecKey\n      Logging: OVERRIDE\n      LogConfiguration:\n        CloudWatchLogGroupName: !Ref ExecLogGroup\n        CloudWatchEncryptionEnabled: true",
+        cloudformation: EXEC_CONFIG_CFN,
     },
     references: &["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-encryption"],
     peers: &["Checkov CKV_AWS_224"],

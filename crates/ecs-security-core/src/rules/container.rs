@@ -1,6 +1,7 @@
 //! Container security: users, privileges, namespaces, capabilities, filesystems and the
 //! runtime security options of the containers that run.
 
+use super::snippets::{AWSVPC_TD_CFN, TD_CLI};
 use super::storage::{HostMount, host_mounts};
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::{capabilities, hosts};
@@ -29,8 +30,6 @@ pub(super) const RULES: &[&Rule] = &[
 ];
 
 const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
-
-const TD_CLI: &str = "aws ecs register-task-definition --cli-input-json file://task-definition.json && aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>";
 
 /// Whether a container `user` value means UID 0.
 pub fn is_root_user(user: &str) -> bool {
@@ -81,6 +80,12 @@ fn container_privileged(snap: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// Terraform: run the container as a non-root UID:GID.
+const NON_ROOT_USER_TF: &str = "container_definitions = jsonencode([{\n  name = \"app\"\n  user = \"10001:10001\"\n}])";
+
+/// CloudFormation: run the container as a non-root UID:GID.
+const NON_ROOT_USER_CFN: &str = "ContainerDefinitions:\n  - Name: app\n    User: \"10001:10001\"";
+
 pub static CONTAINER_RUNS_AS_ROOT: Rule = Rule {
     id: "container-runs-as-root",
     title: "Linux container runs as root",
@@ -100,8 +105,8 @@ pub static CONTAINER_RUNS_AS_ROOT: Rule = Rule {
             "Register the new revision and deploy it.",
         ],
         cli: TD_CLI,
-        terraform: "container_definitions = jsonencode([{\n  name = \"app\"\n  user = \"10001:10001\"\n}])",
-        cloudformation: "ContainerDefinitions:\n  - Name: app\n    User: \"10001:10001\"",
+        terraform: NON_ROOT_USER_TF,
+        cloudformation: NON_ROOT_USER_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_security",
@@ -264,6 +269,13 @@ fn container_health_check_missing(snap: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// Terraform: `no-new-privileges` in `dockerSecurityOptions`.
+const NO_NEW_PRIVILEGES_TF: &str = "container_definitions = jsonencode([{\n  name                  = \"app\"\n  dockerSecurityOptions = [\"no-new-privileges\"]\n}])";
+
+/// CloudFormation: `no-new-privileges` in `DockerSecurityOptions`.
+const NO_NEW_PRIVILEGES_CFN: &str =
+    "ContainerDefinitions:\n  - Name: app\n    DockerSecurityOptions:\n      - no-new-privileges";
+
 pub static CONTAINER_SECURITY_PROFILE_DISABLED: Rule = Rule {
     id: "container-security-profile-disabled",
     title: "Container disables its AppArmor, SELinux or seccomp confinement",
@@ -282,8 +294,8 @@ pub static CONTAINER_SECURITY_PROFILE_DISABLED: Rule = Rule {
             "Reference it as `apparmor:<profile>` or `label:<label>` instead of disabling confinement, register and deploy.",
         ],
         cli: TD_CLI,
-        terraform: "container_definitions = jsonencode([{\n  name                  = \"app\"\n  dockerSecurityOptions = [\"no-new-privileges\"]\n}])",
-        cloudformation: "ContainerDefinitions:\n  - Name: app\n    DockerSecurityOptions:\n      - no-new-privileges",
+        terraform: NO_NEW_PRIVILEGES_TF,
+        cloudformation: NO_NEW_PRIVILEGES_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-dockerSecurityOptions",
@@ -342,8 +354,8 @@ pub static CONTAINER_NO_NEW_PRIVILEGES_MISSING: Rule = Rule {
             "Register the revision and deploy it to the service.",
         ],
         cli: TD_CLI,
-        terraform: "container_definitions = jsonencode([{\n  name                  = \"app\"\n  dockerSecurityOptions = [\"no-new-privileges\"]\n}])",
-        cloudformation: "ContainerDefinitions:\n  - Name: app\n    DockerSecurityOptions:\n      - no-new-privileges",
+        terraform: NO_NEW_PRIVILEGES_TF,
+        cloudformation: NO_NEW_PRIVILEGES_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-dockerSecurityOptions",
@@ -387,6 +399,10 @@ fn sets_no_new_privileges(option: &str) -> bool {
     matches!(o.strip_prefix("no-new-privileges"), Some("" | ":true"))
 }
 
+/// CloudFormation: drop all Linux capabilities.
+const DROP_ALL_CAPABILITIES_CFN: &str =
+    "ContainerDefinitions:\n  - Name: app\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]";
+
 pub static CONTAINER_DANGEROUS_CAPABILITIES: Rule = Rule {
     id: "container-dangerous-capabilities",
     title: "Container adds dangerous Linux capabilities",
@@ -406,7 +422,7 @@ pub static CONTAINER_DANGEROUS_CAPABILITIES: Rule = Rule {
         ],
         cli: TD_CLI,
         terraform: "container_definitions = jsonencode([{\n  name            = \"app\"\n  linuxParameters = { capabilities = { add = [], drop = [\"ALL\"] } }\n}])",
-        cloudformation: "ContainerDefinitions:\n  - Name: app\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]",
+        cloudformation: DROP_ALL_CAPABILITIES_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html",
@@ -464,7 +480,7 @@ pub static CONTAINER_CAPABILITIES_NOT_DROPPED: Rule = Rule {
         ],
         cli: TD_CLI,
         terraform: "container_definitions = jsonencode([{\n  name            = \"app\"\n  linuxParameters = { capabilities = { drop = [\"ALL\"] } }\n}])",
-        cloudformation: "ContainerDefinitions:\n  - Name: app\n    LinuxParameters:\n      Capabilities:\n        Drop: [ALL]",
+        cloudformation: DROP_ALL_CAPABILITIES_CFN,
     },
     references: &["https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/security-tasks-containers.html"],
     peers: &["ECS best-practices guide: drop unnecessary capabilities"],
@@ -631,7 +647,7 @@ pub static TASK_HOST_NETWORK_MODE: Rule = Rule {
         ],
         cli: "aws ecs update-service --cluster <cluster> --service <service> --task-definition <family> --network-configuration 'awsvpcConfiguration={subnets=[<subnet>],securityGroups=[<sg>],assignPublicIp=DISABLED}'",
         terraform: "resource \"aws_ecs_task_definition\" \"app\" {\n  network_mode = \"awsvpc\"\n}",
-        cloudformation: "Type: AWS::ECS::TaskDefinition\nProperties:\n  NetworkMode: awsvpc",
+        cloudformation: AWSVPC_TD_CFN,
     },
     references: &["https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/networking-networkmode.html"],
     peers: &["SecurityHub ECS.17", "AWS Config ecs-task-definition-network-mode-not-host"],
@@ -668,8 +684,8 @@ pub static TASK_HOST_NETWORK_ROOT_USER: Rule = Rule {
             "Prefer `awsvpc` network mode; register the revision and update the service.",
         ],
         cli: TD_CLI,
-        terraform: "container_definitions = jsonencode([{\n  name = \"app\"\n  user = \"10001:10001\"\n}])",
-        cloudformation: "ContainerDefinitions:\n  - Name: app\n    User: \"10001:10001\"",
+        terraform: NON_ROOT_USER_TF,
+        cloudformation: NON_ROOT_USER_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-user-for-host-mode-check.html",

@@ -1,5 +1,6 @@
 //! IAM: the task role and the task execution role of the revisions that run.
 
+use super::snippets::REGISTER_TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::model::{DataSource, ImageRef, Snapshot, TaskDefinition};
 
@@ -219,7 +220,7 @@ pub static TASK_ROLE_SAME_AS_EXECUTION_ROLE: Rule = Rule {
             "Keep the existing role as the execution role and remove the application's permissions from it.",
             "Point `taskRoleArn` at the new role, keep `executionRoleArn` on the execution role, register the revision and deploy.",
         ],
-        cli: "aws ecs register-task-definition --cli-input-json file://task-definition.json",
+        cli: REGISTER_TD_CLI,
         terraform: "resource \"aws_ecs_task_definition\" \"app\" {\n  task_role_arn      = aws_iam_role.app_task.arn\n  execution_role_arn = aws_iam_role.app_execution.arn\n}",
         cloudformation: "Type: AWS::ECS::TaskDefinition\nProperties:\n  TaskRoleArn: !GetAtt AppTaskRole.Arn\n  ExecutionRoleArn: !GetAtt AppExecutionRole.Arn",
     },

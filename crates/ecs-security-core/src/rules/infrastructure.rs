@@ -9,6 +9,7 @@
 //! is left to `security-group-default-allows-traffic`.
 
 use super::network::{assigns_public_ip, service_network_uses, service_ref};
+use super::snippets::SERVICE_NET_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::ports::{self, KnownPort};
 use crate::model::{
@@ -345,6 +346,10 @@ fn vpc_flow_logs_disabled(snap: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// CloudFormation: a VPC with DNS support and DNS hostnames on.
+const VPC_CFN: &str =
+    "Type: AWS::EC2::VPC\nProperties:\n  CidrBlock: 10.40.0.0/16\n  EnableDnsSupport: true\n  EnableDnsHostnames: true";
+
 pub static VPC_DEFAULT_USED: Rule = Rule {
     id: "vpc-default-used",
     title: "Cluster runs in the account's default VPC",
@@ -372,7 +377,7 @@ pub static VPC_DEFAULT_USED: Rule = Rule {
         ],
         cli: "aws ec2 create-vpc --cidr-block <cidr> --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=<name>}]'",
         terraform: "resource \"aws_vpc\" \"app\" {\n  cidr_block           = \"10.40.0.0/16\"\n  enable_dns_support   = true\n  enable_dns_hostnames = true\n}",
-        cloudformation: "Type: AWS::EC2::VPC\nProperties:\n  CidrBlock: 10.40.0.0/16\n  EnableDnsSupport: true\n  EnableDnsHostnames: true",
+        cloudformation: VPC_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html",
@@ -538,6 +543,9 @@ fn subnet_auto_assigns_public_ip(snap: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// CloudFormation: a default route from the private route table to a NAT gateway.
+const PRIVATE_DEFAULT_ROUTE_CFN: &str = "Type: AWS::EC2::Route\nProperties:\n  RouteTableId: !Ref PrivateRouteTable\n  DestinationCidrBlock: 0.0.0.0/0\n  NatGatewayId: !Ref NatGateway";
+
 pub static WORKLOAD_IN_PUBLIC_SUBNET: Rule = Rule {
     id: "workload-in-public-subnet",
     title: "Service tasks run in a public subnet",
@@ -555,9 +563,9 @@ pub static WORKLOAD_IN_PUBLIC_SUBNET: Rule = Rule {
             "Update the service's network configuration to the private subnets with `assignPublicIp=DISABLED`.",
             "Keep the internet-facing load balancer in the public subnets; it reaches the tasks by private IP.",
         ],
-        cli: SERVICE_PRIVATE_CLI,
+        cli: SERVICE_NET_CLI,
         terraform: "resource \"aws_route_table\" \"private\" {\n  vpc_id = aws_vpc.main.id\n  route {\n    cidr_block     = \"0.0.0.0/0\"\n    nat_gateway_id = aws_nat_gateway.main.id\n  }\n}\n\nresource \"aws_ecs_service\" \"app\" {\n  network_configuration {\n    subnets          = [aws_subnet.private_a.id, aws_subnet.private_b.id]\n    assign_public_ip = false\n  }\n}",
-        cloudformation: "Type: AWS::EC2::Route\nProperties:\n  RouteTableId: !Ref PrivateRouteTable\n  DestinationCidrBlock: 0.0.0.0/0\n  NatGatewayId: !Ref NatGateway",
+        cloudformation: PRIVATE_DEFAULT_ROUTE_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
@@ -566,8 +574,6 @@ pub static WORKLOAD_IN_PUBLIC_SUBNET: Rule = Rule {
     peers: &[],
     check: workload_in_public_subnet,
 };
-
-const SERVICE_PRIVATE_CLI: &str = "aws ecs update-service --cluster <cluster> --service <service> --network-configuration 'awsvpcConfiguration={subnets=[<private-subnet-1>,<private-subnet-2>],securityGroups=[<task-sg>],assignPublicIp=DISABLED}'";
 
 fn workload_in_public_subnet(snap: &Snapshot, out: &mut Findings) {
     for s in &snap.services {
@@ -714,7 +720,7 @@ pub static ROUTE_TABLE_BLACKHOLE_ROUTE: Rule = Rule {
         ],
         cli: "aws ec2 delete-route --route-table-id <rtb-id> --destination-cidr-block <destination-cidr>",
         terraform: "resource \"aws_route\" \"egress\" {\n  route_table_id         = aws_route_table.private.id\n  destination_cidr_block = \"0.0.0.0/0\"\n  nat_gateway_id         = aws_nat_gateway.main.id\n}",
-        cloudformation: "Type: AWS::EC2::Route\nProperties:\n  RouteTableId: !Ref PrivateRouteTable\n  DestinationCidrBlock: 0.0.0.0/0\n  NatGatewayId: !Ref NatGateway",
+        cloudformation: PRIVATE_DEFAULT_ROUTE_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
@@ -1128,7 +1134,7 @@ pub static VPC_DNS_RESOLUTION_DISABLED: Rule = Rule {
         ],
         cli: "aws ec2 modify-vpc-attribute --vpc-id <vpc-id> --enable-dns-support '{\"Value\":true}' && aws ec2 modify-vpc-attribute --vpc-id <vpc-id> --enable-dns-hostnames '{\"Value\":true}'",
         terraform: "resource \"aws_vpc\" \"main\" {\n  cidr_block           = \"10.40.0.0/16\"\n  enable_dns_support   = true\n  enable_dns_hostnames = true\n}",
-        cloudformation: "Type: AWS::EC2::VPC\nProperties:\n  CidrBlock: 10.40.0.0/16\n  EnableDnsSupport: true\n  EnableDnsHostnames: true",
+        cloudformation: VPC_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html",

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate};
 
+use super::snippets::TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::envoy::{self, EnvoyStatus};
 use crate::model::{ContainerCtx, DataSource, ImageRef, Snapshot, Workload};
@@ -9,8 +10,6 @@ use crate::model::{ContainerCtx, DataSource, ImageRef, Snapshot, Workload};
 pub(super) const RULES: &[&Rule] = &[&APPMESH_END_OF_SUPPORT, &ENVOY_IMAGE_OUTDATED, &ENVOY_DEBUG_LOGGING];
 
 const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
-
-const TD_CLI: &str = "aws ecs register-task-definition --cli-input-json file://task-definition.json && aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>";
 
 /// What ties a workload to App Mesh.
 fn app_mesh_signals(w: &Workload<'_>) -> Vec<String> {

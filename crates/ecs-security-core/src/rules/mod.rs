@@ -1,4 +1,4 @@
-//! The rule engine: rule metadata, findings, and the pure checks over a [`Snapshot`].
+//! The rule engine: rule metadata, findings, and the pure checks over a [`Snapshot`](crate::model::Snapshot).
 //!
 //! A rule is one `static Rule` next to its check function, in the file of its domain. Its
 //! metadata is data that docs, SARIF, recommendations and compliance all read. Checks are
@@ -7,6 +7,7 @@
 mod engine;
 mod registry;
 mod score;
+mod snippets;
 mod types;
 
 pub mod cluster;

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::snippets::{AWSVPC_TD_CFN, SERVICE_NET_CLI};
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::platform::{self, PlatformOs};
 use crate::model::{
@@ -140,8 +141,6 @@ fn deployment_id(d: &crate::model::Deployment) -> &str {
 fn non_empty(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
-
-const SERVICE_NET_CLI: &str = "aws ecs update-service --cluster <cluster> --service <service> --network-configuration 'awsvpcConfiguration={subnets=[<private-subnet-1>,<private-subnet-2>],securityGroups=[<task-sg>],assignPublicIp=DISABLED}'";
 
 const SERVICE_NET_TF: &str = "resource \"aws_ecs_service\" \"app\" {\n  network_configuration {\n    subnets          = [aws_subnet.private_a.id, aws_subnet.private_b.id]\n    security_groups  = [aws_security_group.app_tasks.id]\n    assign_public_ip = false\n  }\n}";
 
@@ -574,6 +573,14 @@ fn service_connect_logging_missing(snap: &Snapshot, out: &mut Findings) {
 // Fargate platform versions
 // ---------------------------------------------------------------------------------------
 
+/// Terraform: a Fargate service pinned to platform version 1.4.0.
+const FARGATE_PINNED_SERVICE_TF: &str =
+    "resource \"aws_ecs_service\" \"app\" {\n  launch_type      = \"FARGATE\"\n  platform_version = \"1.4.0\"\n}";
+
+/// CloudFormation: a Fargate service pinned to platform version 1.4.0.
+const FARGATE_PINNED_SERVICE_CFN: &str =
+    "Type: AWS::ECS::Service\nProperties:\n  LaunchType: FARGATE\n  PlatformVersion: 1.4.0";
+
 pub static FARGATE_PLATFORM_VERSION_LATEST_ALIAS: Rule = Rule {
     id: "fargate-platform-version-latest-alias",
     title: "Fargate service follows the LATEST platform version alias",
@@ -592,8 +599,8 @@ pub static FARGATE_PLATFORM_VERSION_LATEST_ALIAS: Rule = Rule {
             "Subscribe to the ECS platform version announcements and add a review step that bumps the pin.",
         ],
         cli: "aws ecs update-service --cluster <cluster> --service <service> --platform-version 1.4.0",
-        terraform: "resource \"aws_ecs_service\" \"app\" {\n  launch_type      = \"FARGATE\"\n  platform_version = \"1.4.0\"\n}",
-        cloudformation: "Type: AWS::ECS::Service\nProperties:\n  LaunchType: FARGATE\n  PlatformVersion: 1.4.0",
+        terraform: FARGATE_PINNED_SERVICE_TF,
+        cloudformation: FARGATE_PINNED_SERVICE_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-fargate.html",
@@ -656,8 +663,8 @@ pub static FARGATE_PLATFORM_VERSION_OUTDATED: Rule = Rule {
             "Confirm `aws ecs describe-tasks` reports the current platformVersion on every task.",
         ],
         cli: "aws ecs update-service --cluster <cluster> --service <service> --platform-version 1.4.0 --force-new-deployment",
-        terraform: "resource \"aws_ecs_service\" \"app\" {\n  launch_type      = \"FARGATE\"\n  platform_version = \"1.4.0\"\n}",
-        cloudformation: "Type: AWS::ECS::Service\nProperties:\n  LaunchType: FARGATE\n  PlatformVersion: 1.4.0",
+        terraform: FARGATE_PINNED_SERVICE_TF,
+        cloudformation: FARGATE_PINNED_SERVICE_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-10",
@@ -895,7 +902,7 @@ pub static WORKLOAD_NETWORK_MODE_NOT_AWSVPC: Rule = Rule {
         ],
         cli: "aws ecs register-task-definition --cli-input-json file://task-definition.json && aws ecs update-service --cluster <cluster> --service <service> --task-definition <family> --network-configuration 'awsvpcConfiguration={subnets=[<private-subnet>],securityGroups=[<task-sg>],assignPublicIp=DISABLED}'",
         terraform: "resource \"aws_ecs_task_definition\" \"app\" {\n  network_mode = \"awsvpc\"\n}\n\nresource \"aws_ecs_service\" \"app\" {\n  network_configuration {\n    subnets         = [aws_subnet.private_a.id]\n    security_groups = [aws_security_group.app_tasks.id]\n  }\n}",
-        cloudformation: "Type: AWS::ECS::TaskDefinition\nProperties:\n  NetworkMode: awsvpc",
+        cloudformation: AWSVPC_TD_CFN,
     },
     references: &[
         "https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/networking-networkmode.html",

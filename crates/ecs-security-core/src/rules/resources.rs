@@ -1,5 +1,6 @@
 //! Resource management: memory and CPU limits on EC2, and Fargate task sizes.
 
+use super::snippets::TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::fargate;
 use crate::model::{DataSource, Snapshot, Workload};
@@ -12,8 +13,6 @@ pub(super) const RULES: &[&Rule] = &[
 ];
 
 const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
-
-const TD_CLI: &str = "aws ecs register-task-definition --cli-input-json file://task-definition.json && aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>";
 
 /// A task-level size that applies to this workload's containers. ECS ignores task-level
 /// CPU and memory for Windows containers on EC2, so only container values count there.

@@ -2,6 +2,7 @@
 //! secrets that are injected properly are stored. Evidence names the variable and the
 //! detector, never the value.
 
+use super::snippets::REGISTER_TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::secrets::{self, Detection};
 use crate::model::{DataSource, ResourceKind, ResourcePath, ResourceRef, Snapshot, Tag};
@@ -112,7 +113,7 @@ pub static CONTAINER_COMMAND_SECRETS: Rule = Rule {
             "Read it from the environment inside the process instead of the command line.",
             "Register the revision and deploy.",
         ],
-        cli: "aws ecs register-task-definition --cli-input-json file://task-definition.json",
+        cli: REGISTER_TD_CLI,
         terraform: "logConfiguration = {\n  logDriver     = \"splunk\"\n  secretOptions = [{ name = \"splunk-token\", valueFrom = aws_secretsmanager_secret.splunk.arn }]\n}",
         cloudformation: "LogConfiguration:\n  LogDriver: splunk\n  SecretOptions:\n    - Name: splunk-token\n      ValueFrom: !Ref SplunkTokenSecret",
     },

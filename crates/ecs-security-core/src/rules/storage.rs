@@ -1,6 +1,7 @@
 //! Storage: EFS volumes, host bind mounts, Docker volumes and tmpfs mounts of the revisions
 //! that run.
 
+use super::snippets::TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::hosts;
 use crate::model::{
@@ -17,8 +18,6 @@ pub(super) const RULES: &[&Rule] = &[
 ];
 
 const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
-
-const TD_CLI: &str = "aws ecs register-task-definition --cli-input-json file://task-definition.json && aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>";
 
 /// A host bind mount as a container sees it, directly or through `volumesFrom`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

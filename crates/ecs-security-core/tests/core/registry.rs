@@ -108,3 +108,23 @@ fn security_hub_peers_agree_with_the_compliance_table() {
     }
     assert!(problems.is_empty(), "{} rules disagree:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The core stays pure: nothing it links at run time (normal dependencies, transitively)
+/// is an AWS SDK, an MCP implementation, an async runtime or an HTTP stack.
+#[test]
+fn the_core_links_no_sdk_runtime_or_server() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "-p", "ecs-security-core", "-e", "normal,build", "--prefix", "none", "-f", "{p}"])
+        .current_dir(common::root())
+        .output()
+        .expect("cargo tree runs");
+    assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let names: BTreeSet<&str> = tree.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert!(names.contains("serde"), "unexpected cargo tree output:\n{tree}");
+    let forbidden: Vec<&&str> = names
+        .iter()
+        .filter(|n| n.starts_with("aws-") || ["rmcp", "tokio", "hyper", "axum", "reqwest", "mio"].contains(n))
+        .collect();
+    assert!(forbidden.is_empty(), "ecs-security-core depends on {forbidden:?}");
+}

@@ -69,6 +69,8 @@ pub struct RuleCounts {
 
 #[derive(Debug, Serialize)]
 pub struct FindingDto {
+    /// Stable across runs, new revisions and redeploys: `<rule-id>:<12 hex digits>`.
+    pub id: String,
     pub rule_id: &'static str,
     pub title: &'static str,
     pub severity: Severity,
@@ -108,6 +110,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
         .findings
         .iter()
         .map(|f| FindingDto {
+            id: f.id.clone(),
             rule_id: f.rule.id,
             title: f.rule.title,
             severity: f.severity,

@@ -111,18 +111,6 @@ fn segment(s: &str) -> String {
         .collect()
 }
 
-/// A stable fingerprint of a finding: its rule and resource, not its wording.
-fn fingerprint(f: &Finding) -> String {
-    // FNV-1a: stable across builds and platforms, unlike the std hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let key = format!("{}|{}|{}", f.rule.id, f.resource.arn.as_deref().unwrap_or(""), f.resource);
-    for b in key.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
 fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult {
     let kind =
         serde_json::to_value(f.resource.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
@@ -150,7 +138,8 @@ fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult
     );
     props.insert("resource".to_owned(), json!(f.resource.to_string()));
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert("ecsSecurityFinding/v1".to_owned(), fingerprint(f));
+    // The finding id: stable across runs, revisions and redeploys (rules::identity).
+    fingerprints.insert("ecsSecurityFinding/v2".to_owned(), f.id.clone());
     SarifResult::builder()
         .rule_id(f.rule.id)
         .rule_index(i64::try_from(index).unwrap_or(0))

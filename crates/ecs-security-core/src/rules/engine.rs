@@ -262,6 +262,7 @@ pub fn analyze_with_rules(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analy
         findings.extend(found);
     }
     sort_findings(&mut findings);
+    super::identity::assign(&mut findings, snapshot.account_id.as_deref(), &snapshot.region);
     let overall = Score::of(&findings, &results);
     Analysis {
         cluster_name: snapshot.cluster.cluster_name.clone(),

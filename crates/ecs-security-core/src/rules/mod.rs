@@ -5,6 +5,7 @@
 //! short loops over the snapshot's walk helpers that report through [`Findings`].
 
 mod engine;
+pub mod identity;
 mod registry;
 mod score;
 mod snippets;

@@ -241,6 +241,9 @@ pub struct Evidence {
 /// One problem on one resource.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
+    /// Stable across runs: the rule, the resource's identity and the field (see
+    /// `rules::identity`). Empty until the engine has run every rule.
+    pub id: String,
     #[serde(serialize_with = "rule_id")]
     pub rule: &'static Rule,
     /// The rule's severity unless this finding warrants another.
@@ -290,6 +293,7 @@ impl Findings {
         let message = message.into();
         debug_assert!(!message.is_empty(), "rule {} reported an empty message", self.rule.id);
         self.items.push(Finding {
+            id: String::new(),
             rule: self.rule,
             severity: self.rule.severity,
             confidence: self.rule.confidence,

@@ -13,6 +13,7 @@ mod image;
 mod network;
 mod parse;
 mod resource;
+pub mod scale;
 mod summary;
 mod walk;
 

@@ -1,10 +1,12 @@
 //! Report formats. Each is a pure function of an analysis, a filter and options; the
 //! counts in every format come from the same analysis, so they agree.
 
+pub mod budget;
 pub mod catalog;
 pub mod clusters;
 pub mod compliance;
 pub mod detailed;
+pub mod digest;
 pub mod executive;
 pub mod json;
 pub mod recommendations;

@@ -50,6 +50,8 @@ pub struct Recommendation {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Affected {
+    /// The finding id.
+    pub id: String,
     pub resource: String,
     pub resource_arn: Option<String>,
     pub severity: Severity,
@@ -121,6 +123,7 @@ pub fn build(view: &Analysis) -> Vec<Recommendation> {
             affected: findings
                 .iter()
                 .map(|f| Affected {
+                    id: f.id.clone(),
                     resource: f.resource.to_string(),
                     resource_arn: f.resource.arn.clone(),
                     severity: f.severity,

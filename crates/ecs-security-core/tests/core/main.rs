@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test harness: a panic is how it fails")]
 
+mod answers;
 mod common;
 mod compliance;
 mod registry;

@@ -1,0 +1,404 @@
+//! The analysis as a model reads it: score, risk and counts first, what changed since the
+//! previous analysis, then findings grouped by rule in priority order (a few named examples
+//! and the fix each), and a plain statement of what was left out and how to get it. The
+//! answer fits a character budget whatever the cluster's size; a cursor continues it.
+
+use std::collections::BTreeSet;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::budget::{self, answer_size, largest_fitting};
+use super::recommendations::{self, Recommendation};
+use crate::rules::{Analysis, Category, Filter, Severity, SeverityCounts};
+use crate::text::{md, plain};
+
+/// How a digest continues: the sentences that tell a model which call gets the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Hints<'a> {
+    /// How to get the next page, e.g. "call analyze_cluster_security again with `cursor`".
+    pub next_page: &'a str,
+    /// How to get every finding of one rule.
+    pub one_rule: &'a str,
+    /// How to list the findings one by one.
+    pub findings: &'a str,
+    /// Where the full report is, if anywhere.
+    pub full_report: Option<&'a str>,
+}
+
+/// What to build.
+#[derive(Debug, Clone, Copy)]
+pub struct DigestOptions<'a> {
+    /// The budget of the whole answer (text and JSON).
+    pub max_chars: usize,
+    /// The first rule group to show (from a cursor).
+    pub start: usize,
+    /// Named examples per rule group at most.
+    pub examples: usize,
+    /// Identifies this listing in cursors (cluster, collection time, filter, tool).
+    pub listing: &'a str,
+    pub hints: Hints<'a>,
+}
+
+/// The structured half of a digest.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AnalysisDigest {
+    /// The gist in a few sentences, for clients that pass only structured content on.
+    pub summary: String,
+    pub cluster: String,
+    pub region: String,
+    pub account_id: Option<String>,
+    /// When the data was collected (RFC 3339).
+    pub collected_at: String,
+    /// 0 (worst) to 100, over every finding whatever the filter.
+    pub score: u8,
+    pub risk_level: String,
+    pub findings: Counts,
+    /// Applicable rules evaluated on complete data, in percent.
+    pub coverage_percent: u8,
+    /// The active filter, when there is one.
+    pub filter: Option<String>,
+    /// New and fixed findings since the previous analysis of this cluster, when known.
+    pub changes: Option<Changes>,
+    /// Findings grouped by rule, highest priority first.
+    pub rules: Vec<RuleDigest>,
+    pub not_evaluated: NotEvaluatedDigest,
+    pub page: Page,
+}
+
+/// Finding counts by severity.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+pub struct Counts {
+    pub total: usize,
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl From<&SeverityCounts> for Counts {
+    fn from(c: &SeverityCounts) -> Counts {
+        Counts { total: c.total(), critical: c.critical, high: c.high, medium: c.medium, low: c.low }
+    }
+}
+
+/// What changed since an earlier analysis of the same cluster.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Changes {
+    /// When the earlier data was collected.
+    pub since: String,
+    pub new: usize,
+    pub fixed: usize,
+    /// Up to ten ids of new findings.
+    pub new_ids: Vec<String>,
+    /// Up to ten ids of findings that are gone.
+    pub fixed_ids: Vec<String>,
+}
+
+impl Changes {
+    /// New and fixed finding ids between `previous` and `current`.
+    pub fn between(previous: &Analysis, current: &Analysis) -> Changes {
+        let before: BTreeSet<&str> = previous.findings.iter().map(|f| f.id.as_str()).collect();
+        let now: BTreeSet<&str> = current.findings.iter().map(|f| f.id.as_str()).collect();
+        let new: Vec<&str> = now.difference(&before).copied().collect();
+        let fixed: Vec<&str> = before.difference(&now).copied().collect();
+        Changes {
+            since: previous.collected_at.clone(),
+            new: new.len(),
+            fixed: fixed.len(),
+            new_ids: new.iter().take(10).map(|s| (*s).to_owned()).collect(),
+            fixed_ids: fixed.iter().take(10).map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+/// One rule's findings in brief.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RuleDigest {
+    pub rule_id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// Higher is more urgent (severity, exposure, breadth).
+    pub priority: u32,
+    /// How many resources the rule flags.
+    pub affected: usize,
+    /// A few of them, by finding id (none for rules listed in brief).
+    pub examples: Vec<Example>,
+    /// What to change (absent for rules listed in brief; `get_finding_details` has it all).
+    pub fix: Option<&'static str>,
+}
+
+/// One affected resource.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Example {
+    /// The finding id, for `get_finding_details`.
+    pub id: String,
+    pub resource: String,
+    pub message: String,
+}
+
+/// Rules that could not be evaluated on complete data (never counted as passed).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NotEvaluatedDigest {
+    pub rules: usize,
+    /// IAM actions to grant so they can be.
+    pub permissions: Vec<String>,
+}
+
+/// Where this answer sits in the whole listing.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Page {
+    pub rules_shown: usize,
+    pub rules_total: usize,
+    pub findings_shown: usize,
+    pub findings_total: usize,
+    /// Pass it back to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// What was left out and how to get it.
+    pub more: Option<String>,
+}
+
+/// The digest of `full` seen through `filter`, in Markdown and as data, within the budget.
+pub fn analysis(
+    full: &Analysis,
+    filter: &Filter,
+    previous: Option<&Analysis>,
+    opts: &DigestOptions<'_>,
+) -> (AnalysisDigest, String) {
+    let view = full.filtered(filter);
+    let recs = recommendations::build(&view);
+    let changes = previous.map(|p| Changes::between(p, full));
+    let start = opts.start.min(recs.len());
+    let rest = &recs[start..];
+    let build = |n: usize, detailed: usize, examples: usize| {
+        let digest = assemble(full, filter, &view, &recs, start, &rest[..n], detailed, examples, changes.clone(), opts);
+        let text = markdown(&digest, opts);
+        (digest, text)
+    };
+    let size = |n: usize, detailed: usize, examples: usize| {
+        let (d, t) = build(n, detailed, examples);
+        answer_size(&t, &d)
+    };
+    // First every rule that fits in brief (all of them, unless the budget is tiny), then as
+    // many of those as fit in detail: with three examples each, or one when that shows
+    // clearly more rules in detail.
+    let n = largest_fitting(rest.len(), opts.max_chars, |n| size(n, 0, 0));
+    let examples = opts.examples.max(1);
+    let mut detailed = largest_fitting(n, opts.max_chars, |k| size(n, k, examples));
+    let mut chosen = examples;
+    if examples > 1 && detailed < n {
+        let with_one = largest_fitting(n, opts.max_chars, |k| size(n, k, 1));
+        if with_one > detailed + detailed / 2 {
+            detailed = with_one;
+            chosen = 1;
+        }
+    }
+    build(n, detailed, chosen)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    full: &Analysis,
+    filter: &Filter,
+    view: &Analysis,
+    recs: &[Recommendation],
+    start: usize,
+    shown: &[Recommendation],
+    detailed: usize,
+    examples: usize,
+    changes: Option<Changes>,
+    opts: &DigestOptions<'_>,
+) -> AnalysisDigest {
+    let o = &full.overall;
+    let rules: Vec<RuleDigest> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r, if i < detailed { examples } else { 0 }))
+        .map(|(r, examples)| RuleDigest {
+            rule_id: r.rule_id,
+            title: r.title,
+            severity: r.severity,
+            category: r.category,
+            priority: r.priority,
+            affected: r.affected.len(),
+            examples: r
+                .affected
+                .iter()
+                .take(examples)
+                .map(|a| Example { id: a.id.clone(), resource: plain(&a.resource), message: plain(&a.message) })
+                .collect(),
+            fix: (examples > 0).then_some(r.remediation.summary),
+        })
+        .collect();
+    let findings_before: usize = recs[..start].iter().map(|r| r.affected.len()).sum();
+    let findings_shown: usize = shown.iter().map(|r| r.affected.len()).sum();
+    let end = start + shown.len();
+    let next_cursor = (end < recs.len()).then(|| budget::cursor(end, opts.listing));
+    let left_rules = recs.len() - end;
+    let left_findings = view.findings.len() - findings_before - findings_shown;
+    let more = (left_rules > 0 || start > 0 || rules.iter().any(|r| r.affected > r.examples.len())).then(|| {
+        let mut s = String::new();
+        if left_rules > 0 {
+            s.push_str(&format!(
+                "{left_rules} more rules with {left_findings} findings follow: {}. ",
+                opts.hints.next_page
+            ));
+        }
+        if start > 0 {
+            s.push_str(&format!("{start} higher-priority rules came on earlier pages. "));
+        }
+        s.push_str(&format!(
+            "Every resource of one rule: {}. Every finding: {}.",
+            opts.hints.one_rule, opts.hints.findings
+        ));
+        if let Some(r) = opts.hints.full_report {
+            s.push_str(&format!(" The full report: {r}."));
+        }
+        s
+    });
+    let mut permissions: Vec<String> =
+        full.not_evaluated().flat_map(|r| r.gaps().iter().flat_map(|g| g.permissions.clone())).collect();
+    permissions.sort();
+    permissions.dedup();
+    let not_evaluated = NotEvaluatedDigest { rules: full.not_evaluated().count(), permissions };
+    let page = Page {
+        rules_shown: rules.len(),
+        rules_total: recs.len(),
+        findings_shown,
+        findings_total: view.findings.len(),
+        next_cursor,
+        more,
+    };
+    let summary = summary(full, &rules, &page, &not_evaluated, changes.as_ref());
+    AnalysisDigest {
+        summary,
+        cluster: full.cluster_name.clone(),
+        region: full.region.clone(),
+        account_id: full.account_id.clone(),
+        collected_at: full.collected_at.clone(),
+        score: o.score,
+        risk_level: o.risk_level.as_str().to_owned(),
+        findings: Counts::from(&o.by_severity),
+        coverage_percent: o.coverage_percent,
+        filter: super::filter_line(filter, view.findings.len(), o.total_findings),
+        changes,
+        rules,
+        not_evaluated,
+        page,
+    }
+}
+
+fn summary(
+    full: &Analysis,
+    rules: &[RuleDigest],
+    page: &Page,
+    not_evaluated: &NotEvaluatedDigest,
+    changes: Option<&Changes>,
+) -> String {
+    let o = &full.overall;
+    let mut s = format!(
+        "{} ({}): score {}/100, risk {}, {}.",
+        plain(&full.cluster_name),
+        plain(&full.region),
+        o.score,
+        o.risk_level.as_str(),
+        super::counts_line(&o.by_severity)
+    );
+    if let Some(c) = changes {
+        s.push_str(&format!(" Since {}: {} new, {} fixed.", plain(&c.since), c.new, c.fixed));
+    }
+    if !rules.is_empty() {
+        let top: Vec<String> = rules.iter().take(3).map(|r| format!("{} ({})", r.rule_id, r.affected)).collect();
+        s.push_str(&format!(" Most urgent: {}.", top.join(", ")));
+    }
+    if not_evaluated.rules > 0 {
+        s.push_str(&format!(" {} rules not evaluated for missing data (not counted as passed).", not_evaluated.rules));
+    }
+    s.push_str(&format!(
+        " Showing {} of {} rules ({} of {} findings).",
+        page.rules_shown, page.rules_total, page.findings_shown, page.findings_total
+    ));
+    s
+}
+
+/// The Markdown half of a digest.
+pub fn markdown(d: &AnalysisDigest, opts: &DigestOptions<'_>) -> String {
+    let c = &d.findings;
+    let mut s = format!("# Security analysis: {} ({})\n\n", md(&d.cluster), md(&d.region));
+    s.push_str(&format!(
+        "Score **{}/100** · risk **{}** · {} findings ({} Critical, {} High, {} Medium, {} Low) · coverage {}% · data collected {}\n\n",
+        d.score, d.risk_level, c.total, c.critical, c.high, c.medium, c.low, d.coverage_percent, md(&d.collected_at)
+    ));
+    if let Some(f) = &d.filter {
+        s.push_str(&format!("> {f}\n\n"));
+    }
+    if let Some(ch) = &d.changes {
+        s.push_str(&format!("Since the analysis of {}: {} new, {} fixed.\n\n", md(&ch.since), ch.new, ch.fixed));
+    }
+    let p = &d.page;
+    if p.rules_total == 0 {
+        s.push_str("No findings for this view.\n\n");
+    } else {
+        s.push_str(&format!(
+            "## Findings by rule: {} of {} rules ({} of {} findings), highest priority first\n\n",
+            p.rules_shown, p.rules_total, p.findings_shown, p.findings_total
+        ));
+    }
+    let offset = opts.start;
+    let mut brief = false;
+    for (i, r) in d.rules.iter().enumerate() {
+        let Some(fix) = r.fix else {
+            if !brief {
+                s.push_str("In brief (every resource and the fix: `get_finding_details` with the `rule_id`):\n\n");
+                brief = true;
+            }
+            s.push_str(&format!(
+                "{}. {} {} · {} (`{}`) · {} affected\n",
+                offset + i + 1,
+                super::severity_icon(r.severity),
+                r.severity,
+                r.title,
+                r.rule_id,
+                r.affected
+            ));
+            continue;
+        };
+        s.push_str(&format!(
+            "### {}. {} {} · {} (`{}`) · {} affected\n\n",
+            offset + i + 1,
+            super::severity_icon(r.severity),
+            r.severity,
+            r.title,
+            r.rule_id,
+            r.affected
+        ));
+        for e in &r.examples {
+            s.push_str(&format!("- {}: {} (`{}`)\n", md(&e.resource), md(&e.message), e.id));
+        }
+        if r.affected > r.examples.len() {
+            s.push_str(&format!("- …and {} more\n", r.affected - r.examples.len()));
+        }
+        s.push_str(&format!("\nFix: {fix}\n\n"));
+    }
+    if brief {
+        s.push('\n');
+    }
+    if let Some(more) = &p.more {
+        s.push_str(&format!("**More:** {more}"));
+        if let Some(c) = &p.next_cursor {
+            s.push_str(&format!(" Next cursor: `{c}`"));
+        }
+        s.push_str("\n\n");
+    }
+    let n = &d.not_evaluated;
+    if n.rules > 0 {
+        let grant: Vec<String> = n.permissions.iter().map(|p| format!("`{p}`")).collect();
+        s.push_str(&format!(
+            "**Not evaluated:** {} rules could not run on complete data; they are not counted as passed. Grant: {}.\n",
+            n.rules,
+            if grant.is_empty() { "(see the full report)".to_owned() } else { grant.join(", ") }
+        ));
+    }
+    s
+}

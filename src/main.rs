@@ -63,6 +63,9 @@ struct Global {
     /// Seconds a collected snapshot is reused by later tool calls.
     #[arg(long, global = true, default_value_t = 300)]
     cache_ttl: u64,
+    /// The largest tool answer, in characters (text and structured content together).
+    #[arg(long, global = true, default_value_t = 40_000, value_parser = clap::value_parser!(u32).range(2_000..))]
+    max_result_chars: u32,
 }
 
 impl Global {
@@ -79,7 +82,8 @@ impl Global {
 
     /// The action dispatcher over the snapshot files, else live AWS.
     fn actions(&self) -> anyhow::Result<Actions> {
-        Ok(Actions::with_cache_ttl(self.source()?, Duration::from_secs(self.cache_ttl)))
+        Ok(Actions::with_cache_ttl(self.source()?, Duration::from_secs(self.cache_ttl))
+            .with_max_result_chars(self.max_result_chars as usize))
     }
 
     fn source(&self) -> anyhow::Result<Source> {

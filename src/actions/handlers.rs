@@ -3,13 +3,15 @@
 use serde_json::{Value, json};
 
 use super::{
-    ActionError, ActionOutput, Actions, AnalysisType, AnalyzeParams, ComplianceParams, Depth, FrameworkChoice,
-    ListClustersParams, ProgressTx, RecommendationsParams, ReportParams, SelectClusterParams, filter_of,
+    ActionError, ActionOutput, Actions, AnalysisType, AnalyzeParams, ComplianceParams, Depth, FindingDetailsParams,
+    FrameworkChoice, ListClustersParams, ListFindingsParams, ProgressTx, RecommendationsParams, ReportParams,
+    SelectClusterParams, Strings, filter_of,
 };
 use crate::clock::now;
 use crate::compliance::{self, FrameworkResult};
-use crate::report::{self, Format, ReportOptions, recommendations};
-use crate::rules::{Filter, Severity, SeverityFilter};
+use crate::report::digest::{self, DigestOptions, Hints};
+use crate::report::{self, Format, ReportOptions, budget, drill, recommendations};
+use crate::rules::{self, Filter, Finding, Severity, SeverityFilter};
 
 fn to_value<T: serde::Serialize>(v: &T) -> Value {
     // Our output DTOs are plain data; serialising them cannot fail.
@@ -116,15 +118,126 @@ async fn quick(
     }))
 }
 
+/// How the model gets more than one answer holds.
+const HINTS: Hints<'static> = Hints {
+    next_page: "call analyze_cluster_security again with the same filters and `cursor`",
+    one_rule: "get_finding_details with `rule_id`",
+    findings: "list_findings (filters: severity_filter, category_filter, rule_id, resource)",
+    full_report: Some("generate_security_report with format json, sarif or detailed"),
+};
+
 pub(super) async fn analyze(a: &Actions, p: AnalyzeParams, progress: &ProgressTx) -> Result<ActionOutput, ActionError> {
+    let budget = a.budget(p.max_result_chars)?;
     let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
-    let opts = ReportOptions { show_details: false, generated_at: now() };
-    let key = format!("analyze {filter:?} {opts:?}");
-    Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
-        let text = report::summary::render(&prepared.analysis, &filter, &opts);
-        let data = to_value(&report::json::build(&prepared.analysis, &filter, &opts));
-        ActionOutput { text, data }
+    let analysis = &prepared.analysis;
+    let listing = format!("analyze|{}|{}|{}|{filter:?}", analysis.region, analysis.cluster_arn, analysis.collected_at);
+    let start = match p.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(c) => budget::parse_cursor(c, &listing).map_err(ActionError::InvalidParams)?,
+        None => 0,
+    };
+    let previous = a.history.previous(analysis);
+    let since = previous.as_ref().map(|p| p.collected_at.clone()).unwrap_or_default();
+    let key = format!("analyze {filter:?} {start} {budget} {since}");
+    Ok(a.rendered.get_or_render(analysis, key, || {
+        let opts = DigestOptions { max_chars: budget, start, examples: 3, listing: &listing, hints: HINTS };
+        let (d, text) = digest::analysis(analysis, &filter, previous.as_deref(), &opts);
+        ActionOutput { text, data: to_value(&d) }
+    }))
+}
+
+pub(super) async fn list_findings(
+    a: &Actions,
+    p: ListFindingsParams,
+    progress: &ProgressTx,
+) -> Result<ActionOutput, ActionError> {
+    let budget = a.budget(p.max_result_chars)?;
+    let rule_ids = p.rule_id.map(Strings::into_vec).unwrap_or_default();
+    if let Some(unknown) = rule_ids.iter().find(|r| rules::by_id(r).is_none()) {
+        return Err(ActionError::InvalidParams(format!(
+            "unknown rule_id {:?}; rule ids are in the answers of analyze_cluster_security and in docs/checks.md",
+            crate::text::plain(unknown)
+        )));
+    }
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
+    let filter = filter_of(p.severity_filter, p.category_filter);
+    let resource = p.resource.map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty());
+    let analysis = &prepared.analysis;
+    let listing = format!(
+        "findings|{}|{}|{}|{filter:?}|{rule_ids:?}|{resource:?}",
+        analysis.region, analysis.cluster_arn, analysis.collected_at
+    );
+    let start = match p.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(c) => budget::parse_cursor(c, &listing).map_err(ActionError::InvalidParams)?,
+        None => 0,
+    };
+    let key = format!("list_findings {listing} {start} {budget}");
+    Ok(a.rendered.get_or_render(analysis, key, || {
+        let selected: Vec<&Finding> = analysis
+            .findings
+            .iter()
+            .filter(|f| filter.allows(f))
+            .filter(|f| rule_ids.is_empty() || rule_ids.iter().any(|r| r == f.rule.id))
+            .filter(|f| {
+                resource.as_deref().is_none_or(|r| {
+                    f.resource.to_string().to_lowercase().contains(r)
+                        || f.resource.arn.as_deref().is_some_and(|arn| arn.to_lowercase().contains(r))
+                })
+            })
+            .collect();
+        let (page, text) = drill::findings_page(analysis, &selected, start, budget, &listing);
+        ActionOutput { text, data: to_value(&page) }
+    }))
+}
+
+pub(super) async fn finding_details(
+    a: &Actions,
+    p: FindingDetailsParams,
+    progress: &ProgressTx,
+) -> Result<ActionOutput, ActionError> {
+    let budget = a.budget(p.max_result_chars)?;
+    let finding_id = p.finding_id.map(|f| f.trim().to_owned()).filter(|f| !f.is_empty());
+    let rule_id = p.rule_id.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let rule = match (&finding_id, &rule_id) {
+        (Some(_), Some(_)) | (None, None) => {
+            return Err(ActionError::InvalidParams(
+                "pass exactly one of finding_id (one finding) and rule_id (one rule with every resource it flags)"
+                    .into(),
+            ));
+        }
+        (None, Some(r)) => Some(rules::by_id(r).ok_or_else(|| {
+            ActionError::InvalidParams(format!(
+                "unknown rule_id {:?}; rule ids are in the answers of analyze_cluster_security and in docs/checks.md",
+                crate::text::plain(r)
+            ))
+        })?),
+        (Some(_), None) => None,
+    };
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
+    let analysis = &prepared.analysis;
+    if let Some(id) = finding_id {
+        let Some(f) = analysis.findings.iter().find(|f| f.id == id) else {
+            return Err(ActionError::InvalidParams(format!(
+                "no finding {:?} in the current analysis of {}: it may be fixed, or the id mistyped; list_findings lists the current ids",
+                crate::text::plain(&id),
+                crate::text::plain(&analysis.cluster_name)
+            )));
+        };
+        let (d, text) = drill::finding_detail(f);
+        return Ok(ActionOutput { text, data: to_value(&d) });
+    }
+    let Some(rule) = rule else {
+        return Err(ActionError::InvalidParams("rule_id is required".into()));
+    };
+    let listing = format!("rule|{}|{}|{}|{}", analysis.region, analysis.cluster_arn, analysis.collected_at, rule.id);
+    let start = match p.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(c) => budget::parse_cursor(c, &listing).map_err(ActionError::InvalidParams)?,
+        None => 0,
+    };
+    let key = format!("finding_details {listing} {start} {budget}");
+    Ok(a.rendered.get_or_render(analysis, key, || {
+        let (d, text) = drill::rule_detail(analysis, rule, start, budget, &listing);
+        ActionOutput { text, data: to_value(&d) }
     }))
 }
 

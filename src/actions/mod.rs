@@ -6,6 +6,7 @@
 mod cache;
 mod error;
 mod handlers;
+mod history;
 mod memo;
 mod params;
 mod source;
@@ -29,16 +30,21 @@ pub enum ActionKind {
     Report,
     Recommendations,
     Compliance,
+    ListFindings,
+    FindingDetails,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 6] = [
+    /// The spec's six actions, then the drill-down ones.
+    pub const ALL: [ActionKind; 8] = [
         ActionKind::ListClusters,
         ActionKind::SelectCluster,
         ActionKind::Analyze,
         ActionKind::Report,
         ActionKind::Recommendations,
         ActionKind::Compliance,
+        ActionKind::ListFindings,
+        ActionKind::FindingDetails,
     ];
 
     /// The name, as the spec spells it (the MCP tool name and the payload's `action`).
@@ -50,6 +56,8 @@ impl ActionKind {
             ActionKind::Report => "generate_security_report",
             ActionKind::Recommendations => "get_security_recommendations",
             ActionKind::Compliance => "check_compliance_status",
+            ActionKind::ListFindings => "list_findings",
+            ActionKind::FindingDetails => "get_finding_details",
         }
     }
 
@@ -62,11 +70,16 @@ impl ActionKind {
             ActionKind::Report => "Generate a security report",
             ActionKind::Recommendations => "Get prioritised recommendations",
             ActionKind::Compliance => "Check compliance status",
+            ActionKind::ListFindings => "List findings",
+            ActionKind::FindingDetails => "Get finding details",
         }
     }
 
     /// What the action does, written for a model choosing a tool.
     pub fn description(self) -> &'static str {
+        if let Some(d) = self.drill_down_description() {
+            return d;
+        }
         match self {
             ActionKind::ListClusters => {
                 "List the Amazon ECS clusters in an AWS region with their status, service, task and container-instance counts, capacity providers and Container Insights setting. Use it first to discover cluster names. Read-only."
@@ -75,7 +88,7 @@ impl ActionKind {
                 "Choose a cluster and an analysis type. Without cluster_name, returns the region's clusters with a one-line posture each and the four analysis types (comprehensive, quick, report, compliance) so the user can pick. With cluster_name, runs the chosen analysis. Read-only."
             }
             ActionKind::Analyze => {
-                "Run every security rule against one ECS cluster (cluster settings, ECS Exec, container instances and agents, services and task sets, the task-definition revisions that actually run, IAM roles, secrets, ECR images and scan findings, VPC, security groups, route tables, load balancers, Service Connect, App Mesh, storage, DNS). Returns a score (0-100), risk level, findings with severity, category, affected resource, evidence and fix, and the rules that could not be evaluated with the IAM permission to add. Secret values are never returned. Optional filters: severity_filter, category_filter. Read-only."
+                "Run every security rule against one ECS cluster (cluster settings, ECS Exec, container instances and agents, services and task sets, the task-definition revisions that actually run, IAM roles, secrets, ECR images and scan findings, VPC, security groups, route tables, load balancers, Service Connect, App Mesh, storage, DNS). Returns the score (0-100), risk level, counts and what changed since the previous analysis, then the findings grouped by rule in priority order (the most urgent with example resources, finding ids and the fix), and the rules that could not be evaluated with the IAM permission to add. The answer fits a model's context on any cluster and says what it left out: pass `cursor` for more rules, use get_finding_details for one rule or finding in full, list_findings to page through findings. Secret values are never returned. Optional filters: severity_filter, category_filter. Read-only."
             }
             ActionKind::Report => {
                 "Produce a formatted security report for one cluster: summary (score, risk, counts, top issues, quick actions), detailed (every finding grouped by domain with step-by-step fixes, AWS CLI, Terraform and CloudFormation), json (machine-readable contract) or executive (business risk and compliance posture for management). Honours severity_filter, category_filter and show_details. Read-only."
@@ -86,6 +99,19 @@ impl ActionKind {
             ActionKind::Compliance => {
                 "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS 4.0 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria) or all. Each control is pass, fail (with failing resources), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
             }
+            ActionKind::ListFindings | ActionKind::FindingDetails => "",
+        }
+    }
+
+    fn drill_down_description(self) -> Option<&'static str> {
+        match self {
+            ActionKind::ListFindings => Some(
+                "Page through a cluster's findings one line each (finding id, severity, rule, resource, message), most severe first, filtered by severity_filter, category_filter, rule_id and resource (text in the resource name or ARN). Each page fits a model's context; pass next_cursor back for the next one. Read-only.",
+            ),
+            ActionKind::FindingDetails => Some(
+                "Everything about one finding (finding_id: its evidence, why it matters, the fix as steps, AWS CLI, Terraform and CloudFormation, compliance controls) or one rule (rule_id: its full remediation and every resource it flags, paged with cursor). Finding and rule ids come from analyze_cluster_security and list_findings. Read-only.",
+            ),
+            _ => None,
         }
     }
 
@@ -109,6 +135,8 @@ pub enum Action {
     Report(ReportParams),
     Recommendations(RecommendationsParams),
     Compliance(ComplianceParams),
+    ListFindings(ListFindingsParams),
+    FindingDetails(FindingDetailsParams),
 }
 
 #[derive(Deserialize)]
@@ -128,6 +156,8 @@ impl Action {
             Action::Report(_) => ActionKind::Report,
             Action::Recommendations(_) => ActionKind::Recommendations,
             Action::Compliance(_) => ActionKind::Compliance,
+            Action::ListFindings(_) => ActionKind::ListFindings,
+            Action::FindingDetails(_) => ActionKind::FindingDetails,
         }
     }
 
@@ -167,6 +197,8 @@ impl Action {
             ActionKind::Report => Action::Report(typed(name, params)?),
             ActionKind::Recommendations => Action::Recommendations(typed(name, params)?),
             ActionKind::Compliance => Action::Compliance(typed(name, params)?),
+            ActionKind::ListFindings => Action::ListFindings(typed(name, params)?),
+            ActionKind::FindingDetails => Action::FindingDetails(typed(name, params)?),
         })
     }
 
@@ -221,6 +253,10 @@ pub struct Actions {
     cache: std::sync::Arc<cache::SnapshotCache>,
     /// Recently rendered answers, shared by clones of this dispatcher.
     rendered: std::sync::Arc<memo::Rendered>,
+    /// The previous analysis of each cluster, for "what changed".
+    history: std::sync::Arc<history::History>,
+    /// The largest answer, in characters (`--max-result-chars`).
+    max_result_chars: usize,
 }
 
 impl Actions {
@@ -230,7 +266,31 @@ impl Actions {
 
     /// A dispatcher that reuses a collected snapshot for `ttl`.
     pub fn with_cache_ttl(source: Source, ttl: std::time::Duration) -> Actions {
-        Actions { source, cache: std::sync::Arc::new(cache::SnapshotCache::new(ttl)), rendered: Default::default() }
+        Actions {
+            source,
+            cache: std::sync::Arc::new(cache::SnapshotCache::new(ttl)),
+            rendered: Default::default(),
+            history: Default::default(),
+            max_result_chars: crate::report::budget::DEFAULT_MAX_CHARS,
+        }
+    }
+
+    /// The same dispatcher with answers bounded to `chars` characters.
+    pub fn with_max_result_chars(mut self, chars: usize) -> Actions {
+        self.max_result_chars = chars.max(crate::report::budget::MIN_MAX_CHARS);
+        self
+    }
+
+    /// The budget of one answer: the server's, or less when the call asks for less.
+    fn budget(&self, asked: Option<u32>) -> Result<usize, ActionError> {
+        let min = crate::report::budget::MIN_MAX_CHARS;
+        match asked.map(|a| a as usize) {
+            None => Ok(self.max_result_chars),
+            Some(a) if a < min => {
+                Err(ActionError::InvalidParams(format!("max_result_chars must be at least {min}, not {a}")))
+            }
+            Some(a) => Ok(a.min(self.max_result_chars)),
+        }
     }
 
     pub fn source(&self) -> &Source {
@@ -246,6 +306,8 @@ impl Actions {
             Action::Report(p) => handlers::report(self, p, &progress).await,
             Action::Recommendations(p) => handlers::recommendations(self, p, &progress).await,
             Action::Compliance(p) => handlers::compliance(self, p, &progress).await,
+            Action::ListFindings(p) => handlers::list_findings(self, p, &progress).await,
+            Action::FindingDetails(p) => handlers::finding_details(self, p, &progress).await,
         }
     }
 

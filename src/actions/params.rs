@@ -209,6 +209,23 @@ impl<T: EnumValues> JsonSchema for OneOrMany<T> {
     }
 }
 
+/// One string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Strings {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Strings {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            Strings::One(s) => vec![s],
+            Strings::Many(v) => v,
+        }
+    }
+}
+
 /// Parameters of `list_clusters`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -251,6 +268,70 @@ pub struct AnalyzeParams {
     /// A single severity is a threshold: `High` shows High and Critical. A list is an exact set: `["High"]` shows only High. Case-insensitive.
     #[serde(default)]
     pub severity_filter: Option<OneOrMany<Severity>>,
+    /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
+    #[serde(default)]
+    pub refresh: Option<bool>,
+    /// The `next_cursor` of the previous answer, to continue with the rules it left out.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// A smaller answer than the server's budget, in characters (at least 2000).
+    #[serde(default)]
+    pub max_result_chars: Option<u32>,
+}
+
+/// Parameters of `list_findings`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListFindingsParams {
+    /// The cluster (name or ARN).
+    pub cluster_name: String,
+    /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// A single severity is a threshold (`High` = High and Critical); a list is an exact set. Case-insensitive.
+    #[serde(default)]
+    pub severity_filter: Option<OneOrMany<Severity>>,
+    /// Only findings of these categories (one value or a list).
+    #[serde(default)]
+    pub category_filter: Option<OneOrMany<Category>>,
+    /// Only findings of these rules (one rule id or a list), e.g. `container-privileged`.
+    #[serde(default)]
+    pub rule_id: Option<Strings>,
+    /// Only findings whose resource name or ARN contains this text (case-insensitive).
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// A smaller answer than the server's budget, in characters (at least 2000).
+    #[serde(default)]
+    pub max_result_chars: Option<u32>,
+    /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
+    #[serde(default)]
+    pub refresh: Option<bool>,
+}
+
+/// Parameters of `get_finding_details`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingDetailsParams {
+    /// The cluster (name or ARN).
+    pub cluster_name: String,
+    /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// One finding, by the id other answers give (`<rule-id>:<12 hex digits>`).
+    #[serde(default)]
+    pub finding_id: Option<String>,
+    /// One rule, with every resource it flags (paged) and its full remediation.
+    #[serde(default)]
+    pub rule_id: Option<String>,
+    /// With `rule_id`: the `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// A smaller answer than the server's budget, in characters (at least 2000).
+    #[serde(default)]
+    pub max_result_chars: Option<u32>,
     /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
     #[serde(default)]
     pub refresh: Option<bool>,

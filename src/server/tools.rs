@@ -8,8 +8,8 @@ use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 
 use crate::actions::{
-    ActionKind, AnalyzeParams, ComplianceParams, ListClustersParams, RecommendationsParams, ReportParams,
-    SelectClusterParams,
+    ActionKind, AnalyzeParams, ComplianceParams, FindingDetailsParams, ListClustersParams, ListFindingsParams,
+    RecommendationsParams, ReportParams, SelectClusterParams,
 };
 
 fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
@@ -27,6 +27,8 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::Report => input_schema::<ReportParams>(),
         ActionKind::Recommendations => input_schema::<RecommendationsParams>(),
         ActionKind::Compliance => input_schema::<ComplianceParams>(),
+        ActionKind::ListFindings => input_schema::<ListFindingsParams>(),
+        ActionKind::FindingDetails => input_schema::<FindingDetailsParams>(),
     }
 }
 

@@ -205,7 +205,7 @@ async fn assert_still_serving(url: &str) {
     let mut s = Session::open(&client(), url, None, "2025-11-25").await.expect("a normal session still opens");
     let r = s.call_tool("analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await.expect("call");
     assert_eq!(r["isError"], false, "{r}");
-    assert!(r["structuredContent"]["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(r["structuredContent"]["rules"].as_array().is_some_and(|f| !f.is_empty()));
     assert_eq!(s.close().await.expect("DELETE"), StatusCode::NO_CONTENT);
 }
 
@@ -233,7 +233,7 @@ async fn speaks_2025_06_18_2025_11_25_and_stateless_2026_07_28() {
         assert_eq!(s.protocol, version);
         let list = s.request("tools/list", json!({})).await.expect("tools/list");
         let tools = list.response().expect("response")["result"]["tools"].as_array().map(Vec::len);
-        assert_eq!(tools, Some(6));
+        assert_eq!(tools, Some(8));
         let r = s.call_tool("get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 2})).await;
         assert_eq!(r.expect("call")["structuredContent"]["returned"], 2);
         let ping = s.request("ping", json!({})).await.expect("ping");

@@ -58,7 +58,9 @@ async fn initialize_and_list_tools() {
             "analyze_cluster_security",
             "generate_security_report",
             "get_security_recommendations",
-            "check_compliance_status"
+            "check_compliance_status",
+            "list_findings",
+            "get_finding_details"
         ]
     );
     for t in &tools {
@@ -101,26 +103,54 @@ async fn every_tool_answers_on_the_demo() {
 
     let r = call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
-    let report = structured(&r);
-    let findings = report["findings"].as_array().expect("findings");
-    assert!(findings.len() >= 25, "only {} findings", findings.len());
-    assert_eq!(report["schema_version"], json!(1));
-    assert_eq!(report["summary"]["total_findings"].as_u64(), Some(findings.len() as u64));
-    for key in [
-        "rule_id",
-        "title",
-        "severity",
-        "category",
-        "resource",
-        "resource_arn",
-        "message",
-        "recommendation",
-        "evidence",
-        "compliance",
-    ] {
-        assert!(findings[0].get(key).is_some(), "finding lacks {key}");
+    let digest = structured(&r);
+    let total = digest["findings"]["total"].as_u64().expect("a total");
+    assert!(total >= 25, "only {total} findings");
+    assert_eq!(digest["page"]["findings_total"].as_u64(), Some(total));
+    assert!(digest["summary"].as_str().is_some_and(|s| s.contains("score 11/100")), "{digest}");
+    let rules = digest["rules"].as_array().expect("rules");
+    assert!(!rules.is_empty());
+    for key in ["rule_id", "title", "severity", "category", "affected", "examples", "fix"] {
+        assert!(rules[0].get(key).is_some(), "a rule group lacks {key}");
     }
     assert!(text(&r).contains("payments-prod"));
+
+    // Every finding, page by page, and one in full.
+    let mut ids = Vec::new();
+    let mut cursor = None;
+    loop {
+        let mut args = json!({"cluster_name": "payments-prod", "max_result_chars": 4000});
+        if let Some(c) = &cursor {
+            args["cursor"] = json!(c);
+        }
+        let r = call(&client, "list_findings", args).await;
+        assert_eq!(r.is_error, Some(false), "{}", text(&r));
+        let page = structured(&r);
+        let size = serde_json::to_string(&text(&r)).expect("json").len() + page.to_string().len();
+        assert!(size <= 4000, "page of {size} characters");
+        for f in page["findings"].as_array().expect("findings") {
+            for key in ["id", "rule_id", "severity", "category", "resource", "message"] {
+                assert!(f.get(key).is_some(), "finding lacks {key}");
+            }
+            ids.push(f["id"].as_str().expect("id").to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(ids.len() as u64, total);
+    let r = call(&client, "get_finding_details", json!({"cluster_name": "payments-prod", "finding_id": ids[0]})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    let detail = structured(&r);
+    for key in ["evidence", "why", "fix", "compliance", "references"] {
+        assert!(detail.get(key).is_some(), "detail lacks {key}");
+    }
+    assert!(detail["fix"]["terraform"].as_str().is_some_and(|t| !t.is_empty()));
+    let rule_id = rules[0]["rule_id"].as_str().expect("rule id");
+    let r = call(&client, "get_finding_details", json!({"cluster_name": "payments-prod", "rule_id": rule_id})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    assert_eq!(structured(&r)["affected_total"], rules[0]["affected"]);
 
     for format in ["summary", "detailed", "json", "executive"] {
         let r =
@@ -149,29 +179,23 @@ async fn every_tool_answers_on_the_demo() {
 #[tokio::test]
 async fn filters_are_honoured() {
     let client = connect().await;
-    let r =
-        call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod", "severity_filter": "high"}))
-            .await;
+    let r = call(&client, "list_findings", json!({"cluster_name": "payments-prod", "severity_filter": "high"})).await;
     let findings = structured(&r)["findings"].as_array().expect("findings").clone();
     assert!(!findings.is_empty());
     assert!(findings.iter().all(|f| f["severity"] == "High" || f["severity"] == "Critical"));
-    let r = call(
-        &client,
-        "analyze_cluster_security",
-        json!({"cluster_name": "payments-prod", "severity_filter": ["High"]}),
-    )
-    .await;
+    let r = call(&client, "list_findings", json!({"cluster_name": "payments-prod", "severity_filter": ["High"]})).await;
     let exact = structured(&r)["findings"].as_array().expect("findings").clone();
     assert!(exact.iter().all(|f| f["severity"] == "High"));
     assert!(exact.len() < findings.len(), "the list form is exact, the single form a threshold");
-    let r = call(
-        &client,
-        "analyze_cluster_security",
-        json!({"cluster_name": "payments-prod", "category_filter": "secrets"}),
-    )
-    .await;
+    let r =
+        call(&client, "list_findings", json!({"cluster_name": "payments-prod", "category_filter": "secrets"})).await;
     let secrets = structured(&r)["findings"].as_array().expect("findings").clone();
     assert!(!secrets.is_empty() && secrets.iter().all(|f| f["category"] == "secrets"));
+    let r =
+        call(&client, "analyze_cluster_security", json!({"cluster_name": "payments-prod", "severity_filter": "high"}))
+            .await;
+    let rules = structured(&r)["rules"].as_array().expect("rules").clone();
+    assert!(!rules.is_empty() && rules.iter().all(|g| g["severity"] == "High" || g["severity"] == "Critical"));
     client.cancel().await.ok();
 }
 

@@ -47,7 +47,7 @@ impl FromStr for Severity {
 }
 
 /// How sure a rule is that a finding is real. Heuristic rules say so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum Confidence {
     Low,
     Medium,

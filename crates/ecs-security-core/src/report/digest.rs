@@ -144,6 +144,19 @@ pub struct NotEvaluatedDigest {
     pub rules: usize,
     /// IAM actions to grant so they can be.
     pub permissions: Vec<String>,
+    /// The calls that failed during collection, by operation and error (up to 20).
+    pub gaps: Vec<GapBrief>,
+}
+
+/// Failed calls of one operation with one error.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+pub struct GapBrief {
+    /// `service:Operation`, e.g. `ec2:DescribeSecurityGroups`.
+    pub operation: String,
+    /// The error, e.g. `AccessDenied` or `Timeout`.
+    pub error_code: String,
+    /// How many calls failed this way.
+    pub calls: usize,
 }
 
 /// Where this answer sits in the whole listing.
@@ -261,7 +274,17 @@ fn assemble(
         full.not_evaluated().flat_map(|r| r.gaps().iter().flat_map(|g| g.permissions.clone())).collect();
     permissions.sort();
     permissions.dedup();
-    let not_evaluated = NotEvaluatedDigest { rules: full.not_evaluated().count(), permissions };
+    let mut gaps: Vec<GapBrief> = Vec::new();
+    for g in &full.gaps {
+        let operation = format!("{}:{}", plain(&g.service), plain(&g.operation));
+        match gaps.iter_mut().find(|b| b.operation == operation && b.error_code == g.error_code) {
+            Some(b) => b.calls += 1,
+            None => gaps.push(GapBrief { operation, error_code: plain(&g.error_code), calls: 1 }),
+        }
+    }
+    gaps.sort();
+    gaps.truncate(20);
+    let not_evaluated = NotEvaluatedDigest { rules: full.not_evaluated().count(), permissions, gaps };
     let page = Page {
         rules_shown: rules.len(),
         rules_total: recs.len(),
@@ -399,6 +422,14 @@ pub fn markdown(d: &AnalysisDigest, opts: &DigestOptions<'_>) -> String {
             n.rules,
             if grant.is_empty() { "(see the full report)".to_owned() } else { grant.join(", ") }
         ));
+    }
+    if !n.gaps.is_empty() {
+        let failed: Vec<String> = n
+            .gaps
+            .iter()
+            .map(|g| format!("`{}` ({}, {} calls)", md(&g.operation), md(&g.error_code), g.calls))
+            .collect();
+        s.push_str(&format!("**Calls that failed during collection:** {}.\n", failed.join(", ")));
     }
     s
 }

@@ -7,6 +7,7 @@ pub mod clusters;
 pub mod compliance;
 pub mod detailed;
 pub mod digest;
+pub mod drill;
 pub mod executive;
 pub mod json;
 pub mod recommendations;

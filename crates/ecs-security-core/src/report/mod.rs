@@ -4,9 +4,13 @@
 pub mod catalog;
 pub mod clusters;
 pub mod compliance;
+pub mod csv;
 pub mod detailed;
 pub mod executive;
 pub mod json;
+pub mod junit;
+pub mod ocsf;
+mod people;
 pub mod recommendations;
 pub mod sarif;
 pub mod summary;

@@ -6,6 +6,7 @@
 
 mod common;
 mod compliance;
+mod formats;
 mod registry;
 mod reports;
 mod score;

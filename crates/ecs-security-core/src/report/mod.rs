@@ -14,6 +14,7 @@ mod people;
 pub mod recommendations;
 pub mod sarif;
 pub mod summary;
+pub mod terminal;
 
 use std::fmt;
 use std::str::FromStr;

@@ -178,7 +178,7 @@ fn junit_cases(xml: &str) -> Vec<(String, String, &'static str)> {
         e.attributes()
             .map(|a| a.unwrap())
             .find(|a| a.key.as_ref() == key)
-            .map(|a| a.unescape_value().unwrap().into_owned())
+            .map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
             .unwrap_or_default()
     };
     loop {
@@ -244,4 +244,76 @@ fn ocsf_stays_valid_json_with_hostile_text_kept_exact() {
     assert_eq!(events.len(), a.findings.len());
     let names: Vec<&str> = events.iter().filter_map(|e| e["resources"][0]["name"].as_str()).collect();
     assert!(names.iter().any(|n| n.starts_with("web\u{1b}[31m")), "JSON keeps the exact name");
+}
+
+// ---------------------------------------------------------------------------------------
+// Terminal
+
+use ecs_security_core::report::terminal::{self, TerminalOptions};
+
+fn term(a: &Analysis, width: usize, color: bool, details: bool) -> String {
+    let o = ReportOptions { show_details: details, ..opts() };
+    terminal::render(a, &Filter::default(), &o, &TerminalOptions { width, color })
+}
+
+/// Every escape sequence is an SGR colour (`ESC [ digits ; m`), nothing else.
+fn only_sgr(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{1b}') {
+        let after = &rest[i + 1..];
+        let Some(body) = after.strip_prefix('[') else { return false };
+        let end = body.find(|c: char| !(c.is_ascii_digit() || c == ';')).unwrap_or(body.len());
+        if !body[end..].starts_with('m') {
+            return false;
+        }
+        rest = &body[end + 1..];
+    }
+    true
+}
+
+#[test]
+fn terminal_snapshot_and_layout() {
+    for (name, a) in fixtures() {
+        snapshot(name, "terminal", &term(&a, 100, false, false));
+        for width in [60, 100, 160] {
+            for details in [false, true] {
+                let text = term(&a, width, false, details);
+                assert!(!text.contains('\u{1b}'), "{name}: an escape byte with colour off");
+                // AWS CLI commands (`$ …`, with details) are not wrapped, so they copy whole.
+                for line in text.lines().filter(|l| !l.trim_start().starts_with("$ ")) {
+                    assert!(
+                        textwrap::core::display_width(line) <= width,
+                        "{name}: a line wider than {width}: {line:?}"
+                    );
+                }
+                assert!(text.contains(&format!("{}/100", a.overall.score)));
+            }
+        }
+        let coloured = term(&a, 100, true, true);
+        assert!(only_sgr(&coloured), "{name}: a non-colour escape sequence");
+    }
+    let (_, demo) = &fixtures()[0];
+    assert!(term(demo, 100, true, false).contains("\u{1b}["), "colour on colours");
+}
+
+#[test]
+fn terminal_shows_hostile_text_without_escapes() {
+    let (_, a) = hostile();
+    for color in [false, true] {
+        let text = term(&a, 100, color, true);
+        assert!(text.contains("INJECTED-HEADING"), "the hostile name is shown");
+        assert!(only_sgr(&text), "an escape sequence from AWS data reached the terminal");
+        assert!(!text.contains("]8;;"), "an OSC 8 link survived");
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| {
+                (c.is_control() && c != '\n' && c != '\u{1b}')
+                    || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}')
+            })
+            .collect();
+        assert!(bad.is_empty(), "control or invisible characters {bad:?}");
+        if !color {
+            assert!(!text.contains('\u{1b}'));
+        }
+    }
 }

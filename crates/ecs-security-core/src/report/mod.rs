@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod csv;
 pub mod detailed;
 pub mod executive;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod ocsf;

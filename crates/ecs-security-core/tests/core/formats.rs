@@ -317,3 +317,101 @@ fn terminal_shows_hostile_text_without_escapes() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+fn html(a: &Analysis, filter: &Filter) -> String {
+    report::html::render(a, filter, &opts())
+}
+
+/// The value of every `name="…"` attribute in the page.
+fn attributes<'a>(page: &'a str, name: &str) -> Vec<&'a str> {
+    let re = regex::Regex::new(&format!(r#"\s{name}="([^"]*)""#)).unwrap();
+    re.captures_iter(page).map(|c| c.get(1).unwrap().as_str()).collect()
+}
+
+#[test]
+fn html_is_self_contained_and_carries_every_finding() {
+    let href_tags = regex::Regex::new(r#"<(\w+)[^>]*\shref="https?:"#).unwrap();
+    for (name, a) in fixtures() {
+        let page = html(&a, &Filter::default());
+        snapshot(name, "html", &page);
+        assert!(page.starts_with("<!doctype html>"));
+        let csp = format!(
+            r#"<meta http-equiv="Content-Security-Policy" content="{}">"#,
+            report::html::CSP.replace('\'', "&#x27;")
+        );
+        assert!(page.contains(&csp), "{name}: no CSP meta tag");
+        assert!(report::html::CSP.starts_with("default-src 'none'"));
+        let head_end = page.find("</head>").unwrap();
+        assert!(page.find("Content-Security-Policy").unwrap() < page.find("<style>").unwrap().min(head_end));
+        for src in attributes(&page, "src") {
+            assert!(src.starts_with("data:"), "{name}: a src that loads something: {src}");
+        }
+        // Links only on <a> (navigation when clicked, never a load); nothing else refers out.
+        for c in href_tags.captures_iter(&page) {
+            assert_eq!(&c[1], "a", "{name}: an external href on <{}>", &c[1]);
+        }
+        for tag in ["<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", "<script src", "<base"] {
+            assert!(!page.contains(tag), "{name}: {tag} in the page");
+        }
+        let score = attributes(&page, "data-score");
+        assert_eq!(score, vec![a.overall.score.to_string().as_str()]);
+        assert_eq!(attributes(&page, "data-findings"), vec![a.overall.total_findings.to_string().as_str()]);
+        for filter in filters() {
+            let page = html(&a, &filter);
+            let findings = json_findings(&a, &filter);
+            let rows: Vec<&str> = page.lines().filter(|l| l.contains(r#"<tr class="finding""#)).collect();
+            assert_eq!(rows.len(), findings.len(), "{name} {filter:?}: one row per finding");
+            // Grouped by rule, so compare (rule, severity) counts rather than order.
+            let mut expected: Vec<String> = findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        r#"data-rule-id="{}" data-severity="{}""#,
+                        f["rule_id"].as_str().unwrap(),
+                        f["severity"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            let mut got: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let (id, sev) = (attributes(r, "data-rule-id")[0], attributes(r, "data-severity")[0]);
+                    format!(r#"data-rule-id="{id}" data-severity="{sev}""#)
+                })
+                .collect();
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{name} {filter:?}");
+        }
+        for fw in ecs_security_core::compliance::Framework::ALL {
+            assert!(page.contains(&format!(r#"data-framework="{}""#, fw.id())), "{name}: no {fw} section");
+        }
+        assert_eq!(page.matches("<script>").count(), 1, "{name}: one inline script");
+    }
+}
+
+#[test]
+fn html_keeps_hostile_text_inert() {
+    let (_, a) = hostile();
+    let page = html(&a, &Filter::default());
+    assert!(page.contains("INJECTED-HEADING"), "the hostile names are shown");
+    assert!(page.contains("&lt;script&gt;alert("), "markup is escaped");
+    assert_eq!(page.matches("<script").count(), 1, "only the page's own script");
+    assert!(!page.contains("<img"), "an injected element");
+    let bad: Vec<char> = page
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'))
+        .collect();
+    assert!(bad.is_empty(), "control or invisible characters {bad:?}");
+    for src in attributes(&page, "src") {
+        assert!(src.starts_with("data:"), "a src from AWS data: {src}");
+    }
+    for href in attributes(&page, "href") {
+        let href = href.replace("&#x2f;", "/");
+        assert!(href.starts_with("https://"), "{href}");
+        assert!(!href.contains("evil"), "a link from AWS data: {href}");
+    }
+}

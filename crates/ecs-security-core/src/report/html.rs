@@ -40,7 +40,7 @@ struct Bar {
     count: usize,
     /// A CSS class: the severity in lower case, or `category`.
     class: String,
-    /// Bar length in SVG units (0–100).
+    /// Bar length in SVG units.
     width: usize,
     y: usize,
 }
@@ -111,6 +111,9 @@ fn scale(part: usize, whole: usize) -> usize {
     if part == 0 || whole == 0 { 0 } else { ((part * 100 + whole / 2) / whole).max(1) }
 }
 
+/// The longest bar, in SVG units.
+const BAR: usize = 150;
+
 fn severity_bars(view: &Analysis) -> Vec<Bar> {
     let counts = view.counts();
     let max = Severity::ALL.iter().map(|&s| counts.get(s)).max().unwrap_or(0);
@@ -121,7 +124,7 @@ fn severity_bars(view: &Analysis) -> Vec<Bar> {
             label: s.as_str().to_owned(),
             count: counts.get(s),
             class: class(s),
-            width: scale(counts.get(s), max),
+            width: scale(counts.get(s), max) * BAR / 100,
             y: i * 24,
         })
         .collect()
@@ -141,7 +144,7 @@ fn category_bars(view: &Analysis) -> Vec<Bar> {
             label: c.as_str().to_owned(),
             count: n,
             class: "category".into(),
-            width: scale(n, max),
+            width: scale(n, max) * BAR / 100,
             y: i * 24,
         })
         .collect()
@@ -221,6 +224,7 @@ fn gauge(score: u8) -> (String, String) {
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
     // Autoescaping follows the template name: HTML for `.html`, none for the static assets.
     env.add_template("report.html", PAGE)?;
     env.add_template("report.css", STYLE)?;

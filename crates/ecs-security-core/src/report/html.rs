@@ -1,0 +1,283 @@
+//! The HTML report for people: one self-contained file to open and forward, rendered with
+//! minijinja from the templates in `report/templates/` (embedded in the binary).
+//!
+//! Self-contained and offline: inline CSS, inline SVG charts, a little inline script (filter
+//! by severity and category, copy buttons), and a `Content-Security-Policy` that forbids
+//! every request to any host ([`CSP`]). The page is fully readable without script and
+//! printable to PDF. Every AWS-derived string reaches the page through minijinja's HTML
+//! autoescaping, after [`strip_controls`] (no control, bidi or zero-width characters); none
+//! is ever marked safe, and none is used in a URL. Reference links point at AWS
+//! documentation from the rule catalog and load nothing until clicked.
+//!
+//! The `<html>` element carries `data-score`, `data-risk`, `data-findings` (whole cluster)
+//! and `data-shown-findings` (after the filter); each finding row `data-rule-id`,
+//! `data-severity` and `data-category`. Evidence is always shown: this is the full report.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, context};
+use serde::Serialize;
+
+use super::people::{by_rule, confidence_name, evaluation_state, permissions};
+use super::{ReportOptions, filter_line};
+use crate::compliance::{self, ControlStatus, Framework};
+use crate::rules::{Analysis, Category, Filter, Finding, Rule, Severity};
+use crate::text::strip_controls;
+
+/// The page's Content-Security-Policy: nothing may be fetched from anywhere; inline style
+/// and script run, images only from `data:` URLs.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; \
+                       img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'";
+
+const PAGE: &str = include_str!("templates/report.html");
+const STYLE: &str = include_str!("templates/report.css");
+const SCRIPT: &str = include_str!("templates/report.js");
+
+#[derive(Serialize)]
+struct Bar {
+    label: String,
+    count: usize,
+    /// A CSS class: the severity in lower case, or `category`.
+    class: String,
+    /// Bar length in SVG units.
+    width: usize,
+    y: usize,
+}
+
+#[derive(Serialize)]
+struct Row {
+    resource: String,
+    arn: Option<String>,
+    message: String,
+    severity: Severity,
+    severity_class: String,
+    evidence: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    rule: &'static Rule,
+    severity: Severity,
+    severity_class: String,
+    confidence: &'static str,
+    compliance: Vec<String>,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct ControlRow {
+    id: &'static str,
+    title: &'static str,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct FrameworkView {
+    id: &'static str,
+    name: &'static str,
+    version: &'static str,
+    passed: usize,
+    failed: usize,
+    not_evaluated: usize,
+    not_applicable: usize,
+    percent: u8,
+    /// Segment widths of the stacked bar (SVG units, 0–100): passed, failed, not evaluated.
+    bar: [usize; 3],
+    controls: Vec<ControlRow>,
+}
+
+#[derive(Serialize)]
+struct GapView {
+    rule_id: &'static str,
+    title: &'static str,
+    state: &'static str,
+    reasons: Vec<String>,
+    permissions: Vec<String>,
+}
+
+/// Text from AWS, made displayable: no controls, bidi or zero-width characters. Escaping is
+/// the template engine's.
+fn clean(text: &str) -> String {
+    strip_controls(text)
+}
+
+fn class(s: Severity) -> String {
+    s.as_str().to_ascii_lowercase()
+}
+
+/// `part` of `whole` in units of 100, rounded; never 0 for a non-zero part.
+fn scale(part: usize, whole: usize) -> usize {
+    if part == 0 || whole == 0 { 0 } else { ((part * 100 + whole / 2) / whole).max(1) }
+}
+
+/// The longest bar, in SVG units.
+const BAR: usize = 150;
+
+fn severity_bars(view: &Analysis) -> Vec<Bar> {
+    let counts = view.counts();
+    let max = Severity::ALL.iter().map(|&s| counts.get(s)).max().unwrap_or(0);
+    Severity::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| Bar {
+            label: s.as_str().to_owned(),
+            count: counts.get(s),
+            class: class(s),
+            width: scale(counts.get(s), max) * BAR / 100,
+            y: i * 24,
+        })
+        .collect()
+}
+
+fn category_bars(view: &Analysis) -> Vec<Bar> {
+    let mut by: BTreeMap<Category, usize> = BTreeMap::new();
+    for f in &view.findings {
+        *by.entry(f.rule.category).or_default() += 1;
+    }
+    let mut list: Vec<(Category, usize)> = by.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let max = list.first().map_or(0, |x| x.1);
+    list.into_iter()
+        .enumerate()
+        .map(|(i, (c, n))| Bar {
+            label: c.as_str().to_owned(),
+            count: n,
+            class: "category".into(),
+            width: scale(n, max) * BAR / 100,
+            y: i * 24,
+        })
+        .collect()
+}
+
+fn group(rule: &'static Rule, findings: &[&Finding]) -> Group {
+    let severity = findings.iter().map(|f| f.severity).max().unwrap_or(rule.severity);
+    Group {
+        rule,
+        severity,
+        severity_class: class(severity),
+        confidence: confidence_name(rule.confidence),
+        compliance: compliance::controls_for_rule(rule.id),
+        rows: findings
+            .iter()
+            .map(|f| Row {
+                resource: clean(&f.resource.to_string()),
+                arn: f.resource.arn.as_deref().map(clean),
+                message: clean(&f.message),
+                severity: f.severity,
+                severity_class: class(f.severity),
+                evidence: f.evidence.iter().map(|e| (clean(&e.key), clean(&e.value))).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn framework(full: &Analysis, fw: Framework) -> FrameworkView {
+    let r = compliance::evaluate(full, fw);
+    let s = r.summary;
+    let decided = s.passed + s.failed + s.not_evaluated;
+    FrameworkView {
+        id: fw.id(),
+        name: r.name,
+        version: r.version,
+        passed: s.passed,
+        failed: s.failed,
+        not_evaluated: s.not_evaluated,
+        not_applicable: s.not_applicable,
+        percent: s.percent,
+        bar: [scale(s.passed, decided), scale(s.failed, decided), scale(s.not_evaluated, decided)],
+        controls: r
+            .controls
+            .iter()
+            .map(|c| ControlRow {
+                id: c.id,
+                title: c.title,
+                status: match c.status {
+                    ControlStatus::Fail => "fail",
+                    ControlStatus::Pass => "pass",
+                    ControlStatus::NotEvaluated => "not-evaluated",
+                    ControlStatus::NotApplicable => "not-applicable",
+                },
+            })
+            .collect(),
+    }
+}
+
+fn gaps(view: &Analysis) -> Vec<GapView> {
+    view.not_evaluated()
+        .map(|r| GapView {
+            rule_id: r.rule.id,
+            title: r.rule.title,
+            state: evaluation_state(r),
+            reasons: r.gaps().iter().map(|g| clean(&g.reason)).collect(),
+            permissions: permissions(r),
+        })
+        .collect()
+}
+
+/// The score gauge's arc: (filled length, circumference) of a circle of radius 52.
+fn gauge(score: u8) -> (String, String) {
+    let circumference = 2.0 * std::f64::consts::PI * 52.0;
+    (format!("{:.2}", circumference * f64::from(score) / 100.0), format!("{circumference:.2}"))
+}
+
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
+    // Autoescaping follows the template name: HTML for `.html`, none for the static assets.
+    env.add_template("report.html", PAGE)?;
+    env.add_template("report.css", STYLE)?;
+    env.add_template("report.js", SCRIPT)?;
+    Ok(env)
+}
+
+/// Renders the HTML report of `full` seen through `filter`.
+pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String {
+    let view = full.filtered(filter);
+    let o = &full.overall;
+    let groups: Vec<Group> = by_rule(&view.findings).into_iter().map(|(r, f)| group(r, &f)).collect();
+    let mut categories: Vec<&str> = groups.iter().map(|g| g.rule.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let (gauge_fill, gauge_total) = gauge(o.score);
+    let ctx = context! {
+        csp => CSP,
+        tool => crate::TOOL_NAME,
+        version => crate::TOOL_VERSION,
+        cluster => clean(&full.cluster_name),
+        cluster_arn => clean(&full.cluster_arn),
+        region => clean(&full.region),
+        account_id => full.account_id.as_deref().map(clean),
+        collected_at => clean(&full.collected_at),
+        generated_at => clean(&opts.generated_at),
+        score => o.score,
+        gauge_fill,
+        gauge_total,
+        risk => o.risk_level.as_str(),
+        risk_class => o.risk_level.as_str().to_ascii_lowercase(),
+        total_findings => o.total_findings,
+        by_severity => Serde(o.by_severity),
+        shown_findings => view.findings.len(),
+        filter_line => filter_line(filter, view.findings.len(), o.total_findings),
+        coverage_percent => o.coverage_percent,
+        rules_failed => o.rules_failed,
+        rules_passed => o.rules_passed,
+        rules_not_evaluated => o.rules_not_evaluated,
+        rules_not_applicable => o.rules_not_applicable,
+        severity_bars => Serde(severity_bars(&view)),
+        category_bars => Serde(category_bars(&view)),
+        severities => Severity::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        categories,
+        groups => Serde(groups),
+        frameworks => Serde(Framework::ALL.iter().map(|&fw| framework(full, fw)).collect::<Vec<_>>()),
+        gaps => Serde(gaps(&view)),
+    };
+    environment().and_then(|env| env.get_template("report.html")?.render(ctx)).unwrap_or_else(|e| {
+        // Only a broken template gets here; the tests render every template.
+        format!(
+            "<!doctype html><meta charset=\"utf-8\"><title>Report error</title><p>The report could not be rendered: {}</p>",
+            minijinja::HtmlEscape(&e.to_string())
+        )
+    })
+}

@@ -205,3 +205,26 @@ fn low_confidence_evidence_alone_needs_review() {
     let fsbp = compliance::evaluate(&rules::analyze(&snap), Framework::AwsFoundational);
     assert_eq!(control(&fsbp, "ELB.17").status, ControlStatus::Fail, "TLS13-1-2-2021-06 is not one of the eight");
 }
+
+/// ECS.8 fails on the names AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA,
+/// whatever their value, and only on them: other secrets are our rule's findings, not ECS.8's.
+#[test]
+fn ecs_8_is_about_its_three_names() {
+    let with_env = |name: &str, value: &str| {
+        let mut snap = common::hardened();
+        let env = serde_json::json!({"name": name, "value": value});
+        snap.task_definitions[0].container_definitions[0].environment.push(serde_json::from_value(env).expect("env"));
+        compliance::evaluate(&rules::analyze(&snap), Framework::AwsFoundational)
+    };
+    assert_eq!(control(&with_env("AWS_ACCESS_KEY_ID", ""), "ECS.8").status, ControlStatus::Fail);
+    assert_eq!(control(&with_env("ECS_ENGINE_AUTH_DATA", "true"), "ECS.8").status, ControlStatus::Fail);
+    let other = with_env("DB_PASSWORD", "hunter2");
+    assert_eq!(control(&other, "ECS.8").status, ControlStatus::Pass);
+    let pci = {
+        let mut snap = common::hardened();
+        let env = serde_json::json!({"name": "DB_PASSWORD", "value": "hunter2"});
+        snap.task_definitions[0].container_definitions[0].environment.push(serde_json::from_value(env).expect("env"));
+        compliance::evaluate(&rules::analyze(&snap), Framework::PciDss)
+    };
+    assert_eq!(control(&pci, "8.6.2").status, ControlStatus::Fail, "PCI 8.6.2 still fails on any hard-coded password");
+}

@@ -97,7 +97,7 @@ impl ActionKind {
                 "Get the cluster's findings grouped by rule into action items, ordered by severity, exposure (internet-facing, public IP, privileged, exposed credentials) and how many resources are affected, each with every affected resource and implementation guidance (steps, AWS CLI, Terraform, CloudFormation). limit (default 10) applies after filtering; the answer says how many there are in total. Read-only."
             }
             ActionKind::Compliance => {
-                "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS 4.0 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria) or all. Each control is pass, fail (with failing resources), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
+                "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS v4.0.1 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria), nist-800-53 (Security Hub controls outside FSBP, with NIST SP 800-53 r5 ids) or all. Each control is pass, fail (with failing resources), needs review (only low-confidence evidence, with the reason), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
             }
             ActionKind::ListFindings | ActionKind::FindingDetails => "",
         }

@@ -245,7 +245,7 @@ pub struct SelectClusterParams {
     /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
     #[serde(default)]
     pub region: Option<String>,
-    /// comprehensive (every rule), quick (High and Critical first, cheaper collection), report (summary report) or compliance (all four frameworks). Default: comprehensive.
+    /// comprehensive (every rule), quick (High and Critical first, cheaper collection), report (summary report) or compliance (every framework). Default: comprehensive.
     #[serde(default)]
     pub analysis_type: Option<Lenient<AnalysisType>>,
     /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
@@ -395,7 +395,7 @@ pub struct ComplianceParams {
     /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
     #[serde(default)]
     pub region: Option<String>,
-    /// aws-foundational (Security Hub FSBP, default), pci-dss (PCI DSS 4.0), hipaa (45 CFR 164), soc2 (Trust Services Criteria) or all.
+    /// aws-foundational (Security Hub FSBP, default), pci-dss (PCI DSS v4.0.1), hipaa (45 CFR 164), soc2 (Trust Services Criteria), nist-800-53 (Security Hub controls outside FSBP, with their NIST SP 800-53 r5 ids) or all.
     #[serde(default)]
     pub compliance_framework: Option<Lenient<FrameworkChoice>>,
     /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).

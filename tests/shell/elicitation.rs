@@ -70,7 +70,7 @@ async fn a_form_capable_client_chooses_the_cluster_and_analysis() {
     })
     .await;
     assert_eq!(data["analysis_type"], "compliance");
-    assert_eq!(data["frameworks"].as_array().map(Vec::len), Some(4), "ran the compliance analysis: {data}");
+    assert_eq!(data["frameworks"].as_array().map(Vec::len), Some(5), "ran the compliance analysis: {data}");
     let asked = asked.lock().expect("lock");
     assert_eq!(asked.len(), 1);
     let schema = &asked[0]["requestedSchema"];

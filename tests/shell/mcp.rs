@@ -172,7 +172,7 @@ async fn every_tool_answers_on_the_demo() {
     )
     .await;
     assert_eq!(r.is_error, Some(false));
-    assert_eq!(structured(&r)["frameworks"].as_array().map(Vec::len), Some(4));
+    assert_eq!(structured(&r)["frameworks"].as_array().map(Vec::len), Some(5));
     client.cancel().await.ok();
 }
 

@@ -21,6 +21,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "image-vulnerabilities-found",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.308(a)(1)(ii)(D)",
@@ -33,18 +34,21 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-logging-missing",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.308(a)(3)(i)",
             title: "Workforce security",
             rules: &["service-exec-enabled", "ecr-repository-public"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "164.308(a)(4)(ii)(B)",
             title: "Access authorization",
             rules: &["task-role-missing", "task-role-same-as-execution-role", "task-execution-role-missing"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "164.308(a)(5)(ii)(B)",
@@ -57,6 +61,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "fargate-platform-version-outdated",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.308(a)(7)(i)",
@@ -68,6 +73,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-deployment-circuit-breaker-disabled",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "164.312(a)(1)",
@@ -84,6 +90,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "security-group-all-traffic-open",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.312(a)(2)(iv)",
@@ -95,6 +102,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-exec-log-encryption-disabled",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.312(b)",
@@ -109,6 +117,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-connect-logging-missing",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.312(c)(1)",
@@ -121,12 +130,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-writable-host-mount",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "164.312(d)",
             title: "Person or entity authentication",
             rules: &["container-environment-secrets", "container-command-secrets", "resource-tags-contain-secrets"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "164.312(e)(1)",
@@ -140,12 +151,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "security-group-admin-ports-open",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "164.312(e)(2)(i)",
             title: "Integrity controls (transmission)",
             rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "164.312(e)(2)(ii)",
@@ -157,6 +170,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-connect-tls-disabled",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
     ],
 };

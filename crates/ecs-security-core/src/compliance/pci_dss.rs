@@ -17,12 +17,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Configuration standards for NSC rulesets are defined, implemented, and maintained",
             rules: &["security-group-default-allows-traffic", "route-table-default-route-to-peering"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "1.2.5",
             title: "All services, protocols, and ports allowed are identified, approved, and have a defined business need",
             rules: &["security-group-all-traffic-open", "service-security-group-internet-ingress"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "1.3.1",
@@ -35,18 +37,21 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "workload-network-mode-not-awsvpc",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "1.3.2",
             title: "Outbound traffic from the CDE is restricted to only traffic that is necessary",
             rules: &["security-group-unrestricted-egress"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "1.4.1",
             title: "NSCs are implemented between trusted and untrusted networks",
             rules: &["workload-in-public-subnet", "vpc-default-used"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "1.4.4",
@@ -58,18 +63,21 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-instance-public-ip",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "1.4.5",
             title: "The disclosure of internal IP addresses and routing information is limited to only authorized parties",
             rules: &["task-host-pid-namespace"],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "2.2.2",
             title: "Vendor default accounts are managed",
             rules: &["container-runs-as-root", "container-windows-admin-user"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "2.2.4",
@@ -80,12 +88,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-host-devices",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "2.2.5",
             title: "If any insecure services, protocols, or daemons are present, business justification is documented and additional security features are implemented",
             rules: &["lb-listener-http-without-redirect", "lb-nlb-plaintext-tcp-listener"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "2.2.6",
@@ -103,12 +113,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-instance-imdsv2-not-required",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "2.2.7",
             title: "All non-console administrative access is encrypted using strong cryptography",
             rules: &["cluster-exec-kms-missing"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "3.5.1",
@@ -119,6 +131,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-fargate-storage-kms-missing",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "4.2.1",
@@ -131,18 +144,21 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-connect-tls-disabled",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "4.2.1.1",
             title: "An inventory of the entity's trusted keys and certificates is maintained",
             rules: &["lb-certificate-not-from-acm"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "5.3.4",
             title: "Audit logs for the anti-malware solution(s) are enabled and retained",
             rules: &["container-logging-missing"],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "6.3.1",
@@ -154,6 +170,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "image-scan-stale",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "6.3.3",
@@ -166,12 +183,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "envoy-image-outdated",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "6.4.1",
             title: "Public-facing web applications are protected against attacks",
             rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "6.5.1",
@@ -183,12 +202,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-deployment-circuit-breaker-disabled",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "7.2.1",
             title: "An access control model is defined and includes granting access as follows",
             rules: &["container-privileged", "task-host-network-root-user", "container-root-filesystem-writable"],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "7.2.2",
@@ -201,6 +222,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-instance-shared-with-privileged-task",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "7.2.5",
@@ -212,30 +234,35 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "ecr-repository-public",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "8.2.2",
             title: "Group, shared, or generic IDs, or other shared authentication credentials are only used when necessary",
             rules: &["task-role-same-as-execution-role"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "8.3.2",
             title: "Strong cryptography is used to render all authentication factors unreadable during transmission and storage",
             rules: &["container-environment-secrets", "container-command-secrets"],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "8.6.2",
             title: "Passwords/passphrases for application and system accounts are not hard coded in scripts, configuration/property files, or source code",
             rules: &["container-environment-secrets", "container-command-secrets", "resource-tags-contain-secrets"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "8.6.3",
             title: "Passwords/passphrases for application and system accounts are protected against misuse",
             rules: &["secrets-from-parameter-store"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "10.2.1",
@@ -249,36 +276,42 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-connect-logging-missing",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "10.2.1.2",
             title: "Audit logs capture all actions taken by any individual with administrative access",
             rules: &["cluster-exec-logging-disabled"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "10.3.2",
             title: "Audit log files are protected to prevent modifications by individuals",
             rules: &["cluster-exec-log-encryption-disabled"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "10.4.1.1",
             title: "Automated mechanisms are used to perform audit log reviews",
             rules: &["cluster-container-insights-disabled"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "10.7.2",
             title: "Failures of critical security control systems are detected, alerted, and addressed promptly",
             rules: &["container-instance-agent-disconnected", "container-instance-agent-update-failed"],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "11.3.1",
             title: "Internal vulnerability scans are performed",
             rules: &["ecr-repository-scan-on-push-disabled", "image-not-scanned"],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "12.3.4",
@@ -290,6 +323,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "fargate-platform-version-outdated",
             ],
             source: OURS,
+            ..Control::BASE
         },
     ],
 };

@@ -27,6 +27,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "ecr-repository-public",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "CC6.3",
@@ -39,6 +40,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-exec-enabled",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "CC6.6",
@@ -60,6 +62,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-instance-public-ip",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "CC6.7",
@@ -74,6 +77,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "security-group-unrestricted-egress",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "CC6.8",
@@ -92,6 +96,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "image-vulnerabilities-found",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "CC7.1",
@@ -109,6 +114,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-instance-imdsv2-not-required",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "CC7.2",
@@ -123,6 +129,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-instance-agent-disconnected",
             ],
             source: ANALOG,
+            ..Control::BASE
         },
         Control {
             id: "CC8.1",
@@ -134,6 +141,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "service-deployment-circuit-breaker-disabled",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "A1.2",
@@ -147,6 +155,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "lb-single-availability-zone",
             ],
             source: PROWLER,
+            ..Control::BASE
         },
         Control {
             id: "C1.1",
@@ -159,12 +168,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-fargate-storage-kms-missing",
             ],
             source: OURS,
+            ..Control::BASE
         },
         Control {
             id: "C1.2",
             title: "Confidential information is disposed of to meet confidentiality objectives",
             rules: &["ecr-repository-lifecycle-policy-missing"],
             source: OURS,
+            ..Control::BASE
         },
     ],
 };

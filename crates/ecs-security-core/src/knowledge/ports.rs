@@ -72,6 +72,24 @@ pub const DATABASE_PORTS: &[KnownPort] = &[
     port(7474, "Neo4j HTTP", VENDOR),
 ];
 
+/// The rest of Security Hub EC2.19's high-risk ports: plaintext mail and file transfer,
+/// and ports where development servers and web consoles listen by default.
+pub const OTHER_HIGH_RISK_PORTS: &[KnownPort] = &[
+    port(20, "FTP data", SH_EC2),
+    port(21, "FTP", SH_EC2),
+    port(25, "SMTP", SH_EC2),
+    port(110, "POP3", SH_EC2),
+    port(143, "IMAP", SH_EC2),
+    port(1434, "Microsoft SQL Server Browser", SH_EC2),
+    port(3000, "development servers, Grafana", SH_EC2),
+    port(4333, "mSQL", SH_EC2),
+    port(5000, "development servers, Docker registry", SH_EC2),
+    port(5500, "VNC over HTTP", SH_EC2),
+    port(8080, "HTTP alternate, proxies and admin consoles", SH_EC2),
+    port(8088, "Hadoop YARN and admin consoles", SH_EC2),
+    port(8888, "Jupyter and admin consoles", SH_EC2),
+];
+
 /// Ports on which clients speak TLS from the first byte (implicit TLS).
 pub const TLS_PORTS: &[KnownPort] = &[
     port(443, "HTTPS", IANA),

@@ -7,6 +7,11 @@
 //! `DB_PASSWORD` is sensitive but `MONKEY_BUSINESS`, `KEYBOARD_LAYOUT` and `TOKENIZER_MODE`
 //! are not (no substring matching). High-entropy strings are a low-confidence fallback.
 //!
+//! A *templated* value (`${db_password}`, `<YOUR_API_KEY>`, `{{ .Values.key }}`, `#{Token}`,
+//! `$$$TOKEN$$$`) in a credential-like name is its own detection: the template is not a
+//! secret, but whatever replaces it at deploy time lands in the same plain-text field. In a
+//! name that is not credential-like a template is not a finding.
+//!
 //! A detected value never leaves the process: snapshots are written with values replaced by
 //! a marker `[REDACTED:<detector>:<length>]`, which these detectors recognise again, so a
 //! saved snapshot yields the same findings as the live one.
@@ -121,6 +126,28 @@ pub static JWT: Detector = Detector {
     provenance: Provenance { source: "RFC 7519", as_of: AS_OF },
 };
 
+pub static TEMPLATED: Detector = Detector {
+    id: "templated-secret",
+    label: "templated secret (rendered into plain text at deploy time)",
+    confidence: Confidence::Medium,
+    verified_format: false,
+    provenance: Provenance {
+        source: "template syntaxes of Terraform/envsubst (${x}), Helm/Go templates and ecspresso ({{ x }}), Octopus (#{x}), documentation placeholders (<YOUR_X>) and the ECS agent's test fixtures ($$$X$$$)",
+        as_of: "2026-12-04",
+    },
+};
+
+pub static FRAMEWORK_KEY: Detector = Detector {
+    id: "framework-key",
+    label: "application framework key (Laravel APP_KEY)",
+    confidence: Confidence::High,
+    verified_format: true,
+    provenance: Provenance {
+        source: "https://laravel.com/docs/encryption (APP_KEY is `base64:` followed by a 32-byte key)",
+        as_of: "2026-12-04",
+    },
+};
+
 pub static HIGH_ENTROPY: Detector = Detector {
     id: "high-entropy",
     label: "high-entropy string (possible key)",
@@ -143,6 +170,8 @@ pub static DETECTORS: &[&Detector] = &[
     &URL_CREDENTIALS,
     &JWT,
     &SENSITIVE_NAME,
+    &TEMPLATED,
+    &FRAMEWORK_KEY,
     &HIGH_ENTROPY,
 ];
 
@@ -188,10 +217,25 @@ static FORMAT_PATTERNS: LazyLock<Vec<(&'static Detector, Regex)>> = LazyLock::ne
         (&GITHUB_TOKEN, re(r"\b((?:gh[pousr]_[A-Za-z0-9]{36,255})|(?:github_pat_[A-Za-z0-9_]{22,255}))\b")),
         (&STRIPE_KEY, re(r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,247})\b")),
         (&SLACK_TOKEN, re(r"(xox[abposr]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9+/]{20,})")),
-        (&URL_CREDENTIALS, re(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]+:([^\s/@]+)@")),
+        (&URL_CREDENTIALS, re(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@]*:([^\s/@]+)@")),
         (&JWT, re(r"\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})")),
     ]
 });
+
+/// A password in a connection string's parameters (`jdbc:…;password=x`, `?password=x`,
+/// `Password=x;`). The first capture group is the secret.
+static PARAM_PASSWORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[?&;])\s*(?:password|passwd|pwd)\s*=\s*([^&;\s]+)"));
+
+/// A whole value that is a template or a documentation placeholder.
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:\$\{[^{}]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([A-Za-z_][A-Za-z0-9_]*\)|\{\{.+\}\}|#\{[^{}]+\}|<[^<>]*[A-Za-z][^<>]*>|\$\$\$[A-Za-z0-9_]+\$\$\$|%[A-Za-z_][A-Za-z0-9_]*%|(?:YOUR|MY|INSERT|REPLACE|ENTER)_[A-Z0-9_]+|CHANGE_?ME|REPLACE_?ME)$",
+    )
+});
+
+/// Laravel's `APP_KEY`: `base64:` and 32 bytes of key.
+static LARAVEL_KEY: LazyLock<Regex> = LazyLock::new(|| re(r"^base64:[A-Za-z0-9+/]{42,}={0,2}$"));
 
 static AWS_SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z0-9/+]{40}$"));
 
@@ -340,6 +384,12 @@ pub fn is_sensitive_name(name: &str) -> bool {
         })
 }
 
+/// Whether a whole value is a template or placeholder that something else fills in at deploy
+/// time (`${x}`, `$(X)`, `{{ x }}`, `#{x}`, `<YOUR_X>`, `$$$X$$$`, `%X%`, `YOUR_X`, `CHANGEME`).
+pub fn is_placeholder(value: &str) -> bool {
+    PLACEHOLDER.is_match(value.trim())
+}
+
 /// Values that cannot be a literal secret: references, switches, numbers.
 fn is_non_secret_value(value: &str) -> bool {
     let v = value.trim();
@@ -352,8 +402,7 @@ fn is_non_secret_value(value: &str) -> bool {
         "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "nil" | "enabled" | "disabled"
     ) || v.parse::<f64>().is_ok()
         || lower.starts_with("arn:")
-        || lower.starts_with("{{resolve:")
-        || lower.starts_with("${")
+        || is_placeholder(v)
         || (v.starts_with('/') && !v.contains(char::is_whitespace))
 }
 
@@ -405,12 +454,17 @@ fn marker_detection(text: &str) -> Option<Detection> {
     Some(Detection { detector, secret: caps.get(0)?.as_str().to_owned() })
 }
 
+/// Credential formats in `text`. A credential slot filled by a template
+/// (`postgresql://${DB_USER}:${DB_PASSWORD}@host`) is a templated secret.
 pub(crate) fn format_detections(text: &str) -> Vec<Detection> {
     let mut out = Vec::new();
-    for (detector, pattern) in FORMAT_PATTERNS.iter() {
+    let params = (&URL_CREDENTIALS, &*PARAM_PASSWORD);
+    for (detector, pattern) in FORMAT_PATTERNS.iter().map(|(d, p)| (*d, p)).chain(std::iter::once(params)) {
         for caps in pattern.captures_iter(text) {
             if let Some(m) = caps.get(1) {
-                out.push(Detection { detector, secret: m.as_str().to_owned() });
+                let secret = m.as_str().to_owned();
+                let detector = if is_placeholder(&secret) { &TEMPLATED } else { detector };
+                out.push(Detection { detector, secret });
             }
         }
     }
@@ -427,6 +481,12 @@ pub fn classify(name: &str, value: &str) -> Option<Detection> {
     }
     let words = name_words(name);
     let trimmed = value.trim();
+    if is_placeholder(trimmed) {
+        return is_sensitive_name(name).then(|| Detection { detector: &TEMPLATED, secret: trimmed.to_owned() });
+    }
+    if words.last().is_some_and(|w| w == "key") && LARAVEL_KEY.is_match(trimmed) {
+        return Some(Detection { detector: &FRAMEWORK_KEY, secret: trimmed.to_owned() });
+    }
     if AWS_SECRET_SHAPE.is_match(trimmed) && words.iter().any(|w| w == "aws" || w == "secret") && looks_random(trimmed)
     {
         return Some(Detection { detector: &AWS_SECRET_ACCESS_KEY, secret: trimmed.to_owned() });
@@ -441,10 +501,12 @@ pub fn classify(name: &str, value: &str) -> Option<Detection> {
 }
 
 /// Finds secrets in free text (a command, an entry point, a label): credential formats,
-/// `NAME=value` assignments with credential-like names, and high-entropy words.
+/// `NAME=value` assignments with credential-like names, and high-entropy words. A template
+/// in a command is not reported: the shell expands `${X}` and `$X` from the environment at
+/// run time, which is how a command should get a secret.
 pub fn scan_text(text: &str) -> Vec<Detection> {
     let mut out: Vec<Detection> = MARKER.find_iter(text).filter_map(|m| marker_detection(m.as_str())).collect();
-    out.extend(format_detections(text));
+    out.extend(format_detections(text).into_iter().filter(|d| d.detector.id != TEMPLATED.id));
     for caps in ASSIGNMENT.captures_iter(text) {
         let (Some(name), Some(value)) = (caps.get(1), caps.get(2)) else {
             continue;
@@ -453,6 +515,7 @@ pub fn scan_text(text: &str) -> Vec<Detection> {
             continue;
         }
         if let Some(d) = classify(name.as_str(), value.as_str())
+            && d.detector.id != TEMPLATED.id
             && !out.iter().any(|o| o.secret.contains(&d.secret) || d.secret.contains(&o.secret))
         {
             out.push(d);
@@ -536,6 +599,58 @@ mod tests {
         assert_eq!(d.detector.id, "sensitive-name");
         let d = classify("BLOB", "Zx8Qm2Lk9Jv4Hn7Bg3Fd6Sa1Pq0Wr5Et").unwrap();
         assert_eq!(d.detector.id, "high-entropy");
+    }
+
+    #[test]
+    fn templates_in_secret_names_are_templated_secrets() {
+        for (name, value) in [
+            ("MYSQL_ROOT_PASSWORD", "${mysql_password}"),
+            ("DD_API_KEY", "<YOUR_DATADOG_API_KEY>"),
+            ("API_TOKEN", "{{ .Values.key }}"),
+            ("CLIENT_SECRET", "#{Token}"),
+            ("DB_PASSWORD", "$$$DB_PASSWORD$$$"),
+            ("SPLUNK_ACCESS_TOKEN", "MY_SPLUNK_ACCESS_TOKEN"),
+            ("DB_PASSWORD", "{{resolve:secretsmanager:db:SecretString:password}}"),
+        ] {
+            let d = classify(name, value).unwrap_or_else(|| panic!("{name}={value}"));
+            assert_eq!(d.detector.id, "templated-secret", "{name}={value}");
+            assert!(!d.detector.verified_format);
+        }
+        let d = classify("DATABASE_URL", "postgresql://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/${DB_NAME}").unwrap();
+        assert_eq!(d.detector.id, "templated-secret");
+        for (name, value) in [
+            ("JSON", "{{ env `JSON` | json_escape }}"),
+            ("DATABASE_USERNAME", "${database_username}"),
+            ("ELASTICSEARCH_URL", "<ES-URL>"),
+            ("APP_IMAGE", "${app_image}"),
+            ("GF_SECURITY_ADMIN_USER", "${grafana_admin_user}"),
+        ] {
+            assert_eq!(classify(name, value), None, "{name}={value}");
+        }
+        assert!(scan_text("export DB_PASSWORD=${DB_PASSWORD} && psql postgres://u:${PW}@db/app").is_empty());
+    }
+
+    #[test]
+    fn framework_secrets_are_found() {
+        let d = classify("APP_KEY", "base64:Zx8Qm2Lk9Jv4Hn7Bg3Fd6Sa1Pq0Wr5EtYu8Io2Pl4K=").unwrap();
+        assert_eq!(d.detector.id, "framework-key");
+        for name in ["SECRET_KEY", "DJANGO_SECRET_KEY", "SECRET_KEY_BASE", "JWT_SIGNING_KEY", "JWT_SECRET", "JWT_KEY"] {
+            assert!(classify(name, "f0e1d2c3b4a5968778695a4b3c2d1e0f").is_some(), "{name}");
+        }
+        for url in [
+            "mysql+pymysql://app:hunter22@db:3306/app",
+            "mongodb+srv://app:hunter22@cluster0.example.net/db",
+            "redis://:hunter22@cache:6379/0",
+            "jdbc:sqlserver://db:1433;databaseName=app;user=app;password=hunter22",
+            "jdbc:postgresql://db/app?user=app&password=hunter22",
+            "Server=db;Database=app;User Id=app;Password=hunter22;",
+        ] {
+            let d = classify("DATABASE_URL", url).unwrap_or_else(|| panic!("{url}"));
+            assert_eq!((d.detector.id, d.secret.as_str()), ("url-credentials", "hunter22"), "{url}");
+        }
+        assert_eq!(classify("APP_KEY", "payments"), None);
+        assert_eq!(classify("DB_URL", "jdbc:sqlserver://db;Trusted_Connection=True"), None);
+        assert_eq!(classify("MONKEY_BUSINESS", "base64:Zx8Qm2Lk9Jv4Hn7Bg3Fd6Sa1Pq0Wr5EtYu8Io2Pl4K="), None);
     }
 
     #[test]

@@ -6,8 +6,12 @@
 //! guides. Two kinds of TLS 1.2 suite count as legacy: CBC suites with SHA-1 MACs
 //! (`ECDHE-RSA-AES128-SHA`, `AES256-SHA`, …) and RSA key-transport suites without an ECDHE
 //! prefix (`AES128-GCM-SHA256`, …), which give no forward secrecy. CBC suites with SHA-256/384
-//! MACs and ECDHE key exchange are offered by AWS's recommended policy
-//! (`ELBSecurityPolicy-TLS13-1-2-2021-06`) and are not counted.
+//! MACs and ECDHE key exchange are offered by `ELBSecurityPolicy-TLS13-1-2-2021-06` and are
+//! not counted.
+//!
+//! Security Hub ELB.17 is stricter than "TLS 1.2 with modern suites": it passes only the eight
+//! policies in [`SECURITY_HUB_ELB_17`]. `ELBSecurityPolicy-TLS13-1-2-2021-06` (the former
+//! console default) and `…TLS13-1-2-FIPS-2023-04` were dropped from that list.
 //!
 //! A listener created through the API, CLI, CloudFormation or the CDK without a policy gets
 //! [`API_DEFAULT_POLICY`] (TLS 1.0); the console default is
@@ -17,6 +21,29 @@ use super::Provenance;
 
 /// What a listener with no `SslPolicy` gets when it is created outside the console.
 pub const API_DEFAULT_POLICY: &str = "ELBSecurityPolicy-2016-08";
+
+/// The policies Security Hub ELB.17 passes (the control page's `sslPolicies`, not customisable).
+pub const SECURITY_HUB_ELB_17: &[&str] = &[
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+];
+
+/// Where [`SECURITY_HUB_ELB_17`] comes from.
+pub const SECURITY_HUB_ELB_17_SOURCE: Provenance = Provenance {
+    source: "https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-17 (sslPolicies); docs/research/securityhub-controls.md §2",
+    as_of: "2026-08-21",
+};
+
+/// Whether Security Hub ELB.17 accepts this policy name (ASCII case-insensitive).
+pub fn security_hub_recommended(name: &str) -> bool {
+    SECURITY_HUB_ELB_17.iter().any(|p| p.eq_ignore_ascii_case(name.trim()))
+}
 
 /// How a policy rates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -271,6 +298,19 @@ mod tests {
         assert_eq!(class("ELBSecurityPolicy-TLS13-1-3-2021-06"), Some(TlsClass::Tls13Only));
         assert_eq!(class("ELBSecurityPolicy-Made-Up"), None);
         assert_eq!(class(API_DEFAULT_POLICY), Some(TlsClass::AllowsTls10Or11));
+    }
+
+    #[test]
+    fn security_hub_elb_17_list() {
+        assert_eq!(SECURITY_HUB_ELB_17.len(), 8);
+        for name in SECURITY_HUB_ELB_17 {
+            let p = lookup(name).expect("every ELB.17 policy is classified");
+            assert!(p.class() >= TlsClass::Tls12Modern, "{name}");
+        }
+        assert!(!security_hub_recommended("ELBSecurityPolicy-TLS13-1-2-2021-06"));
+        assert!(!security_hub_recommended("ELBSecurityPolicy-FS-1-2-Res-2020-10"));
+        assert!(!security_hub_recommended("ELBSecurityPolicy-TLS13-1-2-PQ-2025-09"));
+        assert!(security_hub_recommended("elbsecuritypolicy-tls13-1-2-res-pq-2025-09"));
     }
 
     #[test]

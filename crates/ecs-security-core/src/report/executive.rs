@@ -83,16 +83,16 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
         s.push('\n');
     }
 
-    s.push_str("## Compliance posture\n\n| Framework | Passed | Failed | Not evaluated | Not applicable | Pass rate |\n|---|---:|---:|---:|---:|---:|\n");
+    s.push_str("## Compliance posture\n\n| Framework | Passed | Failed | Needs review | Not evaluated | Not applicable | Pass rate |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for fw in Framework::ALL {
         let r = compliance::evaluate(full, fw);
         let m = r.summary;
         s.push_str(&format!(
-            "| {} {} | {} | {} | {} | {} | {}% |\n",
-            r.name, r.version, m.passed, m.failed, m.not_evaluated, m.not_applicable, m.percent
+            "| {} {} | {} | {} | {} | {} | {} | {}% |\n",
+            r.name, r.version, m.passed, m.failed, m.needs_review, m.not_evaluated, m.not_applicable, m.percent
         ));
     }
-    s.push_str("\nPass rate = passed controls among passed, failed and not-evaluated controls. A control is never counted as passed when its evidence could not be collected.\n\n");
+    s.push_str("\nPass rate = passed controls among passed, failed, needs-review and not-evaluated controls. A control is never counted as passed when its evidence could not be collected; one whose only evidence is a Low-confidence heuristic needs review rather than failing.\n\n");
 
     if !recs.is_empty() {
         s.push_str("## What to do first\n\n");

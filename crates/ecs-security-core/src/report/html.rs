@@ -196,6 +196,7 @@ fn framework(full: &Analysis, fw: Framework) -> FrameworkView {
                     ControlStatus::Fail => "fail",
                     ControlStatus::Pass => "pass",
                     ControlStatus::NotEvaluated => "not-evaluated",
+                    ControlStatus::NeedsReview => "needs-review",
                     ControlStatus::NotApplicable => "not-applicable",
                 },
             })

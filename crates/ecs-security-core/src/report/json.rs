@@ -125,7 +125,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
             message: f.message.clone(),
             recommendation: f.rule.remediation.summary,
             evidence: f.evidence.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
-            compliance: compliance::controls_for_rule(f.rule.id),
+            compliance: compliance::controls_for_finding(f),
             references: f.rule.references,
         })
         .collect();

@@ -24,6 +24,7 @@ pub(super) const RULES: &[&Rule] = &[
     &WORKLOAD_IN_PUBLIC_SUBNET,
     &SECURITY_GROUP_ADMIN_PORTS_OPEN,
     &SECURITY_GROUP_DATABASE_PORTS_OPEN,
+    &SECURITY_GROUP_HIGH_RISK_PORTS_OPEN,
     &SECURITY_GROUP_ALL_TRAFFIC_OPEN,
     &SECURITY_GROUP_UNRESTRICTED_EGRESS,
     &SECURITY_GROUP_DEFAULT_ALLOWS_TRAFFIC,
@@ -798,7 +799,8 @@ pub static SECURITY_GROUP_ADMIN_PORTS_OPEN: Rule = Rule {
     ],
     peers: &[
         "SecurityHub EC2.13",
-        "SecurityHub EC2.14",
+        "SecurityHub EC2.14 (CIS 1.2.0 and PCI DSS 4.0.1 standards, not modelled)",
+        "SecurityHub EC2.18",
         "SecurityHub EC2.19",
         "SecurityHub EC2.53 (CIS and PCI DSS standards, not modelled)",
         "SecurityHub EC2.54 (CIS and PCI DSS standards, not modelled)",
@@ -853,6 +855,39 @@ fn security_group_database_ports_open(snap: &Snapshot, out: &mut Findings) {
     report_open_ports(snap, out, ports::DATABASE_PORTS, "database port(s)");
 }
 
+pub static SECURITY_GROUP_HIGH_RISK_PORTS_OPEN: Rule = Rule {
+    id: "security-group-high-risk-ports-open",
+    title: "Security group opens other high-risk ports to the internet",
+    severity: Severity::Medium,
+    category: Category::NetworkSecurity,
+    domain: Domain::NetworkInfrastructure,
+    scope: Scope::SecurityGroups,
+    requires: SG_ATTRIBUTION,
+    confidence: Confidence::High,
+    rationale: "Security Hub EC2.19 treats more ports than administration and database ports as high risk: FTP (20, 21), SMTP (25), POP3 (110), IMAP (143), SQL Server Browser (1434), and the default ports of development servers and web consoles (3000, 4333, 5000, 5500, 8080, 8088, 8888). Plaintext mail and file transfer leak credentials, and a development server or console reachable from anywhere is rarely meant to be. Port ranges and all-traffic rules that cover these ports count; for groups used only by load balancers, only listener ports count.",
+    remediation: Remediation {
+        summary: "Remove the internet-wide rule on the port, or serve the application through a load balancer on 443.",
+        steps: &[
+            "Check whether the port must be public at all; most of these serve internal tools.",
+            "Put public web traffic behind an HTTPS listener on 443 and allow the task port only from the load balancer's security group.",
+            "Revoke the 0.0.0.0/0 and ::/0 rules on the port (and narrow any range covering it).",
+        ],
+        cli: REVOKE_CLI,
+        terraform: RESTRICTED_INGRESS_TF,
+        cloudformation: RESTRICTED_INGRESS_CFN,
+    },
+    references: &[
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+    ],
+    peers: &["SecurityHub EC2.18", "SecurityHub EC2.19"],
+    check: security_group_high_risk_ports_open,
+};
+
+fn security_group_high_risk_ports_open(snap: &Snapshot, out: &mut Findings) {
+    report_open_ports(snap, out, ports::OTHER_HIGH_RISK_PORTS, "high-risk port(s)");
+}
+
 pub static SECURITY_GROUP_ALL_TRAFFIC_OPEN: Rule = Rule {
     id: "security-group-all-traffic-open",
     title: "Security group admits all traffic from the internet",
@@ -880,6 +915,7 @@ pub static SECURITY_GROUP_ALL_TRAFFIC_OPEN: Rule = Rule {
     ],
     peers: &[
         "Prowler ec2_securitygroup_allow_ingress_from_internet_to_all_ports",
+        "SecurityHub EC2.13",
         "SecurityHub EC2.18",
         "SecurityHub EC2.19",
     ],
@@ -1063,6 +1099,8 @@ pub static SERVICE_SECURITY_GROUP_INTERNET_INGRESS: Rule = Rule {
 };
 
 /// Whether another security-group rule already reports this permission.
+/// (`security-group-high-risk-ports-open` is not counted: ports such as 8080 are ordinary
+/// task ports, and a task group open on them is this rule's finding too.)
 fn reported_elsewhere(p: &IpPermission) -> bool {
     is_all_ports(p) || ports::ADMIN_PORTS.iter().chain(ports::DATABASE_PORTS).any(|k| p.covers_tcp_port(k.port))
 }

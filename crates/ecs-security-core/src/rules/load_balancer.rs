@@ -14,6 +14,7 @@ pub(super) const RULES: &[&Rule] = &[
     &LB_LISTENER_HTTP_WITHOUT_REDIRECT,
     &LB_TLS_POLICY_OUTDATED,
     &LB_TLS_POLICY_LEGACY_CIPHERS,
+    &LB_TLS_POLICY_NOT_RECOMMENDED,
     &LB_NLB_PLAINTEXT_TCP_LISTENER,
     &LB_DELETION_PROTECTION_DISABLED,
     &LB_ACCESS_LOGS_DISABLED,
@@ -159,10 +160,10 @@ pub static LB_TLS_POLICY_OUTDATED: Rule = Rule {
     confidence: Confidence::High,
     rationale: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and fail PCI DSS and most compliance baselines; clients can be downgraded to their weak CBC and SHA-1 constructions. `ELBSecurityPolicy-2016-08`, the default for listeners created with the CLI, CloudFormation or the CDK without an explicit policy, still accepts both. A policy name this tool does not know is reported at Low severity and Low confidence (new AWS policies are TLS 1.2+).",
     remediation: Remediation {
-        summary: "Switch the listener to a TLS 1.2+ policy such as `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09` (or `ELBSecurityPolicy-TLS13-1-2-2021-06`).",
+        summary: "Switch the listener to a policy Security Hub ELB.17 accepts, such as `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09` (or its FIPS variant `ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09`).",
         steps: &[
             "Check the access or connection logs for clients still negotiating TLS 1.0/1.1 and warn their owners.",
-            "Modify the listener's SSL policy to a TLS 1.2+ policy (a FIPS variant if you need FIPS).",
+            "Modify the listener's SSL policy to one of the eight policies Security Hub ELB.17 accepts (a FIPS variant if you need FIPS).",
             "Set `ssl_policy`/`SslPolicy` explicitly in infrastructure code so a re-create does not fall back to ELBSecurityPolicy-2016-08.",
         ],
         cli: TLS_POLICY_CLI,
@@ -239,7 +240,7 @@ pub static LB_TLS_POLICY_LEGACY_CIPHERS: Rule = Rule {
         summary: "Move the listener to a restricted TLS 1.2+ policy such as `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`.",
         steps: &[
             "Check the access or connection logs for clients that negotiate the legacy suites.",
-            "Modify the listener's SSL policy to a restricted (`Res`) or standard TLS 1.3/1.2 policy.",
+            "Modify the listener's SSL policy to a restricted TLS 1.2 (`TLS13-1-2-Res-…`) or a TLS 1.3-only (`TLS13-1-3-…`) policy; those are the ones Security Hub ELB.17 accepts.",
             "Pin the policy in infrastructure code.",
         ],
         cli: TLS_POLICY_CLI,
@@ -272,6 +273,61 @@ fn lb_tls_policy_legacy_ciphers(snap: &Snapshot, out: &mut Findings) {
             )
             .evidence("ssl_policy", name)
             .evidence("legacy_suites", legacy);
+        }
+    }
+}
+
+pub static LB_TLS_POLICY_NOT_RECOMMENDED: Rule = Rule {
+    id: "lb-tls-policy-not-recommended",
+    title: "Listener TLS policy is not one Security Hub ELB.17 accepts",
+    severity: Severity::Low,
+    category: Category::NetworkSecurity,
+    domain: Domain::LoadBalancer,
+    scope: Scope::Listeners,
+    requires: LB_LISTENERS,
+    confidence: Confidence::High,
+    rationale: "Security Hub ELB.17 passes only eight predefined policies: the TLS 1.3-only policies and the restricted (`Res`) TLS 1.2 policies, with their FIPS and post-quantum variants. A policy that is otherwise sound, such as `ELBSecurityPolicy-TLS13-1-2-2021-06` (the former console default), `ELBSecurityPolicy-FS-1-2-Res-2020-10` or `ELBSecurityPolicy-TLS13-1-2-PQ-2025-09`, still offers CBC suites or lacks TLS 1.3 and fails the control. Policies that allow TLS 1.0/1.1 or legacy suites are reported by their own rules instead.",
+    remediation: Remediation {
+        summary: "Switch the listener to `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09` (or another of the eight policies ELB.17 accepts).",
+        steps: &[
+            "Pick one of the eight: `…TLS13-1-2-Res-PQ-2025-09` for TLS 1.2 clients, `…TLS13-1-3-PQ-2025-09` if every client speaks TLS 1.3, a `FIPS` variant if you need FIPS.",
+            "Check the access or connection logs for clients that need the CBC suites the current policy offers.",
+            "Modify the listener's SSL policy and pin it in infrastructure code.",
+        ],
+        cli: TLS_POLICY_CLI,
+        terraform: TLS_POLICY_TF,
+        cloudformation: TLS_POLICY_CFN,
+    },
+    references: &[
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-17",
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",
+    ],
+    peers: &["SecurityHub ELB.17"],
+    check: lb_tls_policy_not_recommended,
+};
+
+fn lb_tls_policy_not_recommended(snap: &Snapshot, out: &mut Findings) {
+    for lb in &snap.load_balancing.load_balancers {
+        for l in lb.listeners.iter().filter(|l| l.is_encrypted()) {
+            let (name, _) = effective_policy(l);
+            // Unknown, TLS 1.0/1.1 and legacy-suite policies are the other two rules' findings.
+            let Some(p) = tls::lookup(name).filter(|p| p.class() >= TlsClass::Tls12Modern) else {
+                continue;
+            };
+            if tls::security_hub_recommended(p.name) {
+                continue;
+            }
+            out.report(
+                listener_ref(snap, lb, l),
+                format!(
+                    "listener {} of load balancer `{}` uses TLS policy `{name}` ({}), which is not one of the eight policies Security Hub ELB.17 accepts",
+                    listener_label(l),
+                    lb.load_balancer_name,
+                    p.class().label()
+                ),
+            )
+            .evidence("ssl_policy", name)
+            .evidence("security_hub_elb_17", "not an accepted policy");
         }
     }
 }
@@ -508,7 +564,8 @@ fn lb_access_logs_disabled(snap: &Snapshot, out: &mut Findings) {
             continue;
         }
         out.report(lb_ref(snap, lb), format!("{} `{}` does not write access logs", kind(lb), lb.load_balancer_name))
-            .evidence(key, shown_attr(lb, key, "false"));
+            .evidence(key, shown_attr(lb, key, "false"))
+            .evidence("load_balancer_type", lb.kind.as_deref().unwrap_or("(unknown)"));
     }
 }
 

@@ -47,7 +47,7 @@ pub static CONTAINER_ENVIRONMENT_SECRETS: Rule = Rule {
     scope: Scope::Containers,
     requires: TD,
     confidence: Confidence::High,
-    rationale: "Environment values are stored in the task definition in plain text: anyone with ecs:DescribeTaskDefinition, the console, CloudTrail, CI logs or a crash dump can read them, and they cannot be rotated without a new revision.",
+    rationale: "Environment values are stored in the task definition in plain text: anyone with ecs:DescribeTaskDefinition, the console, CloudTrail, CI logs or a crash dump can read them, and they cannot be rotated without a new revision. A templated value (`${db_password}`, `<YOUR_API_KEY>`, `{{ .Values.key }}`) in a credential-like name is reported too, at the severity of a name-based match: the template is rendered into the same plain-text field at deploy time. `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `ECS_ENGINE_AUTH_DATA` are reported whatever their value (Low when the value is not credential-like), as Security Hub ECS.8 does.",
     remediation: Remediation {
         summary: "Move the value to AWS Secrets Manager and reference it under `secrets` with `valueFrom`; rotate the exposed credential.",
         steps: &[
@@ -73,24 +73,54 @@ pub static CONTAINER_ENVIRONMENT_SECRETS: Rule = Rule {
     check: container_environment_secrets,
 };
 
+/// The variable names Security Hub ECS.8 fails whatever their value.
+const ECS_8_NAMES: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"];
+
+/// What a detection says about a value, for messages: a literal, or a template that will be
+/// rendered into the same plain-text field at deploy time.
+fn what_it_holds(d: &Detection) -> String {
+    if d.detector.id == secrets::TEMPLATED.id {
+        "a templated secret: whatever the template renders at deploy time is stored in plain text".to_owned()
+    } else {
+        format!("a literal {}", d.detector.label)
+    }
+}
+
 fn container_environment_secrets(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
         for var in &c.container.environment {
-            let Some(d) = classify(&var.name, &var.value) else {
-                continue;
-            };
-            out.report(
-                c.resource(),
-                format!(
-                    "environment variable `{}` of container `{}` holds a literal {}",
-                    var.name, c.container.name, d.detector.label
-                ),
-            )
-            .evidence("variable", &var.name)
-            .evidence("detector", d.detector.id)
-            .evidence("value", d.redacted_description())
-            .severity(severity_of(&d, Severity::High))
-            .confidence(d.detector.confidence);
+            if let Some(d) = classify(&var.name, &var.value) {
+                out.report(
+                    c.resource(),
+                    format!(
+                        "environment variable `{}` of container `{}` holds {}",
+                        var.name,
+                        c.container.name,
+                        what_it_holds(&d)
+                    ),
+                )
+                .evidence("variable", &var.name)
+                .evidence("detector", d.detector.id)
+                .evidence("value", d.redacted_description())
+                .severity(severity_of(&d, Severity::High))
+                .confidence(d.detector.confidence);
+            } else if ECS_8_NAMES.contains(&var.name.as_str()) {
+                // Nothing credential-like in the value (empty, a switch, a path), but the name
+                // is an AWS credential variable: Security Hub ECS.8 fails it by name alone.
+                let shown = if var.value.trim().is_empty() { "(empty)" } else { "(not credential-like)" };
+                out.report(
+                    c.resource(),
+                    format!(
+                        "environment variable `{}` of container `{}` is an AWS credential variable set in plain text (its value is not credential-like, but Security Hub ECS.8 fails the name)",
+                        var.name, c.container.name
+                    ),
+                )
+                .evidence("variable", &var.name)
+                .evidence("detector", "security-hub-ecs-8-name")
+                .evidence("value", shown)
+                .severity(Severity::Low)
+                .confidence(Confidence::High);
+            }
         }
     }
 }
@@ -141,7 +171,7 @@ fn container_command_secrets(snap: &Snapshot, out: &mut Findings) {
         for (place, d) in found {
             out.report(
                 c.resource(),
-                format!("{place} of container `{}` contains a literal {}", c.container.name, d.detector.label),
+                format!("{place} of container `{}` contains {}", c.container.name, what_it_holds(&d)),
             )
             .evidence("location", &place)
             .evidence("detector", d.detector.id)
@@ -161,7 +191,7 @@ pub static SECRETS_FROM_PARAMETER_STORE: Rule = Rule {
     scope: Scope::Containers,
     requires: TD,
     confidence: Confidence::Medium,
-    rationale: "Parameter Store has no built-in rotation, and a `String` parameter is not encrypted at all; the type cannot be seen from the task definition. Secrets Manager encrypts every value with KMS, rotates on a schedule and supports resource policies.",
+    rationale: "Parameter Store has no built-in rotation, and a `String` parameter is not encrypted at all; the type cannot be seen from the task definition. Secrets Manager encrypts every value with KMS, rotates on a schedule and supports resource policies. Only secret-like entries are listed: configuration injected from Parameter Store (`DB_HOST`, `CW_CONFIG_CONTENT`, a user name) is fine there, and `/aws/reference/secretsmanager/…` parameters are Secrets Manager secrets.",
     remediation: Remediation {
         summary: "Move credentials to Secrets Manager (or make sure the parameter is a SecureString with a customer-managed key and rotate it yourself).",
         steps: &[
@@ -181,26 +211,82 @@ pub static SECRETS_FROM_PARAMETER_STORE: Rule = Rule {
     check: secrets_from_parameter_store,
 };
 
+/// The Parameter Store path through which SSM serves Secrets Manager secrets.
+const SECRETS_MANAGER_REFERENCE: &str = "/aws/reference/secretsmanager/";
+
 /// Whether a `valueFrom` refers to SSM Parameter Store: an ARN of the `ssm` service in any
-/// partition, or a bare parameter name (Secrets Manager references are always ARNs).
+/// partition, or a bare parameter name (Secrets Manager references are always ARNs). A
+/// `/aws/reference/secretsmanager/…` parameter is a Secrets Manager secret, and a
+/// `valueFrom` that is only a template (`${db_arn}`) names no store yet.
 fn is_parameter_store(value_from: &str) -> bool {
     let v = value_from.trim();
-    if v.is_empty() {
+    if v.is_empty() || secrets::is_placeholder(v) {
         return false;
     }
-    match v.strip_prefix("arn:") {
-        Some(rest) => rest.split(':').nth(1) == Some("ssm"),
-        None => true,
+    let (ssm, path) = match v.strip_prefix("arn:") {
+        Some(rest) => {
+            let mut parts = rest.splitn(5, ':');
+            let service = parts.nth(1);
+            let resource = parts.nth(2).unwrap_or("");
+            (service == Some("ssm"), resource.strip_prefix("parameter").unwrap_or(resource))
+        }
+        None => (true, v),
+    };
+    let path = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
+    ssm && !path.to_ascii_lowercase().starts_with(SECRETS_MANAGER_REFERENCE)
+}
+
+/// Last words of a name that make an injected value configuration rather than a secret
+/// (`DB_HOST`, `CW_CONFIG_CONTENT`, `DATABASE_USERNAME`).
+const CONFIGURATION_WORDS: &[&str] = &[
+    "host",
+    "hostname",
+    "port",
+    "endpoint",
+    "region",
+    "name",
+    "id",
+    "arn",
+    "user",
+    "username",
+    "level",
+    "mode",
+    "config",
+    "configuration",
+    "content",
+    "settings",
+    "bucket",
+    "queue",
+    "topic",
+    "table",
+    "path",
+    "dir",
+    "version",
+    "enabled",
+    "timeout",
+    "domain",
+    "email",
+];
+
+/// Whether an injected value is secret-like, judged by its variable name and the parameter's
+/// own name: credential-like names are; names that read as configuration are not; anything
+/// else put under `secrets` is presumed to be one.
+fn is_secret_like(name: &str, value_from: &str) -> bool {
+    let parameter = value_from.rsplit(['/', ':']).next().unwrap_or("");
+    if secrets::is_sensitive_name(name) || secrets::is_sensitive_name(parameter) {
+        return true;
     }
+    let words = secrets::name_words(name);
+    !words.last().is_some_and(|w| CONFIGURATION_WORDS.contains(&w.as_str()))
 }
 
 fn secrets_from_parameter_store(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        let mut names: Vec<&str> =
-            c.container.secrets.iter().filter(|s| is_parameter_store(&s.value_from)).map(|s| s.name.as_str()).collect();
+        let listed =
+            |s: &&crate::model::Secret| is_parameter_store(&s.value_from) && is_secret_like(&s.name, &s.value_from);
+        let mut names: Vec<&str> = c.container.secrets.iter().filter(listed).map(|s| s.name.as_str()).collect();
         if let Some(l) = &c.container.log_configuration {
-            names
-                .extend(l.secret_options.iter().filter(|s| is_parameter_store(&s.value_from)).map(|s| s.name.as_str()));
+            names.extend(l.secret_options.iter().filter(listed).map(|s| s.name.as_str()));
         }
         if names.is_empty() {
             continue;
@@ -333,5 +419,23 @@ mod tests {
         assert!(!super::is_parameter_store("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"));
         assert!(!super::is_parameter_store("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf"));
         assert!(!super::is_parameter_store(""));
+        assert!(!super::is_parameter_store("/aws/reference/secretsmanager/prod/db"));
+        assert!(!super::is_parameter_store(
+            "arn:aws:ssm:us-east-1:123456789012:parameter/aws/reference/secretsmanager/prod/db"
+        ));
+        assert!(!super::is_parameter_store("${DB_URL_ARN}"));
+        assert!(super::is_parameter_store(
+            "arn:aws:ssm:ap-northeast-1:{{must_env `AWS_ACCOUNT_ID`}}:parameter/app/bar"
+        ));
+    }
+
+    #[test]
+    fn only_secret_like_parameters_are_listed() {
+        assert!(super::is_secret_like("DB_PASSWORD", "/app/db"));
+        assert!(super::is_secret_like("FOO", "/ecspresso-test/foo"));
+        assert!(super::is_secret_like("DB_HOST", "/app/db/password"));
+        assert!(!super::is_secret_like("DB_HOST", "/app/db/host"));
+        assert!(!super::is_secret_like("CW_CONFIG_CONTENT", "ecs-cwagent"));
+        assert!(!super::is_secret_like("DATABASE_USERNAME", "/app/db/user"));
     }
 }

@@ -109,3 +109,122 @@ fn controls_with_nothing_to_examine_are_not_applicable() {
     assert_eq!(st["ELB.6"], ControlStatus::NotApplicable);
     assert_eq!(st["ECS.4"], ControlStatus::Pass);
 }
+
+fn control<'a>(r: &'a compliance::FrameworkResult, id: &str) -> &'a compliance::ControlResult {
+    r.controls.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{} has no control {id}", r.framework))
+}
+
+/// The hardened cluster with one more internet-wide ingress rule on the ALB's group.
+fn hardened_with_alb_ingress(rule: serde_json::Value) -> Snapshot {
+    let mut snap = common::hardened();
+    let sg = snap.network.security_groups.iter_mut().find(|g| g.group_id == "sg-0alb").expect("sg-0alb");
+    sg.ip_permissions.push(serde_json::from_value(rule).expect("an IpPermission"));
+    snap
+}
+
+fn open_tcp(port: i64, cidr: &str) -> serde_json::Value {
+    serde_json::json!({"ipProtocol": "tcp", "fromPort": port, "toPort": port, "ipRanges": [{"cidrIp": cidr}]})
+}
+
+fn with_listener(mut snap: Snapshot, port: i64) -> Snapshot {
+    let lb = &mut snap.load_balancing.load_balancers[0];
+    let mut l = lb.listeners[0].clone();
+    l.port = Some(port);
+    l.listener_arn = format!("{}-{port}", l.listener_arn);
+    lb.listeners.push(l);
+    snap
+}
+
+/// Each Security Hub control applies its own condition: EC2.13 is port 22 only, EC2.18
+/// allows 80 and 443 (on load-balancer groups too), EC2.19 uses the full high-risk list.
+#[test]
+fn security_group_controls_apply_their_own_ports() {
+    let rdp = with_listener(hardened_with_alb_ingress(open_tcp(3389, "0.0.0.0/0")), 3389);
+    let a = rules::analyze(&rdp);
+    let nist = compliance::evaluate(&a, Framework::Nist80053);
+    assert_eq!(control(&nist, "EC2.13").status, ControlStatus::Pass, "RDP is not EC2.13's port");
+    assert_eq!(control(&nist, "EC2.19").status, ControlStatus::Fail);
+    let fsbp = compliance::evaluate(&a, Framework::AwsFoundational);
+    assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Fail, "3389 is not an authorized port");
+
+    let ssh = with_listener(hardened_with_alb_ingress(open_tcp(22, "0.0.0.0/0")), 22);
+    let nist = compliance::evaluate(&rules::analyze(&ssh), Framework::Nist80053);
+    assert_eq!(control(&nist, "EC2.13").status, ControlStatus::Fail);
+
+    for port in [8080, 21, 3000] {
+        let snap = with_listener(hardened_with_alb_ingress(open_tcp(port, "0.0.0.0/0")), port);
+        let fsbp = compliance::evaluate(&rules::analyze(&snap), Framework::AwsFoundational);
+        assert_eq!(control(&fsbp, "EC2.19").status, ControlStatus::Fail, "port {port} is on EC2.19's list");
+        assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Fail, "port {port} on a load balancer's group");
+    }
+
+    // The hardened ALB group admits 80 and 443 from anywhere: EC2.18 passes.
+    let fsbp = compliance::evaluate(&rules::analyze(&common::hardened()), Framework::AwsFoundational);
+    assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Pass);
+}
+
+/// ELB.5 covers Application and Classic Load Balancers, not Network Load Balancers.
+#[test]
+fn elb_5_is_not_failed_by_a_network_load_balancer() {
+    let mut snap = common::hardened();
+    let mut nlb = snap.load_balancing.load_balancers[0].clone();
+    nlb.kind = Some("network".into());
+    nlb.load_balancer_name = "internal-nlb".into();
+    nlb.load_balancer_arn = nlb.load_balancer_arn.replace("app/", "net/");
+    nlb.attributes.clear();
+    let mut tls = nlb.listeners[1].clone();
+    tls.protocol = Some("TLS".into());
+    nlb.listeners = vec![tls];
+    snap.load_balancing.load_balancers.push(nlb);
+    let a = rules::analyze(&snap);
+    assert!(a.findings.iter().any(|f| f.rule.id == "lb-access-logs-disabled"), "the rule still reports the NLB");
+    let fsbp = compliance::evaluate(&a, Framework::AwsFoundational);
+    assert_eq!(control(&fsbp, "ELB.5").status, ControlStatus::Pass);
+}
+
+/// A control whose only evidence is a Low-confidence heuristic needs review: its own
+/// status, counted apart from pass and fail, with a reason.
+#[test]
+fn low_confidence_evidence_alone_needs_review() {
+    let mut snap = common::hardened();
+    snap.load_balancing.load_balancers[0].listeners[1].ssl_policy = Some("ELBSecurityPolicy-Not-Known-2031".into());
+    let a = rules::analyze(&snap);
+    let fsbp = compliance::evaluate(&a, Framework::AwsFoundational);
+    let elb17 = control(&fsbp, "ELB.17");
+    assert_eq!(elb17.status, ControlStatus::NeedsReview);
+    assert!(elb17.review_reason.as_deref().is_some_and(|r| r.contains("Low-confidence")), "{elb17:?}");
+    assert_eq!(fsbp.summary.needs_review, 1);
+    assert_eq!(fsbp.summary.failed, 0);
+    let s = fsbp.summary;
+    assert_eq!(s.passed + s.failed + s.needs_review + s.not_evaluated + s.not_applicable, s.controls);
+    let md = ecs_security_core::report::compliance::framework(&fsbp);
+    assert!(md.contains("1 need review") && md.contains("needs review"), "{md}");
+
+    // The same control fails on a Medium- or High-confidence finding.
+    snap.load_balancing.load_balancers[0].listeners[1].ssl_policy = Some("ELBSecurityPolicy-TLS13-1-2-2021-06".into());
+    let fsbp = compliance::evaluate(&rules::analyze(&snap), Framework::AwsFoundational);
+    assert_eq!(control(&fsbp, "ELB.17").status, ControlStatus::Fail, "TLS13-1-2-2021-06 is not one of the eight");
+}
+
+/// ECS.8 fails on the names AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA,
+/// whatever their value, and only on them: other secrets are our rule's findings, not ECS.8's.
+#[test]
+fn ecs_8_is_about_its_three_names() {
+    let with_env = |name: &str, value: &str| {
+        let mut snap = common::hardened();
+        let env = serde_json::json!({"name": name, "value": value});
+        snap.task_definitions[0].container_definitions[0].environment.push(serde_json::from_value(env).expect("env"));
+        compliance::evaluate(&rules::analyze(&snap), Framework::AwsFoundational)
+    };
+    assert_eq!(control(&with_env("AWS_ACCESS_KEY_ID", ""), "ECS.8").status, ControlStatus::Fail);
+    assert_eq!(control(&with_env("ECS_ENGINE_AUTH_DATA", "true"), "ECS.8").status, ControlStatus::Fail);
+    let other = with_env("DB_PASSWORD", "hunter2");
+    assert_eq!(control(&other, "ECS.8").status, ControlStatus::Pass);
+    let pci = {
+        let mut snap = common::hardened();
+        let env = serde_json::json!({"name": "DB_PASSWORD", "value": "hunter2"});
+        snap.task_definitions[0].container_definitions[0].environment.push(serde_json::from_value(env).expect("env"));
+        compliance::evaluate(&rules::analyze(&snap), Framework::PciDss)
+    };
+    assert_eq!(control(&pci, "8.6.2").status, ControlStatus::Fail, "PCI 8.6.2 still fails on any hard-coded password");
+}

@@ -89,17 +89,23 @@ fn compliance_tables_name_real_rules_and_every_control_has_rules() {
 }
 
 /// The two hand-kept sources agree: a rule names `SecurityHub <control>` among its peers
-/// exactly when the Security Hub framework's table maps that control to the rule. A peer
-/// with a parenthesis after the id (`SecurityHub ECS.1 (retired)`) names a control that no
-/// modelled framework holds, and says why.
+/// exactly when one of the Security Hub standards we model (FSBP, NIST SP 800-53) maps that
+/// control to the rule. A peer with a parenthesis after the id (`SecurityHub ECS.1
+/// (retired)`) names a control that no modelled framework holds, and says why.
 #[test]
-fn security_hub_peers_agree_with_the_compliance_table() {
-    let def = Framework::AwsFoundational.definition();
+fn security_hub_peers_agree_with_the_compliance_tables() {
+    let standards: Vec<Framework> = Framework::ALL.into_iter().filter(|f| f.is_security_hub_standard()).collect();
+    assert!(standards.contains(&Framework::AwsFoundational) && standards.contains(&Framework::Nist80053));
     let mut problems = Vec::new();
     for r in rules::all() {
         let peers: BTreeSet<&str> =
             r.peers.iter().filter_map(|p| p.strip_prefix("SecurityHub ")).filter(|id| !id.contains(' ')).collect();
-        let table: BTreeSet<&str> = def.controls.iter().filter(|c| c.rules.contains(&r.id)).map(|c| c.id).collect();
+        let table: BTreeSet<&str> = standards
+            .iter()
+            .flat_map(|f| f.definition().controls.iter())
+            .filter(|c| c.rules.contains(&r.id))
+            .map(|c| c.id)
+            .collect();
         if peers != table {
             let only_peers: Vec<&&str> = peers.difference(&table).collect();
             let only_table: Vec<&&str> = table.difference(&peers).collect();
@@ -127,4 +133,40 @@ fn the_core_links_no_sdk_runtime_or_server() {
         .filter(|n| n.starts_with("aws-") || ["rmcp", "tokio", "hyper", "axum", "reqwest", "mio"].contains(n))
         .collect();
     assert!(forbidden.is_empty(), "ecs-security-core depends on {forbidden:?}");
+}
+
+/// The FSBP framework holds FSBP controls only: the controls Security Hub has in other
+/// standards live in frameworks named for those standards.
+#[test]
+fn aws_foundational_holds_only_fsbp_controls() {
+    let ids: BTreeSet<&str> = Framework::AwsFoundational.definition().controls.iter().map(|c| c.id).collect();
+    for outside in ["EC2.13", "EC2.14", "ECS.17", "ECR.5", "ECS.1"] {
+        assert!(!ids.contains(outside), "{outside} is not an FSBP control");
+    }
+    let nist = Framework::Nist80053.definition();
+    for id in ["ECS.17", "ECR.5", "EC2.13"] {
+        let c = nist.controls.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("nist-800-53 lacks {id}"));
+        assert!(!c.requirements.is_empty(), "{id} has no NIST requirement ids");
+    }
+    assert!(nist.controls.iter().all(|c| !c.requirements.is_empty()), "every NIST control names its NIST ids");
+    assert_eq!("nist-800-53".parse::<Framework>(), Ok(Framework::Nist80053));
+}
+
+/// Remediation text recommends only TLS policies that pass Security Hub ELB.17 (the summary
+/// and the snippets; a step may name the API default as what to avoid).
+#[test]
+fn remediation_recommends_only_elb_17_policies() {
+    let mut problems = Vec::new();
+    for r in rules::all() {
+        let m = &r.remediation;
+        for text in [m.summary, m.cli, m.terraform, m.cloudformation] {
+            for (i, _) in text.match_indices("ELBSecurityPolicy-") {
+                let name: String = text[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                if !ecs_security_core::knowledge::tls::security_hub_recommended(&name) {
+                    problems.push(format!("{}: recommends {name}", r.id));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:?}");
 }

@@ -158,6 +158,13 @@ fn security_group_controls_apply_their_own_ports() {
         assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Fail, "port {port} on a load balancer's group");
     }
 
+    // A very wide prefix is the internet to our rules, but Security Hub tests 0.0.0.0/0 exactly.
+    let half = with_listener(hardened_with_alb_ingress(open_tcp(22, "0.0.0.0/1")), 22);
+    let a = rules::analyze(&half);
+    assert!(a.findings.iter().any(|f| f.rule.id == "security-group-admin-ports-open"), "0.0.0.0/1 is the internet");
+    let nist = compliance::evaluate(&a, Framework::Nist80053);
+    assert_eq!(control(&nist, "EC2.13").status, ControlStatus::Pass);
+
     // The hardened ALB group admits 80 and 443 from anywhere: EC2.18 passes.
     let fsbp = compliance::evaluate(&rules::analyze(&common::hardened()), Framework::AwsFoundational);
     assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Pass);

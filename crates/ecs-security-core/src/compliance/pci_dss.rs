@@ -1,6 +1,13 @@
-//! PCI DSS v4.0 requirements our rules evidence. Where Prowler's `pci_4.0_aws` mapping
+//! PCI DSS v4.0.1 requirements our rules evidence. Where Prowler's `pci_4.0_aws` mapping
 //! covers a rule we cite it; the other mappings are ours and follow the requirement's
-//! stated objective (research: peer-checks.md §2.5 and §8).
+//! stated objective (research: peer-checks.md §2.5 and §8; requirement texts in
+//! docs/research/securityhub-controls.md §4).
+//!
+//! Not mapped, because no rule tests them: 1.4.5 (disclosure of internal IP addresses and
+//! routing information; Prowler's pid-namespace mapping does not test that) and 5.3.4
+//! (audit logs of the anti-malware solution; container logging is not anti-malware logging).
+//! 3.5.1 (stored data rendered unreadable) fails on data stored in plain text, not on data
+//! encrypted with an AWS-managed rather than a customer-managed key.
 
 use super::{Control, Framework, FrameworkDef};
 
@@ -10,7 +17,7 @@ const OURS: &str = "ecs-security-mcp mapping: the rules test the requirement's s
 pub static FRAMEWORK: FrameworkDef = FrameworkDef {
     framework: Framework::PciDss,
     name: "PCI DSS",
-    version: "4.0",
+    version: "4.0.1",
     controls: &[
         Control {
             id: "1.2.1",
@@ -62,13 +69,6 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "subnet-auto-assigns-public-ip",
                 "container-instance-public-ip",
             ],
-            source: PROWLER,
-            ..Control::BASE
-        },
-        Control {
-            id: "1.4.5",
-            title: "The disclosure of internal IP addresses and routing information is limited to only authorized parties",
-            rules: &["task-host-pid-namespace"],
             source: PROWLER,
             ..Control::BASE
         },
@@ -125,11 +125,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "3.5.1",
             title: "PAN is rendered unreadable anywhere it is stored",
-            rules: &[
-                "container-environment-secrets",
-                "ecr-repository-cmk-missing",
-                "cluster-fargate-storage-kms-missing",
-            ],
+            rules: &["container-environment-secrets", "cluster-exec-log-encryption-disabled"],
             source: PROWLER,
             ..Control::BASE
         },
@@ -151,13 +147,6 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "An inventory of the entity's trusted keys and certificates is maintained",
             rules: &["lb-certificate-not-from-acm"],
             source: OURS,
-            ..Control::BASE
-        },
-        Control {
-            id: "5.3.4",
-            title: "Audit logs for the anti-malware solution(s) are enabled and retained",
-            rules: &["container-logging-missing"],
-            source: PROWLER,
             ..Control::BASE
         },
         Control {

@@ -2,6 +2,10 @@
 //! Prowler maps only A1.2 (logging) to an ECS check; the rest follow its analogs for
 //! network and logging checks (research: peer-checks.md §2.5 and §8) or the criterion's
 //! points of focus.
+//!
+//! Processing Integrity (PI1.1–PI1.5) is not mapped: no rule tests the completeness or
+//! accuracy of processing, inputs or outputs, and a loose mapping would pass a criterion
+//! nothing examined.
 
 use super::{Control, Framework, FrameworkDef};
 

@@ -79,6 +79,32 @@ pub const DANGEROUS: &[DangerousCapability] = &[
     },
 ];
 
+/// Capabilities in Docker's (and containerd's) default set: adding one explicitly changes
+/// nothing unless it was dropped, so it is worth a note, not an alarm.
+pub const DOCKER_DEFAULT: &[&str] = &[
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "SETGID",
+    "SETUID",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SYS_CHROOT",
+    "MKNOD",
+    "AUDIT_WRITE",
+    "SETFCAP",
+];
+
+/// Whether a capability (any case, `CAP_` prefix accepted) is in Docker's default set.
+pub fn in_docker_default(name: &str) -> bool {
+    let n = name.trim().to_ascii_uppercase();
+    let n = n.strip_prefix("CAP_").unwrap_or(&n);
+    DOCKER_DEFAULT.contains(&n)
+}
+
 /// The capability that Fargate allows a task to add (every other add is rejected).
 pub const FARGATE_ADDABLE: &[&str] = &["SYS_PTRACE"];
 

@@ -1,5 +1,15 @@
-//! AWS Fargate platform versions: which one is current for each operating-system family, and
-//! when the older ones were (or will be) retired.
+//! Operating systems: which one a workload runs ([`workload_os`]), and AWS Fargate platform
+//! versions: which one is current for each operating-system family, and when the older ones
+//! were (or will be) retired.
+//!
+//! EC2 Windows task definitions usually omit `runtimePlatform`, so the OS is inferred from
+//! every signal the snapshot holds, strongest first: the declared operating-system family;
+//! the `platformFamily` of the tasks, deployments and service; the `ecs.os-type` and
+//! `ecs.os-family` attributes of the container instances the tasks run on (or of all the
+//! cluster's instances, when they agree); then hints in the task definition: Windows base
+//! images, `C:\` paths, `\\.\pipe\` named pipes and a PowerShell or `cmd` entry point. A
+//! `credentialspec:` option (gMSA) counts only together with another hint, since Linux tasks
+//! use gMSA too.
 //!
 //! Linux and Windows number their platform versions independently (Windows `1.0.0` has
 //! nothing to do with Linux `1.0.0`). `LATEST` is an alias ECS resolves at deployment time to
@@ -7,6 +17,7 @@
 //! AWS China regions, which have their own schedule.
 
 use super::Provenance;
+use crate::model::{ContainerInstance, Snapshot, Workload};
 
 /// The operating-system family a platform version belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +39,163 @@ impl PlatformOs {
     pub fn from_family(family: &str) -> PlatformOs {
         if family.trim().to_ascii_uppercase().starts_with("WINDOWS") { PlatformOs::Windows } else { PlatformOs::Linux }
     }
+}
+
+/// A workload's operating system and what decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsVerdict {
+    pub os: PlatformOs,
+    /// The deciding signal, for evidence: `runtimePlatform.operatingSystemFamily LINUX`.
+    pub signal: String,
+    /// Whether the signal states the OS (declared, platformFamily, instance attributes)
+    /// rather than hinting at it (image names, paths).
+    pub stated: bool,
+}
+
+impl OsVerdict {
+    pub fn is_windows(&self) -> bool {
+        self.os == PlatformOs::Windows
+    }
+}
+
+/// Provenance of the Windows hints.
+pub const WINDOWS_HINTS: Provenance = Provenance {
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows-considerations.html; https://learn.microsoft.com/en-us/virtualization/windowscontainers/manage-containers/container-base-images; ECS agent container-instance attributes ecs.os-type and ecs.os-family",
+    as_of: "2026-12-04",
+};
+
+/// Image repositories that only exist for Windows.
+const WINDOWS_REPOSITORIES: &[&str] = &[
+    "mcr.microsoft.com/windows",
+    "mcr.microsoft.com/dotnet/framework/",
+    "mcr.microsoft.com/powershell/windows",
+    "microsoft/iis",
+    "microsoft/windowsservercore",
+    "microsoft/nanoserver",
+    "microsoft/dotnet-framework",
+    "microsoft/aspnet",
+    "microsoft/mssql-server-windows",
+];
+
+/// Words in an image reference (repository or tag) that name a Windows base.
+const WINDOWS_IMAGE_WORDS: &[&str] =
+    &["windowsservercore", "servercore", "nanoserver", "ltsc2016", "ltsc2019", "ltsc2022", "ltsc2025"];
+
+/// Whether an image reference names a Windows image.
+pub fn is_windows_image(image: &str) -> bool {
+    let i = image.trim().to_ascii_lowercase();
+    WINDOWS_REPOSITORIES.iter().any(|r| i.starts_with(r)) || WINDOWS_IMAGE_WORDS.iter().any(|w| i.contains(w))
+}
+
+/// Whether a path is a Windows drive path (`C:\inetpub`) or a named pipe (`\\.\pipe\docker_engine`).
+pub fn is_windows_path(path: &str) -> bool {
+    let p = path.trim();
+    let b = p.as_bytes();
+    p.contains("\\\\.\\pipe\\") || (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\')
+}
+
+/// Whether a command starts a Windows-only shell (`powershell`, `cmd /c`).
+fn is_windows_shell(argv: &[String]) -> bool {
+    argv.first().is_some_and(|a| {
+        let first = a.trim().to_ascii_lowercase();
+        let word = first.split_whitespace().next().unwrap_or("");
+        matches!(word, "powershell" | "powershell.exe" | "cmd" | "cmd.exe")
+    })
+}
+
+fn from_instance(ci: &ContainerInstance) -> Option<(PlatformOs, String)> {
+    if let Some(t) = ci.attribute("ecs.os-type") {
+        let os = if t.eq_ignore_ascii_case("windows") { PlatformOs::Windows } else { PlatformOs::Linux };
+        return Some((os, format!("ecs.os-type {t} on container instance {}", ci.display_name())));
+    }
+    ci.attribute("ecs.os-family")
+        .map(|f| (PlatformOs::from_family(f), format!("ecs.os-family {f} on container instance {}", ci.display_name())))
+}
+
+/// The operating system a workload runs, inferred from every signal in the snapshot.
+pub fn workload_os(snap: &Snapshot, w: &Workload<'_>) -> OsVerdict {
+    let td = w.task_definition;
+    let stated = |os, signal: String| OsVerdict { os, signal, stated: true };
+    if let Some(f) = td.runtime_platform.as_ref().and_then(|p| p.operating_system_family.as_deref()).map(str::trim)
+        && !f.is_empty()
+    {
+        return stated(PlatformOs::from_family(f), format!("runtimePlatform.operatingSystemFamily {f}"));
+    }
+    let tasks: Vec<_> = snap.tasks.iter().filter(|t| t.task_definition_arn == td.task_definition_arn).collect();
+    let families = tasks.iter().map(|t| ("task", t.platform_family.as_deref())).chain(w.service.iter().flat_map(|s| {
+        s.deployments
+            .iter()
+            .filter(|d| d.task_definition.as_deref() == Some(td.task_definition_arn.as_str()))
+            .map(|d| ("deployment", d.platform_family.as_deref()))
+            .chain(std::iter::once(("service", s.platform_family.as_deref())))
+    }));
+    for (what, family) in families {
+        if let Some(f) = family.map(str::trim).filter(|f| !f.is_empty()) {
+            return stated(PlatformOs::from_family(f), format!("{what} platformFamily {f}"));
+        }
+    }
+    let placed = tasks
+        .iter()
+        .filter_map(|t| t.container_instance_arn.as_deref())
+        .filter_map(|arn| snap.container_instances.iter().find(|ci| ci.container_instance_arn == arn))
+        .find_map(from_instance);
+    if let Some((os, signal)) = placed {
+        return stated(os, signal);
+    }
+    if w.runs_on_ec2() {
+        let all: Vec<_> = snap.container_instances.iter().map(from_instance).collect();
+        if let Some(Some((os, _))) = all.first()
+            && all.iter().all(|x| x.as_ref().is_some_and(|(o, _)| o == os))
+        {
+            let label = os.label();
+            return stated(*os, format!("every container instance of the cluster runs {label}"));
+        }
+    }
+    let mut hints: Vec<String> = Vec::new();
+    let mut gmsa = false;
+    for c in &td.container_definitions {
+        if let Some(image) = c.image.as_deref().filter(|i| is_windows_image(i)) {
+            hints.push(format!("Windows image {image} (container {})", c.name));
+        }
+        let paths = c
+            .mount_points
+            .iter()
+            .map(|m| m.container_path.as_str())
+            .chain(c.working_directory.as_deref())
+            .chain(c.command.iter().chain(&c.entry_point).map(String::as_str));
+        if let Some(p) = paths.into_iter().find(|p| is_windows_path(p) || p.contains(":\\")) {
+            let shown: String = p.chars().take(40).collect();
+            hints.push(format!("Windows path {shown} (container {})", c.name));
+        }
+        if is_windows_shell(&c.entry_point) || is_windows_shell(&c.command) {
+            hints.push(format!("PowerShell or cmd entry point (container {})", c.name));
+        }
+        gmsa |= c.docker_security_options.iter().any(|o| o.trim().to_ascii_lowercase().starts_with("credentialspec:"));
+    }
+    for v in &td.volumes {
+        if let Some(p) = v.host.as_ref().and_then(|h| h.source_path.as_deref()).filter(|p| is_windows_path(p)) {
+            hints.push(format!("Windows host path {p} (volume {})", v.name));
+        }
+    }
+    match hints.first() {
+        Some(first) => {
+            let mut signal = first.clone();
+            if gmsa {
+                signal.push_str(", with a gMSA credential spec");
+            }
+            OsVerdict { os: PlatformOs::Windows, signal, stated: false }
+        }
+        None => OsVerdict {
+            os: PlatformOs::Linux,
+            signal: "no Windows signal (Linux by default)".to_owned(),
+            stated: false,
+        },
+    }
+}
+
+/// Whether a workload runs Windows containers ([`workload_os`]).
+pub fn is_windows(snap: &Snapshot, w: &Workload<'_>) -> bool {
+    workload_os(snap, w).is_windows()
 }
 
 /// One Fargate platform version and its lifecycle.
@@ -203,6 +371,29 @@ mod tests {
         assert_eq!(parse_version("1.5"), Some((1, 5, 0)));
         assert_eq!(parse_version("banana"), None);
         assert_eq!(PlatformOs::from_family("WINDOWS_SERVER_2022_CORE"), PlatformOs::Windows);
+    }
+
+    #[test]
+    fn windows_hints() {
+        for image in [
+            "mcr.microsoft.com/windows/servercore:ltsc2022",
+            "mcr.microsoft.com/windows/nanoserver:ltsc2022",
+            "mcr.microsoft.com/dotnet/framework/aspnet:4.8",
+            "microsoft/iis",
+            "python:3.12-windowsservercore-ltsc2022",
+            "mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022",
+        ] {
+            assert!(is_windows_image(image), "{image}");
+        }
+        for image in
+            ["mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com/mssql-tools", "nginx:1.27", "datadog/agent:7"]
+        {
+            assert!(!is_windows_image(image), "{image}");
+        }
+        assert!(is_windows_path("C:\\inetpub\\wwwroot"));
+        assert!(is_windows_path("\\\\.\\pipe\\docker_engine"));
+        assert!(!is_windows_path("/var/run/docker.sock"));
+        assert!(!is_windows_path("c:/not-a-windows-path"));
     }
 
     #[test]

@@ -197,17 +197,17 @@ impl IpPermission {
         }
     }
 
-    /// Whether any source is the whole internet (0.0.0.0/0 or ::/0).
+    /// Whether any source is the internet: 0.0.0.0/0, ::/0, or a prefix so wide (shorter
+    /// than /8, such as 0.0.0.0/1) that it is the internet in practice.
     pub fn open_to_internet(&self) -> bool {
-        self.ip_ranges.iter().any(|r| r.cidr_ip == "0.0.0.0/0")
-            || self.ipv6_ranges.iter().any(|r| r.cidr_ipv6 == "::/0")
+        !self.internet_sources().is_empty()
     }
 
     /// The internet-wide sources of this rule, for evidence.
     pub fn internet_sources(&self) -> Vec<&str> {
-        let v4 = self.ip_ranges.iter().filter(|r| r.cidr_ip == "0.0.0.0/0").map(|r| r.cidr_ip.as_str());
-        let v6 = self.ipv6_ranges.iter().filter(|r| r.cidr_ipv6 == "::/0").map(|r| r.cidr_ipv6.as_str());
-        v4.chain(v6).collect()
+        let v4 = self.ip_ranges.iter().map(|r| r.cidr_ip.as_str());
+        let v6 = self.ipv6_ranges.iter().map(|r| r.cidr_ipv6.as_str());
+        v4.chain(v6).filter(|c| is_internet_wide(c)).collect()
     }
 
     /// `tcp 22`, `tcp 0-65535`, `all traffic`: a readable port description.
@@ -250,4 +250,23 @@ pub struct UserIdGroupPair {
 pub struct PrefixListId {
     pub prefix_list_id: String,
     pub description: Option<String>,
+}
+
+/// Whether a CIDR block is the internet in practice: a prefix shorter than /8 (`0.0.0.0/0`,
+/// `0.0.0.0/1`, `::/0`, `2000::/3`).
+pub fn is_internet_wide(cidr: &str) -> bool {
+    cidr.trim().rsplit_once('/').and_then(|(_, len)| len.parse::<u32>().ok()).is_some_and(|len| len < 8)
+}
+
+#[cfg(test)]
+mod wide_prefix_tests {
+    #[test]
+    fn very_wide_prefixes_are_the_internet() {
+        for c in ["0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1", "0.0.0.0/7", "::/0", "2000::/3"] {
+            assert!(super::is_internet_wide(c), "{c}");
+        }
+        for c in ["10.0.0.0/8", "172.16.0.0/12", "203.0.113.7/32", "fd00::/8", "garbage"] {
+            assert!(!super::is_internet_wide(c), "{c}");
+        }
+    }
 }

@@ -520,7 +520,7 @@ fn cluster_fargate_storage_kms_missing(snap: &Snapshot, out: &mut Findings) {
     // Customer-managed keys are not available for Windows tasks on Fargate.
     let mut workloads: Vec<String> = Vec::new();
     for w in snap.workloads() {
-        if !w.is_fargate() || w.task_definition.is_windows() {
+        if !w.is_fargate() || crate::knowledge::platform::is_windows(snap, &w) {
             continue;
         }
         let label = match w.service_name() {

@@ -4,7 +4,7 @@
 use super::snippets::{AWSVPC_TD_CFN, TD_CLI};
 use super::storage::{HostMount, host_mounts};
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
-use crate::knowledge::{capabilities, hosts};
+use crate::knowledge::{capabilities, hosts, platform};
 use crate::model::{ContainerCtx, DataSource, Snapshot};
 
 pub(super) const RULES: &[&Rule] = &[
@@ -118,7 +118,7 @@ pub static CONTAINER_RUNS_AS_ROOT: Rule = Rule {
 
 fn container_runs_as_root(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if c.workload.task_definition.is_windows() {
+        if platform::is_windows(snap, &c.workload) {
             continue;
         }
         match c.container.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
@@ -148,7 +148,7 @@ pub static CONTAINER_WINDOWS_ADMIN_USER: Rule = Rule {
     scope: Scope::Containers,
     requires: TD,
     confidence: Confidence::High,
-    rationale: "ContainerAdministrator is the Windows equivalent of root inside the container; a compromise of the process has full control of the container and a wider path to the host. When `user` is not set, Windows images run as ContainerAdministrator.",
+    rationale: "ContainerAdministrator is the Windows equivalent of root inside the container; a compromise of the process has full control of the container and a wider path to the host. When `user` is not set, Windows images run as ContainerAdministrator. EC2 Windows task definitions rarely declare `runtimePlatform`, so the operating system is inferred from the tasks' and service's `platformFamily`, the container instances' `ecs.os-type`, and Windows image names, `C:\\` paths and named pipes (Medium confidence when only such hints decide it).",
     remediation: Remediation {
         summary: "Set `user` to `ContainerUser` or another non-administrator account.",
         steps: &[
@@ -167,17 +167,21 @@ pub static CONTAINER_WINDOWS_ADMIN_USER: Rule = Rule {
 
 fn container_windows_admin_user(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if !c.workload.task_definition.is_windows() {
+        let os = platform::workload_os(snap, &c.workload);
+        if !os.is_windows() {
             continue;
         }
         let user = c.container.user.as_deref().map(str::trim).unwrap_or("");
         if user.is_empty() || user.eq_ignore_ascii_case("containeradministrator") {
             let shown = if user.is_empty() { "(not set)" } else { user };
-            out.report(
+            let f = out.report(
                 c.resource(),
                 format!("Windows container `{}` runs as ContainerAdministrator (user: {shown})", c.container.name),
-            )
-            .evidence("user", shown);
+            );
+            f.evidence("user", shown).evidence("operating_system", &os.signal);
+            if !os.stated {
+                f.confidence(Confidence::Medium);
+            }
         }
     }
 }
@@ -216,7 +220,7 @@ pub static CONTAINER_ROOT_FILESYSTEM_WRITABLE: Rule = Rule {
 fn container_root_filesystem_writable(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
         // Windows containers do not support a read-only root filesystem.
-        if c.workload.task_definition.is_windows() || c.container.readonly_root_filesystem == Some(true) {
+        if platform::is_windows(snap, &c.workload) || c.container.readonly_root_filesystem == Some(true) {
             continue;
         }
         let value = match c.container.readonly_root_filesystem {
@@ -367,7 +371,7 @@ pub static CONTAINER_NO_NEW_PRIVILEGES_MISSING: Rule = Rule {
 
 fn container_no_new_privileges_missing(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if !c.workload.runs_on_ec2() || c.workload.task_definition.is_windows() {
+        if !c.workload.runs_on_ec2() || platform::is_windows(snap, &c.workload) {
             continue;
         }
         let set = c.container.docker_security_options.iter().any(|o| sets_no_new_privileges(o));
@@ -412,7 +416,7 @@ pub static CONTAINER_DANGEROUS_CAPABILITIES: Rule = Rule {
     scope: Scope::Containers,
     requires: TD,
     confidence: Confidence::High,
-    rationale: "Capabilities such as SYS_ADMIN, SYS_MODULE or DAC_READ_SEARCH give a container powers over the host kernel that lead to container escape; NET_ADMIN and NET_RAW let it tamper with the network of neighbouring tasks. ECS adds no capability unless `linuxParameters.capabilities.add` lists it.",
+    rationale: "Capabilities such as SYS_ADMIN, SYS_MODULE or DAC_READ_SEARCH give a container powers over the host kernel that lead to container escape; NET_ADMIN lets it tamper with the network of neighbouring tasks. ECS adds no capability unless `linuxParameters.capabilities.add` lists it. Adding a capability that is already in Docker's default set (NET_RAW) is Low, as is SYS_PTRACE on Fargate, the only capability Fargate allows and confined to the task's own micro-VM. Windows containers have no Linux capabilities and are not examined.",
     remediation: Remediation {
         summary: "Remove the capability from `linuxParameters.capabilities.add`; grant the narrowest one that works, if any.",
         steps: &[
@@ -432,8 +436,24 @@ pub static CONTAINER_DANGEROUS_CAPABILITIES: Rule = Rule {
     check: container_dangerous_capabilities,
 };
 
+/// How much adding this capability matters here: escape-grade capabilities are critical;
+/// one already in Docker's default set (NET_RAW) or SYS_PTRACE on Fargate (the only one
+/// Fargate allows, inside the task's own micro-VM) is low; the rest are high.
+fn capability_severity(d: &capabilities::DangerousCapability, fargate: bool) -> Severity {
+    if d.escape_grade {
+        Severity::Critical
+    } else if capabilities::in_docker_default(d.name) || (fargate && capabilities::FARGATE_ADDABLE.contains(&d.name)) {
+        Severity::Low
+    } else {
+        Severity::High
+    }
+}
+
 fn container_dangerous_capabilities(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
+        if platform::is_windows(snap, &c.workload) {
+            continue;
+        }
         let mut found: Vec<&capabilities::DangerousCapability> =
             c.container.added_capabilities().iter().filter_map(|cap| capabilities::dangerous(cap)).collect();
         let mut seen: Vec<&str> = Vec::new();
@@ -442,8 +462,9 @@ fn container_dangerous_capabilities(snap: &Snapshot, out: &mut Findings) {
             seen.push(d.name);
             first
         });
-        // The escape-grade capabilities first: the message explains the worst one.
-        found.sort_by_key(|d| !d.escape_grade);
+        // The most severe first: the message explains the worst one.
+        let fargate = c.workload.is_fargate();
+        found.sort_by_key(|d| std::cmp::Reverse(capability_severity(d, fargate)));
         let Some(worst) = found.first() else {
             continue;
         };
@@ -454,10 +475,7 @@ fn container_dangerous_capabilities(snap: &Snapshot, out: &mut Findings) {
             format!("container `{}` adds {} ({}: {})", c.container.name, names.join(", "), worst.name, worst.why)
         };
         let f = out.report(c.resource(), message);
-        f.evidence("capabilities.add", names.join(", "));
-        if found.iter().any(|d| d.escape_grade) {
-            f.severity(Severity::Critical);
-        }
+        f.evidence("capabilities.add", names.join(", ")).severity(capability_severity(worst, fargate));
     }
 }
 
@@ -489,7 +507,7 @@ pub static CONTAINER_CAPABILITIES_NOT_DROPPED: Rule = Rule {
 
 fn container_capabilities_not_dropped(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if c.workload.task_definition.is_windows() || c.container.is_privileged() {
+        if platform::is_windows(snap, &c.workload) || c.container.is_privileged() {
             continue;
         }
         let drops_all = c.container.dropped_capabilities().iter().any(|d| d.eq_ignore_ascii_case("ALL"));
@@ -532,7 +550,7 @@ pub static CONTAINER_INIT_PROCESS_DISABLED: Rule = Rule {
 
 fn container_init_process_disabled(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if !c.container.is_essential() || c.workload.task_definition.is_windows() {
+        if !c.container.is_essential() || platform::is_windows(snap, &c.workload) {
             continue;
         }
         let shown = match c.container.linux_parameters.as_ref().and_then(|l| l.init_process_enabled) {
@@ -702,7 +720,7 @@ pub static TASK_HOST_NETWORK_ROOT_USER: Rule = Rule {
 
 fn task_host_network_root_user(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if c.workload.network_mode() != "host" || c.workload.task_definition.is_windows() {
+        if c.workload.network_mode() != "host" || platform::is_windows(snap, &c.workload) {
             continue;
         }
         let user = c.container.user.as_deref().map(str::trim).unwrap_or("");
@@ -1076,6 +1094,22 @@ fn container_sensitive_host_path_mounted(snap: &Snapshot, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
+    use super::{Severity, capabilities, capability_severity};
+
+    #[test]
+    fn capability_severity_follows_the_platform() {
+        let cap = |n: &str| capabilities::dangerous(n).unwrap_or_else(|| panic!("{n} is listed"));
+        assert_eq!(capability_severity(cap("SYS_ADMIN"), false), Severity::Critical);
+        assert_eq!(capability_severity(cap("NET_RAW"), false), Severity::Low, "in Docker's default set");
+        assert_eq!(capability_severity(cap("SYS_PTRACE"), true), Severity::Low, "the one Fargate allows");
+        assert_eq!(
+            capability_severity(cap("SYS_PTRACE"), false),
+            Severity::High,
+            "on EC2 it reaches the host's PID space"
+        );
+        assert_eq!(capability_severity(cap("NET_ADMIN"), false), Severity::High);
+    }
+
     #[test]
     fn no_new_privileges_forms() {
         for o in ["no-new-privileges", "no-new-privileges:true", "NO-NEW-PRIVILEGES=true"] {

@@ -2,6 +2,7 @@
 
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::dns::{self, Resolver};
+use crate::knowledge::platform;
 use crate::model::{ContainerCtx, DataSource, Snapshot};
 
 pub(super) const RULES: &[&Rule] = &[&CONTAINER_CUSTOM_DNS_SERVERS, &CONTAINER_EXTRA_HOSTS];
@@ -10,8 +11,8 @@ const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, D
 
 /// `dnsServers` and `extraHosts` apply only to Linux containers in bridge or host mode; ECS
 /// rejects them for awsvpc (and so Fargate) and Windows.
-fn takes_dns_settings(c: &ContainerCtx<'_>) -> bool {
-    !c.workload.task_definition.is_windows() && matches!(c.workload.network_mode(), "bridge" | "host")
+fn takes_dns_settings(snap: &Snapshot, c: &ContainerCtx<'_>) -> bool {
+    !platform::is_windows(snap, &c.workload) && matches!(c.workload.network_mode(), "bridge" | "host")
 }
 
 pub static CONTAINER_CUSTOM_DNS_SERVERS: Rule = Rule {
@@ -48,7 +49,7 @@ pub static CONTAINER_CUSTOM_DNS_SERVERS: Rule = Rule {
 
 fn container_custom_dns_servers(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if c.container.dns_servers.is_empty() || !takes_dns_settings(&c) {
+        if c.container.dns_servers.is_empty() || !takes_dns_settings(snap, &c) {
             continue;
         }
         let mut public: Vec<String> = Vec::new();
@@ -132,7 +133,7 @@ pub static CONTAINER_EXTRA_HOSTS: Rule = Rule {
 
 fn container_extra_hosts(snap: &Snapshot, out: &mut Findings) {
     for c in snap.containers() {
-        if c.container.extra_hosts.is_empty() || !takes_dns_settings(&c) {
+        if c.container.extra_hosts.is_empty() || !takes_dns_settings(snap, &c) {
             continue;
         }
         let entries: Vec<String> =

@@ -413,7 +413,8 @@ fn lb_nlb_plaintext_tcp_listener(snap: &Snapshot, out: &mut Findings) {
         };
         let f = out.report(lb_ref(snap, lb), message);
         if !tls_port.is_empty() {
-            f.evidence("tcp_on_tls_ports", tls_port.join(", ")).confidence(Confidence::Medium);
+            // Still a heuristic: TCP on 443 is as often TLS passed through to the targets.
+            f.evidence("tcp_on_tls_ports", tls_port.join(", "));
         }
         if !other.is_empty() {
             f.evidence("tcp_listeners_without_tls", other.join(", "));

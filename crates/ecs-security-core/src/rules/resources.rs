@@ -2,7 +2,7 @@
 
 use super::snippets::TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
-use crate::knowledge::fargate;
+use crate::knowledge::{fargate, platform};
 use crate::model::{DataSource, Snapshot, Workload};
 
 pub(super) const RULES: &[&Rule] = &[
@@ -16,8 +16,8 @@ const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, D
 
 /// A task-level size that applies to this workload's containers. ECS ignores task-level
 /// CPU and memory for Windows containers on EC2, so only container values count there.
-fn task_level<'a>(w: &Workload<'a>, value: Option<&'a str>) -> Option<&'a str> {
-    if w.task_definition.is_windows() {
+fn task_level<'a>(snap: &Snapshot, w: &Workload<'a>, value: Option<&'a str>) -> Option<&'a str> {
+    if platform::is_windows(snap, w) {
         return None;
     }
     value.map(str::trim).filter(|v| !v.is_empty() && *v != "0")
@@ -56,14 +56,14 @@ pub static CONTAINER_MEMORY_LIMIT_MISSING: Rule = Rule {
 
 fn container_memory_limit_missing(snap: &Snapshot, out: &mut Findings) {
     for w in snap.workloads() {
-        if !w.runs_on_ec2() || task_level(&w, w.task_definition.memory.as_deref()).is_some() {
+        if !w.runs_on_ec2() || task_level(snap, &w, w.task_definition.memory.as_deref()).is_some() {
             continue;
         }
         for c in w.containers() {
             if c.container.memory.is_some_and(|m| m > 0) {
                 continue;
             }
-            let why = if w.task_definition.is_windows() {
+            let why = if platform::is_windows(snap, &w) {
                 "no container memory; task-level memory is ignored for Windows containers"
             } else {
                 "no container or task memory"
@@ -79,7 +79,7 @@ fn container_memory_limit_missing(snap: &Snapshot, out: &mut Findings) {
             )
             .evidence(
                 "task_memory",
-                if w.task_definition.is_windows() { "(ignored for Windows containers)" } else { "(not set)" },
+                if platform::is_windows(snap, &w) { "(ignored for Windows containers)" } else { "(not set)" },
             );
         }
     }
@@ -117,14 +117,14 @@ pub static CONTAINER_CPU_LIMIT_MISSING: Rule = Rule {
 
 fn container_cpu_limit_missing(snap: &Snapshot, out: &mut Findings) {
     for w in snap.workloads() {
-        if !w.runs_on_ec2() || task_level(&w, w.task_definition.cpu.as_deref()).is_some() {
+        if !w.runs_on_ec2() || task_level(snap, &w, w.task_definition.cpu.as_deref()).is_some() {
             continue;
         }
         for c in w.containers() {
             if c.container.cpu.is_some_and(|cpu| cpu > 0) {
                 continue;
             }
-            let why = if w.task_definition.is_windows() {
+            let why = if platform::is_windows(snap, &w) {
                 "no container cpu; task-level cpu is ignored for Windows containers"
             } else {
                 "no container or task cpu"
@@ -136,7 +136,7 @@ fn container_cpu_limit_missing(snap: &Snapshot, out: &mut Findings) {
             .evidence("cpu", c.container.cpu.map_or_else(|| "(not set)".to_owned(), |v| v.to_string()))
             .evidence(
                 "task_cpu",
-                if w.task_definition.is_windows() { "(ignored for Windows containers)" } else { "(not set)" },
+                if platform::is_windows(snap, &w) { "(ignored for Windows containers)" } else { "(not set)" },
             );
         }
     }

@@ -158,6 +158,13 @@ fn security_group_controls_apply_their_own_ports() {
         assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Fail, "port {port} on a load balancer's group");
     }
 
+    // A very wide prefix is the internet to our rules, but Security Hub tests 0.0.0.0/0 exactly.
+    let half = with_listener(hardened_with_alb_ingress(open_tcp(22, "0.0.0.0/1")), 22);
+    let a = rules::analyze(&half);
+    assert!(a.findings.iter().any(|f| f.rule.id == "security-group-admin-ports-open"), "0.0.0.0/1 is the internet");
+    let nist = compliance::evaluate(&a, Framework::Nist80053);
+    assert_eq!(control(&nist, "EC2.13").status, ControlStatus::Pass);
+
     // The hardened ALB group admits 80 and 443 from anywhere: EC2.18 passes.
     let fsbp = compliance::evaluate(&rules::analyze(&common::hardened()), Framework::AwsFoundational);
     assert_eq!(control(&fsbp, "EC2.18").status, ControlStatus::Pass);
@@ -227,4 +234,47 @@ fn ecs_8_is_about_its_three_names() {
         compliance::evaluate(&rules::analyze(&snap), Framework::PciDss)
     };
     assert_eq!(control(&pci, "8.6.2").status, ControlStatus::Fail, "PCI 8.6.2 still fails on any hard-coded password");
+}
+
+/// An NLB TCP listener on a TLS port is a Low-confidence heuristic (the load balancer cannot
+/// see whether the targets speak TLS): PCI 4.2.1 needs review, it does not fail.
+#[test]
+fn an_nlb_tcp_listener_alone_does_not_fail_pci_4_2_1() {
+    let mut snap = common::hardened();
+    let mut nlb = snap.load_balancing.load_balancers[0].clone();
+    nlb.kind = Some("network".into());
+    nlb.load_balancer_name = "edge-nlb".into();
+    nlb.load_balancer_arn = nlb.load_balancer_arn.replace("app/", "net/");
+    let mut tcp = nlb.listeners[1].clone();
+    tcp.protocol = Some("TCP".into());
+    tcp.ssl_policy = None;
+    tcp.certificates.clear();
+    nlb.listeners = vec![tcp];
+    nlb.security_groups.clear();
+    snap.load_balancing.load_balancers.push(nlb);
+    let a = rules::analyze(&snap);
+    assert!(a.findings.iter().any(|f| f.rule.id == "lb-nlb-plaintext-tcp-listener"));
+    let pci = compliance::evaluate(&a, Framework::PciDss);
+    assert_eq!(control(&pci, "4.2.1").status, ControlStatus::NeedsReview);
+    assert_eq!(pci.summary.needs_review, 2, "4.2.1 and 2.2.5 rest on the same heuristic");
+}
+
+/// Encryption safeguards fail on data that is not encrypted, not on data encrypted with an
+/// AWS-managed key (that is the CMK rule's own, lower finding).
+#[test]
+fn an_aws_managed_key_is_not_unencrypted_data() {
+    let mut snap = common::hardened();
+    let repo = &mut snap.ecr.repositories[0];
+    repo.encryption_configuration =
+        Some(serde_json::from_value(serde_json::json!({"encryptionType": "AES256"})).expect("encryption"));
+    let a = rules::analyze(&snap);
+    assert!(a.findings.iter().any(|f| f.rule.id == "ecr-repository-cmk-missing"));
+    let hipaa = compliance::evaluate(&a, Framework::Hipaa);
+    assert_eq!(control(&hipaa, "164.312(a)(2)(iv)").status, ControlStatus::Pass);
+    let pci = compliance::evaluate(&a, Framework::PciDss);
+    assert_eq!(control(&pci, "3.5.1").status, ControlStatus::Pass);
+    assert_eq!(pci.version, "4.0.1");
+    assert!(pci.controls.iter().all(|c| c.id != "1.4.5" && c.id != "5.3.4"), "no rule tests 1.4.5 or 5.3.4");
+    let nist = compliance::evaluate(&a, Framework::Nist80053);
+    assert_eq!(control(&nist, "ECR.5").status, ControlStatus::Fail, "ECR.5 is exactly the CMK check");
 }

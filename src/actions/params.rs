@@ -134,7 +134,7 @@ impl FromStr for FrameworkChoice {
 impl EnumValues for FrameworkChoice {
     const NAME: &'static str = "ComplianceFramework";
     fn values() -> Vec<&'static str> {
-        vec!["aws-foundational", "pci-dss", "hipaa", "soc2", "all"]
+        Framework::ALL.iter().map(|f| f.id()).chain(["all"]).collect()
     }
 }
 

@@ -301,12 +301,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run { payload } => run_payloads(cli.global.actions()?, payload).await,
         Command::Analyze { cluster, out } => {
-            analyze(&cli.global.actions()?, cluster, cli.global.region.clone(), &out).await
+            let actions = cli.global.actions()?.with_max_result_chars(usize::MAX);
+            analyze(&actions, cluster, cli.global.region.clone(), &out).await
         }
         Command::Demo { out } => {
             let snapshot = Snapshot::parse(DEMO_SNAPSHOT, Path::new("fixtures/demo-cluster.json"))?;
             let cluster = snapshot.cluster.cluster_name.clone();
-            let actions = Actions::new(Source::Files(FileSource::new(vec![snapshot])));
+            let actions =
+                Actions::new(Source::Files(FileSource::new(vec![snapshot]))).with_max_result_chars(usize::MAX);
             analyze(&actions, cluster, None, &out).await
         }
         Command::Snapshot { cluster, output } => {
@@ -357,6 +359,9 @@ async fn analyze(
         category_filter,
         show_details: Some(out.show_details),
         refresh: None,
+        // A person asked for the whole report: no model-context budget applies.
+        inline: Some(true),
+        max_result_chars: None,
     };
     let text = actions.run(Action::Report(params), None).await?.text;
     match &out.output {

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::resources;
 use super::{
     ActionError, ActionOutput, Actions, AnalysisType, AnalyzeParams, ComplianceParams, Depth, FindingDetailsParams,
     FrameworkChoice, ListClustersParams, ListFindingsParams, ProgressTx, RecommendationsParams, ReportParams,
@@ -26,7 +27,7 @@ pub(super) async fn list_clusters(
     let (region, explicit) = a.region(p.region).await?;
     let clusters = a.source.list_clusters(&region, explicit, progress).await?;
     let text = report::clusters::table(&region, &clusters);
-    Ok(ActionOutput { text, data: json!({ "region": region, "total": clusters.len(), "clusters": clusters }) })
+    Ok(ActionOutput::new(text, json!({ "region": region, "total": clusters.len(), "clusters": clusters })))
 }
 
 pub(super) async fn select_cluster(
@@ -89,16 +90,16 @@ async fn selection_menu(
         clusters.iter().map(|c| json!({ "cluster": c, "posture": report::clusters::posture(c) })).collect();
     let types: Vec<Value> =
         types.iter().map(|(name, description)| json!({ "name": name, "description": description })).collect();
-    Ok(ActionOutput {
+    Ok(ActionOutput::new(
         text,
-        data: json!({
+        json!({
             "region": region,
             "total": clusters.len(),
             "clusters": rows,
             "analysis_types": types,
             "next": "call select_cluster_for_analysis with cluster_name and analysis_type",
         }),
-    })
+    ))
 }
 
 async fn quick(
@@ -114,7 +115,7 @@ async fn quick(
         let view = prepared.analysis.filtered(&filter);
         let recs = recommendations::build(&view);
         let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10);
-        ActionOutput { text: format!("{text}\n{}", recommendations::QUICK_NOTE), data }
+        ActionOutput::new(format!("{text}\n{}", recommendations::QUICK_NOTE), data)
     }))
 }
 
@@ -142,7 +143,7 @@ pub(super) async fn analyze(a: &Actions, p: AnalyzeParams, progress: &ProgressTx
     Ok(a.rendered.get_or_render(analysis, key, || {
         let opts = DigestOptions { max_chars: budget, start, examples: 3, listing: &listing, hints: HINTS };
         let (d, text) = digest::analysis(analysis, &filter, previous.as_deref(), &opts);
-        ActionOutput { text, data: to_value(&d) }
+        ActionOutput::new(text, to_value(&d))
     }))
 }
 
@@ -186,7 +187,7 @@ pub(super) async fn list_findings(
             })
             .collect();
         let (page, text) = drill::findings_page(analysis, &selected, start, budget, &listing);
-        ActionOutput { text, data: to_value(&page) }
+        ActionOutput::new(text, to_value(&page))
     }))
 }
 
@@ -224,7 +225,7 @@ pub(super) async fn finding_details(
             )));
         };
         let (d, text) = drill::finding_detail(f);
-        return Ok(ActionOutput { text, data: to_value(&d) });
+        return Ok(ActionOutput::new(text, to_value(&d)));
     }
     let Some(rule) = rule else {
         return Err(ActionError::InvalidParams("rule_id is required".into()));
@@ -237,50 +238,39 @@ pub(super) async fn finding_details(
     let key = format!("finding_details {listing} {start} {budget}");
     Ok(a.rendered.get_or_render(analysis, key, || {
         let (d, text) = drill::rule_detail(analysis, rule, start, budget, &listing);
-        ActionOutput { text, data: to_value(&d) }
+        ActionOutput::new(text, to_value(&d))
     }))
 }
 
 pub(super) async fn report(a: &Actions, p: ReportParams, progress: &ProgressTx) -> Result<ActionOutput, ActionError> {
+    let budget = a.budget(p.max_result_chars)?;
     let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let filter = filter_of(p.severity_filter, p.category_filter);
     let format = p.format.map(|f| f.0).unwrap_or(Format::Summary);
     let opts = ReportOptions { show_details: p.show_details.unwrap_or(false), generated_at: now() };
-    let key = format!("report {format:?} {filter:?} {opts:?}");
-    Ok(a.rendered.get_or_render(&prepared.analysis, key, || render_report(&prepared.analysis, format, &filter, &opts)))
-}
-
-fn render_report(
-    analysis: &crate::rules::Analysis,
-    format: Format,
-    filter: &Filter,
-    opts: &ReportOptions,
-) -> ActionOutput {
-    let json_report = report::json::build(analysis, filter, opts);
-    if format == Format::Json {
-        let data = to_value(&json_report);
-        let text = serde_json::to_string_pretty(&data).unwrap_or_default();
-        return ActionOutput { text, data };
-    }
-    if format == Format::Sarif {
-        let data = to_value(&report::sarif::build(analysis, filter, opts));
-        let text = serde_json::to_string_pretty(&data).unwrap_or_default();
-        return ActionOutput { text, data };
-    }
-    let text = report::render(format, analysis, filter, opts);
-    ActionOutput {
-        data: json!({
-            "format": format.as_str(),
-            "cluster": json_report.cluster,
-            "region": json_report.region,
-            "generated_at": json_report.generated_at,
-            "filters": json_report.filters,
-            "summary": json_report.summary,
-            "not_evaluated": json_report.not_evaluated,
-            "report": text,
-        }),
-        text,
-    }
+    let inline = p.inline.unwrap_or(false);
+    let key = format!("report {format:?} {filter:?} {opts:?} {inline} {budget}");
+    let analysis = &prepared.analysis;
+    Ok(a.rendered.get_or_render(analysis, key, || {
+        let full = report::render(format, analysis, &filter, &opts);
+        let link = resources::report_link(analysis, format, full.len());
+        let brief = |note: &str| {
+            let answer = resources::report_answer(analysis, &filter, format, &opts, &link, false, note);
+            let text = answer.markdown();
+            ActionOutput { text, data: to_value(&answer), links: vec![link.clone()] }
+        };
+        if !inline {
+            return brief("call again with `inline: true` to get the text here when it fits the answer budget");
+        }
+        let answer = resources::report_answer(analysis, &filter, format, &opts, &link, true, "");
+        if budget::answer_size(&full, &answer) <= budget {
+            return ActionOutput { text: full, data: to_value(&answer), links: vec![link.clone()] };
+        }
+        brief(&format!(
+            "the report is {} characters, over this answer's budget of {budget}: read the resource instead",
+            full.len()
+        ))
+    }))
 }
 
 pub(super) async fn recommendations(
@@ -299,7 +289,7 @@ pub(super) async fn recommendations(
         let view = prepared.analysis.filtered(&filter);
         let recs = recommendations::build(&view);
         let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, limit as usize);
-        ActionOutput { text, data }
+        ActionOutput::new(text, data)
     }))
 }
 
@@ -337,13 +327,13 @@ pub(super) async fn compliance(
         let results: Vec<FrameworkResult> =
             frameworks.into_iter().map(|f| compliance::evaluate(&prepared.analysis, f)).collect();
         let text = report::compliance::markdown(&prepared.analysis.cluster_name, &results);
-        ActionOutput {
+        ActionOutput::new(
             text,
-            data: json!({
+            json!({
                 "cluster": prepared.analysis.cluster_name,
                 "region": prepared.analysis.region,
                 "frameworks": results,
             }),
-        }
+        )
     }))
 }

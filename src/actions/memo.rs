@@ -91,7 +91,7 @@ mod tests {
     }
 
     fn output(n: u64) -> ActionOutput {
-        ActionOutput { text: format!("render {n}"), data: json!({ "n": n }) }
+        ActionOutput::new(format!("render {n}"), json!({ "n": n }))
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod handlers;
 mod history;
 mod memo;
 mod params;
+pub mod resources;
 mod source;
 
 use serde::Deserialize;
@@ -243,6 +244,24 @@ fn json_kind(v: &Value) -> &'static str {
 pub struct ActionOutput {
     pub text: String,
     pub data: Value,
+    /// Artifacts the answer points at instead of inlining them (MCP `resource_link`s).
+    pub links: Vec<Link>,
+}
+
+impl ActionOutput {
+    pub fn new(text: String, data: Value) -> ActionOutput {
+        ActionOutput { text, data, links: Vec::new() }
+    }
+}
+
+/// A resource an answer points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub uri: String,
+    pub name: String,
+    pub mime_type: &'static str,
+    /// Its size in bytes.
+    pub size: usize,
 }
 
 /// The action dispatcher over a data source.
@@ -322,7 +341,7 @@ impl Actions {
         };
         let kind = action.kind();
         match self.run(action, None).await {
-            Ok(ActionOutput { text, data }) => {
+            Ok(ActionOutput { text, data, .. }) => {
                 (serde_json::json!({ "status": "success", "action": kind.name(), "data": data, "text": text }), true)
             }
             Err(e) => (payload_error(Some(kind), &e), false),

@@ -361,6 +361,12 @@ pub struct ReportParams {
     /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
     #[serde(default)]
     pub refresh: Option<bool>,
+    /// Put the report's text in the answer when it fits the answer budget. Default false: the answer is a summary and a link to the full report (an MCP resource).
+    #[serde(default)]
+    pub inline: Option<bool>,
+    /// A smaller answer than the server's budget, in characters (at least 2000).
+    #[serde(default)]
+    pub max_result_chars: Option<u32>,
 }
 
 /// Parameters of `get_security_recommendations`.

@@ -81,6 +81,19 @@ pub enum Source {
 }
 
 impl Source {
+    /// The clusters this source has data for now, as (name, region): every loaded
+    /// snapshot file; nothing for AWS (a cluster becomes known by analysing it).
+    pub fn known_clusters(&self) -> Vec<(String, String)> {
+        match self {
+            Source::Files(f) => f
+                .prepared
+                .iter()
+                .map(|p| (p.snapshot.cluster.cluster_name.clone(), p.snapshot.region.clone()))
+                .collect(),
+            Source::Aws(_) => Vec::new(),
+        }
+    }
+
     pub async fn default_region(&self) -> String {
         match self {
             Source::Files(f) => f.default_region(),

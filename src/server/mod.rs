@@ -21,8 +21,10 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListResourceTemplatesResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ReadResourceRequestParams,
+    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ResourceTemplate, ServerCapabilities,
+    ServerConfig, Tool,
 };
 #[allow(deprecated)] // MCP logging: deprecated by SEP-2577, still part of 2025-06-18 and 2025-11-25.
 use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam, SetLevelRequestParams};
@@ -194,7 +196,7 @@ fn error_result(err: &ActionError) -> CallToolResult {
 impl ServerHandler for SecurityServer {
     #[allow(deprecated)] // the logging capability (SEP-2577)
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_logging().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().enable_logging().build())
             .with_server_info(
                 Implementation::new(crate::TOOL_NAME, crate::TOOL_VERSION).with_title("ECS Security Auditor"),
             )
@@ -223,6 +225,59 @@ impl ServerHandler for SecurityServer {
             return Some(t);
         }
         tools::all().into_iter().find(|t| t.name == name)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let resources = self
+            .shared
+            .actions
+            .list_resources()
+            .into_iter()
+            .map(|r| Resource::new(r.uri, r.name).with_description(r.description).with_mime_type(r.mime_type))
+            .collect();
+        Ok(ListResourcesResult::with_all_items(resources))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        let templates = crate::actions::resources::templates()
+            .into_iter()
+            .map(|t| {
+                let mut r = ResourceTemplate::new(t.uri_template, t.name);
+                r.description = Some(t.description.to_owned());
+                r.mime_type = t.mime_type.map(str::to_owned);
+                r
+            })
+            .collect();
+        Ok(ListResourceTemplatesResult::with_all_items(templates))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let shared = &self.shared;
+        let read = tokio::time::timeout(shared.limits.call_timeout, shared.actions.read_resource(&request.uri));
+        match read.await {
+            Ok(Ok(c)) => Ok(ReadResourceResult::new(vec![ResourceContents::TextResourceContents {
+                uri: c.uri,
+                mime_type: Some(c.mime_type.to_owned()),
+                text: c.text,
+                meta: None,
+            }])
+            .into()),
+            Ok(Err(ActionError::InvalidParams(m))) => Err(McpError::resource_not_found(m, None)),
+            Ok(Err(e)) => Err(McpError::internal_error(e.to_string(), None)),
+            Err(_) => Err(McpError::internal_error("reading the resource took too long; retry", None)),
+        }
     }
 
     #[allow(deprecated)]
@@ -336,7 +391,13 @@ impl ServerHandler for SecurityServer {
                 logger
                     .log(LoggingLevel::Info, format!("{name} finished in {} ms", started.elapsed().as_millis()))
                     .await;
-                let mut r = CallToolResult::success(vec![ContentBlock::text(out.text)]);
+                let mut content = vec![ContentBlock::text(out.text)];
+                content.extend(out.links.into_iter().map(|l| {
+                    ContentBlock::resource_link(
+                        Resource::new(l.uri, l.name).with_mime_type(l.mime_type).with_size(l.size as u64),
+                    )
+                }));
+                let mut r = CallToolResult::success(content);
                 r.structured_content = Some(out.data);
                 r
             }

@@ -9,8 +9,11 @@ use rmcp::service::{RoleClient, RunningService, ServiceError};
 use serde_json::{Value, json};
 
 async fn connect() -> RunningService<RoleClient, ()> {
+    connect_to(SecurityServer::new(common::fixture_actions())).await
+}
+
+async fn connect_to(server: SecurityServer) -> RunningService<RoleClient, ()> {
     let (server_io, client_io) = tokio::io::duplex(1 << 20);
-    let server = SecurityServer::new(common::fixture_actions());
     tokio::spawn(async move {
         if let Ok(running) = server.serve(server_io).await {
             let _ = running.waiting().await;
@@ -258,11 +261,11 @@ async fn bad_input_gets_a_clear_error_and_the_server_keeps_serving() {
 }
 
 /// The CLI and the MCP tool render through the same action: for the same parameters the
-/// CLI's `--format json|sarif` output is byte-identical to the tool's text, keys in one
-/// order (the report's `generated_at` second aside).
+/// CLI's `--format json|sarif` output is byte-identical to the tool's text inlined, keys in
+/// one order (the report's `generated_at` second aside).
 #[tokio::test]
 async fn cli_and_mcp_reports_are_byte_identical() {
-    let client = connect().await;
+    let client = connect_to(SecurityServer::new(common::fixture_actions().with_max_result_chars(usize::MAX))).await;
     let demo = common::fixture("demo-cluster.json");
     let timestamps = regex::Regex::new(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("pattern");
     let same_second = |s: &str| timestamps.replace_all(s, "<time>").into_owned();
@@ -270,7 +273,7 @@ async fn cli_and_mcp_reports_are_byte_identical() {
         let r = call(
             &client,
             "generate_security_report",
-            json!({"cluster_name": "payments-prod", "format": format, "severity_filter": "High"}),
+            json!({"cluster_name": "payments-prod", "format": format, "severity_filter": "High", "inline": true}),
         )
         .await;
         assert_ne!(r.is_error, Some(true), "{}", text(&r));
@@ -295,4 +298,70 @@ async fn cli_and_mcp_reports_are_byte_identical() {
             "{format}: keys not in declaration order"
         );
     }
+}
+
+/// A report too large for the model's context comes as a summary and a resource link; the
+/// resource reads back as the whole report, and every template and rule is listed.
+#[tokio::test]
+async fn reports_are_resources_linked_from_the_answer() {
+    let client = connect().await;
+    let r =
+        call(&client, "generate_security_report", json!({"cluster_name": "payments-prod", "format": "sarif"})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    let answer = structured(&r);
+    assert_eq!(answer["inline"], false);
+    let uri = answer["uri"].as_str().expect("uri").to_owned();
+    assert_eq!(uri, "ecs-security://report/us-east-1/payments-prod.sarif");
+    let size = serde_json::to_string(&text(&r)).expect("json").len() + answer.to_string().len();
+    assert!(size < 5_000, "the reference answer is {size} characters");
+    let link = r.content.iter().find_map(|c| c.as_resource_link()).expect("a resource_link block");
+    assert_eq!(link.uri, uri);
+    let read =
+        client.read_resource(rmcp::model::ReadResourceRequestParams::new(uri.clone())).await.expect("resources/read");
+    let body = match &read.contents[0] {
+        rmcp::model::ResourceContents::TextResourceContents { text, mime_type, .. } => {
+            assert_eq!(mime_type.as_deref(), Some("application/sarif+json"));
+            text.clone()
+        }
+        other => panic!("not text: {other:?}"),
+    };
+    let sarif: Value = serde_json::from_str(&body).expect("the resource is SARIF JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(body.len() > 40_000, "the whole report, {} bytes", body.len());
+    assert_eq!(Some(body.len() as u64), link.size);
+
+    // Asked inline but over the budget: still the reference, with the reason.
+    let r = call(
+        &client,
+        "generate_security_report",
+        json!({"cluster_name": "payments-prod", "format": "detailed", "inline": true}),
+    )
+    .await;
+    assert_eq!(structured(&r)["inline"], false);
+    assert!(structured(&r)["note"].as_str().is_some_and(|n| n.contains("over this answer's budget")));
+
+    let listed = client.list_all_resources().await.expect("resources/list");
+    let uris: Vec<&str> = listed.iter().map(|r| r.uri.as_str()).collect();
+    assert!(uris.contains(&"ecs-security://report/us-east-1/payments-prod.json"));
+    assert!(uris.contains(&"ecs-security://snapshot/us-east-1/payments-prod.json"));
+    assert!(uris.contains(&"ecs-security://rule/container-privileged"));
+    let templates = client.list_all_resource_templates().await.expect("resources/templates/list");
+    assert!(templates.iter().any(|t| t.uri_template == "ecs-security://report/{region}/{cluster}.{format}"));
+    let rule = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new("ecs-security://rule/container-privileged"))
+        .await
+        .expect("rule resource");
+    assert!(format!("{:?}", rule.contents[0]).contains("container-privileged"));
+    let snapshot = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new(
+            "ecs-security://snapshot/us-east-1/payments-prod.json",
+        ))
+        .await
+        .expect("snapshot resource");
+    assert!(format!("{:?}", snapshot.contents[0]).contains("schema_version"));
+    let missing = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new("ecs-security://report/us-east-1/x.pdf"))
+        .await;
+    assert!(missing.is_err(), "an unknown format is an error");
+    client.cancel().await.ok();
 }

@@ -274,10 +274,12 @@ fn run(actions: &Actions, tool: &str, args: Value) -> Result<(String, Value), St
 fn hostile_text_is_inert_in_the_text_of_every_tool() {
     // One cluster AWS could really hold (valid name, hostile contents) and one only a
     // crafted snapshot file could (hostile name), for the cluster lists.
+    // No answer budget: every report inline, so all of its text is checked.
     let actions = Actions::new(Source::Files(FileSource::new(vec![
         hostile_snapshot(HOSTILE_CLUSTER),
         hostile_snapshot(&format!("crafted{HOSTILE}")),
-    ])));
+    ])))
+    .with_max_result_chars(usize::MAX);
     let c = HOSTILE_CLUSTER;
     let calls = [
         ("list_clusters", json!({})),
@@ -287,11 +289,23 @@ fn hostile_text_is_inert_in_the_text_of_every_tool() {
         ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "report"})),
         ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "compliance"})),
         ("analyze_cluster_security", json!({"cluster_name": c})),
-        ("generate_security_report", json!({"cluster_name": c, "format": "summary", "show_details": true})),
-        ("generate_security_report", json!({"cluster_name": c, "format": "detailed", "show_details": true})),
-        ("generate_security_report", json!({"cluster_name": c, "format": "executive", "show_details": true})),
+        (
+            "generate_security_report",
+            json!({"cluster_name": c, "format": "summary", "show_details": true, "inline": true}),
+        ),
+        (
+            "generate_security_report",
+            json!({"cluster_name": c, "format": "detailed", "show_details": true, "inline": true}),
+        ),
+        (
+            "generate_security_report",
+            json!({"cluster_name": c, "format": "executive", "show_details": true, "inline": true}),
+        ),
         ("get_security_recommendations", json!({"cluster_name": c, "limit": 100})),
         ("check_compliance_status", json!({"cluster_name": c, "compliance_framework": "all"})),
+        ("generate_security_report", json!({"cluster_name": c, "format": "json"})),
+        ("list_findings", json!({"cluster_name": c})),
+        ("get_finding_details", json!({"cluster_name": c, "rule_id": "container-environment-secrets"})),
     ];
     let mut hostile_seen = false;
     for (tool, args) in calls {
@@ -307,7 +321,8 @@ fn hostile_text_is_inert_in_the_text_of_every_tool() {
     // The json and sarif formats: the tool text is JSON with the exact strings.
     for format in ["json", "sarif"] {
         let (text, _) =
-            run(&actions, "generate_security_report", json!({"cluster_name": c, "format": format})).unwrap();
+            run(&actions, "generate_security_report", json!({"cluster_name": c, "format": format, "inline": true}))
+                .unwrap();
         let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{format} tool text is not JSON: {e}"));
         assert!(
             v.to_string().contains(serde_json::to_string(HOSTILE).unwrap().trim_matches('"')),

@@ -36,6 +36,13 @@ pub fn markdown() -> String {
     s
 }
 
+/// One rule's catalog entry, as in docs/checks.md.
+pub fn rule(r: &Rule) -> String {
+    let mut s = String::new();
+    rule_section(&mut s, r);
+    s
+}
+
 fn rule_section(s: &mut String, r: &Rule) {
     let _ = writeln!(s, "### {}\n", r.id);
     let _ = writeln!(s, "**{}**\n", r.title);

@@ -16,6 +16,7 @@ pub mod junit;
 pub mod ocsf;
 mod people;
 pub mod recommendations;
+pub mod reference;
 pub mod sarif;
 pub mod summary;
 pub mod terminal;

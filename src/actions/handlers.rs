@@ -114,7 +114,8 @@ async fn quick(
         let filter = Filter { severity: SeverityFilter::AtLeast(Severity::High), categories: Vec::new() };
         let view = prepared.analysis.filtered(&filter);
         let recs = recommendations::build(&view);
-        let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10);
+        let budget = a.max_result_chars.saturating_sub(recommendations::QUICK_NOTE.len() + 8);
+        let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, 10, budget);
         ActionOutput::new(format!("{text}\n{}", recommendations::QUICK_NOTE), data)
     }))
 }
@@ -288,7 +289,8 @@ pub(super) async fn recommendations(
     Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
         let view = prepared.analysis.filtered(&filter);
         let recs = recommendations::build(&view);
-        let (text, data) = recommendations_output(&prepared.analysis, &filter, &recs, limit as usize);
+        let (text, data) =
+            recommendations_output(&prepared.analysis, &filter, &recs, limit as usize, a.max_result_chars);
         ActionOutput::new(text, data)
     }))
 }
@@ -298,18 +300,9 @@ fn recommendations_output(
     filter: &Filter,
     recs: &[recommendations::Recommendation],
     limit: usize,
+    budget: usize,
 ) -> (String, Value) {
-    let shown = &recs[..recs.len().min(limit)];
-    let text = recommendations::markdown(full, filter, recs, limit);
-    let data = json!({
-        "cluster": full.cluster_name,
-        "region": full.region,
-        "filters": filter,
-        "total": recs.len(),
-        "returned": shown.len(),
-        "limit": limit,
-        "recommendations": shown,
-    });
+    let (text, data, _) = recommendations::fit(full, filter, recs, limit, budget);
     (text, data)
 }
 
@@ -326,14 +319,12 @@ pub(super) async fn compliance(
     Ok(a.rendered.get_or_render(&prepared.analysis, key, || {
         let results: Vec<FrameworkResult> =
             frameworks.into_iter().map(|f| compliance::evaluate(&prepared.analysis, f)).collect();
-        let text = report::compliance::markdown(&prepared.analysis.cluster_name, &results);
-        ActionOutput::new(
-            text,
-            json!({
-                "cluster": prepared.analysis.cluster_name,
-                "region": prepared.analysis.region,
-                "frameworks": results,
-            }),
-        )
+        let (text, data) = report::compliance::fit(
+            &prepared.analysis.cluster_name,
+            &prepared.analysis.region,
+            &results,
+            a.max_result_chars,
+        );
+        ActionOutput::new(text, data)
     }))
 }

@@ -365,3 +365,39 @@ async fn reports_are_resources_linked_from_the_answer() {
     assert!(missing.is_err(), "an unknown format is an error");
     client.cancel().await.ok();
 }
+
+/// Every tool's answer (text content plus structured content, as serialised) stays within
+/// the default budget on a 500-service cluster with thousands of findings.
+#[tokio::test]
+async fn every_answer_fits_the_budget_on_a_500_service_cluster() {
+    use ecs_security_mcp::actions::{Actions, FileSource, Source};
+    use ecs_security_mcp::model::scale::replicate;
+    let big = replicate(&common::demo(), 125);
+    let client = connect_to(SecurityServer::new(Actions::new(Source::Files(FileSource::new(vec![big]))))).await;
+    let c = "payments-prod";
+    let calls = [
+        ("list_clusters", json!({})),
+        ("select_cluster_for_analysis", json!({})),
+        ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "quick"})),
+        ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "compliance"})),
+        ("analyze_cluster_security", json!({"cluster_name": c})),
+        ("generate_security_report", json!({"cluster_name": c, "format": "detailed", "inline": true})),
+        ("generate_security_report", json!({"cluster_name": c, "format": "sarif"})),
+        ("get_security_recommendations", json!({"cluster_name": c, "limit": 100})),
+        ("check_compliance_status", json!({"cluster_name": c, "compliance_framework": "all"})),
+        ("list_findings", json!({"cluster_name": c})),
+        ("get_finding_details", json!({"cluster_name": c, "rule_id": "container-environment-secrets"})),
+    ];
+    let mut over = Vec::new();
+    for (tool, args) in calls {
+        let r = call(&client, tool, args.clone()).await;
+        assert_ne!(r.is_error, Some(true), "{tool}: {}", text(&r));
+        let size = serde_json::to_string(&r.content).expect("json").len()
+            + r.structured_content.as_ref().map(|v| v.to_string().len()).unwrap_or(0);
+        if size > 40_000 {
+            over.push(format!("{tool} {args}: {size}"));
+        }
+    }
+    assert!(over.is_empty(), "answers over 40,000 characters:\n{}", over.join("\n"));
+    client.cancel().await.ok();
+}

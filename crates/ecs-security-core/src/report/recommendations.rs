@@ -147,6 +147,11 @@ pub const QUICK_NOTE: &str =
 /// The recommendations answer in Markdown: the first `limit` of `recs` (built from `full`
 /// seen through `filter`), each with its affected resources and the fix.
 pub fn markdown(full: &Analysis, filter: &Filter, recs: &[Recommendation], limit: usize) -> String {
+    markdown_with(full, filter, recs, limit, 20)
+}
+
+/// [`markdown`] naming at most `examples` affected resources per recommendation.
+fn markdown_with(full: &Analysis, filter: &Filter, recs: &[Recommendation], limit: usize, examples: usize) -> String {
     let shown = &recs[..recs.len().min(limit)];
     let mut text = format!("# Security recommendations: {}\n\n", md(&full.cluster_name));
     text.push_str(&format!(
@@ -167,11 +172,15 @@ pub fn markdown(full: &Analysis, filter: &Filter, recs: &[Recommendation], limit
         }
         text.push_str(&format!("Rule `{}`, priority {}.\n\n", r.rule_id, r.priority));
         text.push_str(&format!("**Why:** {}\n\n**Affected ({}):**\n", r.why, r.affected.len()));
-        for x in r.affected.iter().take(20) {
-            text.push_str(&format!("- {}: {}\n", md(&x.resource), md(&x.message)));
+        for x in r.affected.iter().take(examples) {
+            text.push_str(&format!("- {}: {} (`{}`)\n", md(&x.resource), md(&x.message), x.id));
         }
-        if r.affected.len() > 20 {
-            text.push_str(&format!("- …and {} more (see structured content)\n", r.affected.len() - 20));
+        if r.affected.len() > examples {
+            text.push_str(&format!(
+                "- …and {} more (every one: `get_finding_details` with rule_id `{}`)\n",
+                r.affected.len() - examples,
+                r.rule_id
+            ));
         }
         text.push_str(&format!("\n**Fix:** {}\n\n", r.remediation.summary));
         for (n, step) in r.remediation.steps.iter().enumerate() {
@@ -183,4 +192,60 @@ pub fn markdown(full: &Analysis, filter: &Filter, recs: &[Recommendation], limit
         text.push_str("Nothing to recommend for this filter.\n");
     }
     text
+}
+
+/// The recommendations answer within `max_chars`: the first `limit` recommendations (fewer
+/// when they do not fit), each naming as many affected resources as fit (`affected_total`
+/// gives the count). Returns the Markdown, the JSON and how many were shown.
+pub fn fit(
+    full: &Analysis,
+    filter: &Filter,
+    recs: &[Recommendation],
+    limit: usize,
+    max_chars: usize,
+) -> (String, serde_json::Value, usize) {
+    let build = |n: usize, examples: usize| {
+        let shown: Vec<serde_json::Value> = recs[..n]
+            .iter()
+            .map(|r| {
+                let mut brief = r.clone();
+                brief.affected.truncate(examples);
+                let mut v = serde_json::to_value(&brief).unwrap_or(serde_json::Value::Null);
+                if let serde_json::Value::Object(o) = &mut v {
+                    o.insert("affected_total".into(), serde_json::Value::from(r.affected.len()));
+                }
+                v
+            })
+            .collect();
+        let text = markdown_with(full, filter, recs, n, examples);
+        let data = serde_json::json!({
+            "cluster": full.cluster_name,
+            "region": full.region,
+            "filters": filter,
+            "total": recs.len(),
+            "returned": n,
+            "limit": limit,
+            "affected_examples": examples,
+            "note": (n < recs.len().min(limit)).then(|| format!(
+                "{} more recommendations did not fit this answer's budget: ask with a filter or a smaller limit, or get one rule in full with get_finding_details",
+                recs.len().min(limit) - n
+            )),
+            "recommendations": shown,
+        });
+        (text, data)
+    };
+    let size = |n: usize, examples: usize| {
+        let (t, d) = build(n, examples);
+        super::budget::answer_size(&t, &d)
+    };
+    let wanted = recs.len().min(limit);
+    // As many recommendations as asked for, with as many examples each as fit (up to 20);
+    // when not even one example each fits, fewer recommendations.
+    let (n, examples) = if size(wanted, 1) <= max_chars {
+        (wanted, super::budget::largest_fitting(20, max_chars, |k| size(wanted, k.max(1))).max(1))
+    } else {
+        (super::budget::largest_fitting(wanted, max_chars, |n| size(n, 1)), 1)
+    };
+    let (text, data) = build(n, examples);
+    (text, data, n)
 }

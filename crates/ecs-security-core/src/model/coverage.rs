@@ -79,7 +79,9 @@ data_sources! {
     RouteTables => "route tables", [("ec2", "DescribeRouteTables")];
     FlowLogs => "VPC flow logs", [("ec2", "DescribeFlowLogs")];
     SecurityGroups => "security groups", [("ec2", "DescribeSecurityGroups")];
-    LoadBalancers => "load balancers", [("elasticloadbalancing", "DescribeLoadBalancers"), ("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
+    LoadBalancers => "load balancers", [("elasticloadbalancing", "DescribeLoadBalancers")];
+    // Deletion protection, access logs, header and desync settings; a quick analysis skips them.
+    LoadBalancerAttributes => "load balancer attributes", [("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
     Listeners => "load balancer listeners", [("elasticloadbalancing", "DescribeListeners")];
     TargetGroups => "target groups", [("elasticloadbalancing", "DescribeTargetGroups")];
 }
@@ -106,7 +108,7 @@ impl DataSource {
             D::TaskDefinitions => &[D::Services, D::Tasks],
             D::Ec2Instances => &[D::ContainerInstances],
             D::LoadBalancers => &[D::TargetGroups],
-            D::Listeners => &[D::LoadBalancers],
+            D::Listeners | D::LoadBalancerAttributes => &[D::LoadBalancers],
             D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
             // VPC ids come from the subnets, the instances and the load balancers.
             D::Vpcs | D::RouteTables | D::FlowLogs => &[D::Subnets, D::Ec2Instances, D::LoadBalancers],

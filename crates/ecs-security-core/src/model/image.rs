@@ -42,7 +42,8 @@ impl ImageRef {
     }
 
     /// Whether the image comes from a private Amazon ECR registry
-    /// (`<account>.dkr.ecr.<region>.amazonaws.com`).
+    /// (`<account>.dkr.ecr.<region>.amazonaws.com`, or the dual-stack
+    /// `<account>.dkr-ecr.<region>.on.aws`, each also in its FIPS form).
     pub fn is_private_ecr(&self) -> bool {
         self.ecr_region().is_some()
     }
@@ -52,15 +53,27 @@ impl ImageRef {
         let host = self.registry.as_deref()?;
         let mut parts = host.split('.');
         let account = parts.next()?;
-        let dkr = parts.next()?;
-        let ecr = parts.next()?;
-        let region = parts.next()?;
-        let ok = account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
-            && dkr == "dkr"
-            && (ecr == "ecr" || ecr == "ecr-fips")
-            && host.contains(".amazonaws.com");
-        ok.then_some(region)
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let service = parts.next()?;
+        let (region, suffix) = if service == "dkr" {
+            // IPv4: <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]
+            let ecr = parts.next()?;
+            if ecr != "ecr" && ecr != "ecr-fips" {
+                return None;
+            }
+            let region = parts.next()?;
+            (region, host.contains(".amazonaws.com"))
+        } else if service == "dkr-ecr" || service == "dkr-ecr-fips" {
+            // Dual-stack: <account>.dkr-ecr[-fips].<region>.on.aws
+            let region = parts.next()?;
+            let rest: Vec<&str> = parts.collect();
+            (region, rest == ["on", "aws"])
+        } else {
+            return None;
+        };
+        (suffix && !region.is_empty()).then_some(region)
     }
 
     /// The account that owns a private ECR registry.
@@ -122,6 +135,26 @@ mod tests {
         assert!(r.is_ecr_public());
         assert_eq!(r.name(), "aws-appmesh-envoy");
         assert!(ImageRef::parse("  ").is_none());
+    }
+
+    #[test]
+    fn dual_stack_ecr_hosts_are_ecr() {
+        let r = ImageRef::parse("123456789012.dkr-ecr.eu-west-1.on.aws/team/api:v3").unwrap();
+        assert!(r.is_private_ecr());
+        assert_eq!((r.ecr_region(), r.ecr_account()), (Some("eu-west-1"), Some("123456789012")));
+        assert_eq!(r.repository, "team/api");
+        let r = ImageRef::parse("123456789012.dkr-ecr-fips.us-gov-west-1.on.aws/api@sha256:0123").unwrap();
+        assert_eq!(r.ecr_region(), Some("us-gov-west-1"));
+        let r = ImageRef::parse("123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/api:1").unwrap();
+        assert_eq!(r.ecr_region(), Some("us-east-1"));
+        for look_alike in [
+            "123456789012.dkr-ecr.eu-west-1.on.aws.example.com/api:1",
+            "123456789012.dkr-ecr.eu-west-1.example.aws/api:1",
+            "12345.dkr-ecr.eu-west-1.on.aws/api:1",
+            "123456789012.ecr.eu-west-1.on.aws/api:1",
+        ] {
+            assert!(!ImageRef::parse(look_alike).unwrap().is_private_ecr(), "{look_alike}");
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! encrypted), Fargate storage encryption, cluster status, orphaned clusters and tagging.
 
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
-use crate::model::{DataSource, ResourceKind, ResourcePath, ResourceRef, Service, Snapshot, Tag, Task, arn_tail};
+use crate::model::{
+    DataSource, ResourceKind, ResourcePath, ResourceRef, Service, Snapshot, Tag, Task, Workload, arn_tail,
+};
 
 pub(super) const RULES: &[&Rule] = &[
     &CLUSTER_CONTAINER_INSIGHTS_DISABLED,
@@ -232,9 +234,9 @@ pub static CLUSTER_EXEC_LOGGING_DISABLED: Rule = Rule {
     category: Category::Monitoring,
     domain: Domain::Cluster,
     scope: Scope::Cluster,
-    requires: &[DataSource::Cluster],
+    requires: &[DataSource::Cluster, DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks],
     confidence: Confidence::High,
-    rationale: "Interactive sessions into production containers are the most sensitive operator action on a cluster. With logging NONE, or OVERRIDE without a destination, nothing records the commands that were run.",
+    rationale: "Interactive sessions into production containers are the most sensitive operator action on a cluster. With logging NONE, or OVERRIDE without a destination, nothing records the commands that were run. With DEFAULT (also what a cluster without an execute-command configuration uses), a session is logged only through the container's own `awslogs` configuration, so sessions into containers that log with another driver (FireLens, Splunk, none) leave no trail; that is judged per workload. Nothing is reported while no service or task has ECS Exec enabled.",
     remediation: Remediation {
         summary: "Set execute-command logging to OVERRIDE with an encrypted CloudWatch log group or S3 bucket.",
         steps: &[
@@ -252,25 +254,88 @@ pub static CLUSTER_EXEC_LOGGING_DISABLED: Rule = Rule {
     check: cluster_exec_logging_disabled,
 };
 
+/// Workloads with ECS Exec turned on: live services that enable it, and the revisions of
+/// live standalone tasks that do.
+fn exec_workloads(snap: &Snapshot) -> Vec<Workload<'_>> {
+    let exec_tasks: Vec<&str> = live_standalone_tasks(snap)
+        .filter(|t| t.enable_execute_command)
+        .map(|t| t.task_definition_arn.as_str())
+        .collect();
+    snap.workloads()
+        .into_iter()
+        .filter(|w| match w.service {
+            Some(s) => s.enable_execute_command && !is_inactive(s.status.as_deref()),
+            None => exec_tasks.contains(&w.task_definition.task_definition_arn.as_str()),
+        })
+        .collect()
+}
+
+/// The containers of a workload whose log driver is not `awslogs`, as `name (driver)`.
+fn containers_without_awslogs(w: &Workload<'_>) -> Vec<String> {
+    w.containers()
+        .filter_map(|c| {
+            let driver = c.container.log_configuration.as_ref().and_then(|l| l.log_driver.as_deref());
+            match driver {
+                Some(d) if d.trim().eq_ignore_ascii_case("awslogs") => None,
+                Some(d) => Some(format!("{} ({d})", c.container.name)),
+                None => Some(format!("{} (no log configuration)", c.container.name)),
+            }
+        })
+        .collect()
+}
+
 fn cluster_exec_logging_disabled(snap: &Snapshot, out: &mut Findings) {
-    let Some(exec) = snap.cluster.execute_command_configuration() else {
+    let users = exec_users(snap);
+    if users.is_empty() {
         return;
-    };
-    let logging = exec.logging.as_deref().unwrap_or("DEFAULT").to_ascii_uppercase();
-    let has_destination = exec.log_configuration.as_ref().is_some_and(|l| {
+    }
+    let exec = snap.cluster.execute_command_configuration();
+    let logging = exec.and_then(|e| e.logging.as_deref()).unwrap_or("DEFAULT").to_ascii_uppercase();
+    let has_destination = exec.and_then(|e| e.log_configuration.as_ref()).is_some_and(|l| {
         l.cloud_watch_log_group_name.as_deref().is_some_and(|g| !g.is_empty())
             || l.s3_bucket_name.as_deref().is_some_and(|b| !b.is_empty())
     });
     let problem = match logging.as_str() {
         "NONE" => "logging is NONE",
         "OVERRIDE" if !has_destination => "logging is OVERRIDE but no log group or bucket is configured",
-        _ => return,
+        "OVERRIDE" => return,
+        _ => {
+            exec_default_logging_gaps(snap, exec.is_some(), out);
+            return;
+        }
     };
     out.report(
         cluster_ref(snap),
         format!("ECS Exec sessions on cluster `{}` are not logged: {problem}", snap.cluster.cluster_name),
     )
-    .evidence("logging", &logging);
+    .evidence("logging", &logging)
+    .evidence("exec_enabled_on", users.join(", "));
+}
+
+/// DEFAULT logging: each Exec-enabled workload whose containers do not all log with awslogs.
+fn exec_default_logging_gaps(snap: &Snapshot, configured: bool, out: &mut Findings) {
+    let shown = if configured { "DEFAULT" } else { "DEFAULT (no execute-command configuration)" };
+    for w in exec_workloads(snap) {
+        let unlogged = containers_without_awslogs(&w);
+        if unlogged.is_empty() {
+            continue;
+        }
+        let who = match w.service_name() {
+            Some(s) => format!("service `{s}`"),
+            None => format!("standalone tasks of `{}`", w.task_definition.family_revision()),
+        };
+        out.report(
+            w.owner_ref(),
+            format!(
+                "ECS Exec sessions into {} of {who} leave no audit trail: cluster `{}` logs exec sessions only through a container's awslogs driver",
+                summarize(&unlogged),
+                snap.cluster.cluster_name
+            ),
+        )
+        .evidence("logging", shown)
+        .evidence("containers_without_awslogs", unlogged.join(", "))
+        .evidence("task_definition", w.task_definition.family_revision());
+    }
 }
 
 pub static CLUSTER_EXEC_KMS_MISSING: Rule = Rule {

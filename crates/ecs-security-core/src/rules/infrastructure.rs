@@ -490,7 +490,7 @@ pub static SUBNET_AUTO_ASSIGNS_PUBLIC_IP: Rule = Rule {
         DataSource::Ec2Instances,
     ],
     confidence: Confidence::High,
-    rationale: "With `MapPublicIpOnLaunch` every network interface launched in the subnet without an explicit choice, including container instances from an Auto Scaling group, gets a public IPv4 address, so a host can become internet-reachable without anyone deciding it should. It is off by default for non-default subnets and on in default subnets. Subnets used only by load balancers are not examined.",
+    rationale: "With `MapPublicIpOnLaunch` every network interface launched in the subnet without an explicit choice, including container instances from an Auto Scaling group, gets a public IPv4 address, so a host can become internet-reachable without anyone deciding it should. It is off by default for non-default subnets and on in default subnets. Subnets used only by load balancers are not examined; a subnet used only by awsvpc tasks is Low, because ECS gives their interfaces a public IP only when `assignPublicIp` is ENABLED (reported by the service rules), whatever the subnet says.",
     remediation: Remediation {
         summary: "Turn off auto-assign public IPv4 on the subnets the cluster's tasks and instances use.",
         steps: &[
@@ -510,8 +510,15 @@ pub static SUBNET_AUTO_ASSIGNS_PUBLIC_IP: Rule = Rule {
     check: subnet_auto_assigns_public_ip,
 };
 
+/// Subnets that a container instance (or anything else that takes the subnet's default)
+/// launches into; awsvpc task interfaces get their public IP from `assignPublicIp` instead.
+fn subnets_taking_the_default(snap: &Snapshot) -> Vec<&str> {
+    snap.container_instances.iter().filter_map(|ci| ci.ec2.as_ref().and_then(|e| e.subnet_id.as_deref())).collect()
+}
+
 fn subnet_auto_assigns_public_ip(snap: &Snapshot, out: &mut Findings) {
     let users = subnet_users(snap);
+    let take_default = subnets_taking_the_default(snap);
     let lb_subnets: Vec<&str> = snap
         .load_balancing
         .load_balancers
@@ -533,6 +540,12 @@ fn subnet_auto_assigns_public_ip(snap: &Snapshot, out: &mut Findings) {
         );
         f.evidence("mapPublicIpOnLaunch", true).evidence("vpc", &subnet.vpc_id);
         match used_by {
+            Some(u) if !take_default.contains(&subnet.subnet_id.as_str()) => {
+                // Only awsvpc tasks: ECS sets their interface's public IP from assignPublicIp.
+                f.evidence("used_by", u)
+                    .evidence("awsvpc_only", "true: task interfaces get a public IP only with assignPublicIp=ENABLED")
+                    .severity(Severity::Low);
+            }
             Some(u) => {
                 f.evidence("used_by", u);
             }

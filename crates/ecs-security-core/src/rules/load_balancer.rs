@@ -26,7 +26,9 @@ pub(super) const RULES: &[&Rule] = &[
 ];
 
 const LB: &[DataSource] = &[DataSource::LoadBalancers];
+/// Listener rules read no attributes, so a quick analysis (which skips them) still runs them.
 const LB_LISTENERS: &[DataSource] = &[DataSource::LoadBalancers, DataSource::Listeners];
+const LB_ATTRIBUTES: &[DataSource] = &[DataSource::LoadBalancers, DataSource::LoadBalancerAttributes];
 
 fn lb_ref(snap: &Snapshot, lb: &LoadBalancer) -> ResourceRef {
     ResourceRef::new(ResourceKind::LoadBalancer, &lb.load_balancer_name)
@@ -495,7 +497,7 @@ pub static LB_DELETION_PROTECTION_DISABLED: Rule = Rule {
     category: Category::Availability,
     domain: Domain::LoadBalancer,
     scope: Scope::LoadBalancers,
-    requires: LB,
+    requires: LB_ATTRIBUTES,
     confidence: Confidence::High,
     rationale: "Without deletion protection (off by default) a single mistaken API call, console click or infrastructure-code change deletes the load balancer, its DNS name and its listeners, taking every service behind it offline until it is rebuilt and DNS is updated.",
     remediation: Remediation {
@@ -534,7 +536,7 @@ pub static LB_ACCESS_LOGS_DISABLED: Rule = Rule {
     category: Category::Monitoring,
     domain: Domain::LoadBalancer,
     scope: Scope::LoadBalancers,
-    requires: &[DataSource::LoadBalancers, DataSource::Listeners],
+    requires: &[DataSource::LoadBalancers, DataSource::Listeners, DataSource::LoadBalancerAttributes],
     confidence: Confidence::High,
     rationale: "Access logs are the record of every request (client IP, path, status, TLS version, user agent) reaching the services. They are off by default; without them attacks, scraping and abuse against the application cannot be investigated. Network Load Balancers write access logs only for TLS listeners, so NLBs without one are not examined.",
     remediation: Remediation {
@@ -577,7 +579,7 @@ pub static LB_INVALID_HEADERS_NOT_DROPPED: Rule = Rule {
     category: Category::NetworkSecurity,
     domain: Domain::LoadBalancer,
     scope: Scope::LoadBalancers,
-    requires: LB,
+    requires: LB_ATTRIBUTES,
     confidence: Confidence::High,
     rationale: "By default an ALB passes header fields whose names are not valid HTTP tokens on to the targets. Backends and proxies parse such headers inconsistently, which enables request smuggling and header-injection attacks; dropping them at the load balancer removes the ambiguity.",
     remediation: Remediation {
@@ -622,7 +624,7 @@ pub static LB_DESYNC_MITIGATION_MONITOR: Rule = Rule {
     category: Category::NetworkSecurity,
     domain: Domain::LoadBalancer,
     scope: Scope::LoadBalancers,
-    requires: LB,
+    requires: LB_ATTRIBUTES,
     confidence: Confidence::High,
     rationale: "In `monitor` mode the ALB forwards requests it classifies as ambiguous or severe (conflicting Content-Length and Transfer-Encoding, for example) to the targets, which is how HTTP request smuggling (desync) attacks reach the backends. `defensive`, the default when the attribute is absent, and `strictest` block them.",
     remediation: Remediation {

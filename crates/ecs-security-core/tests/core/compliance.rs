@@ -278,3 +278,23 @@ fn an_aws_managed_key_is_not_unencrypted_data() {
     let nist = compliance::evaluate(&a, Framework::Nist80053);
     assert_eq!(control(&nist, "ECR.5").status, ControlStatus::Fail, "ECR.5 is exactly the CMK check");
 }
+
+/// ECR reports the AWS-managed `aws/ecr` key by its key ARN, like a customer-managed key: a
+/// key ARN the snapshot cannot attribute makes ECR.5 need review, neither pass nor fail. The
+/// hardened cluster's key is also its Fargate storage key, which only a customer key can be.
+#[test]
+fn an_unattributable_kms_key_arn_makes_ecr_5_need_review() {
+    let mut snap = common::hardened();
+    let nist = compliance::evaluate(&rules::analyze(&snap), Framework::Nist80053);
+    assert_eq!(control(&nist, "ECR.5").status, ControlStatus::Pass);
+    let other = "arn:aws:kms:eu-west-1:210987654321:key/99999999-1111-4222-8333-444455556666";
+    for repo in &mut snap.ecr.repositories {
+        repo.encryption_configuration =
+            Some(serde_json::from_value(serde_json::json!({"encryptionType": "KMS", "kmsKey": other})).expect("enc"));
+    }
+    let a = rules::analyze(&snap);
+    let f = a.findings.iter().find(|f| f.rule.id == "ecr-repository-cmk-missing").expect("reported as unknown");
+    assert!(f.message.contains("unknown"), "{}", f.message);
+    let nist = compliance::evaluate(&a, Framework::Nist80053);
+    assert_eq!(control(&nist, "ECR.5").status, ControlStatus::NeedsReview);
+}

@@ -11,3 +11,4 @@ mod formats;
 mod registry;
 mod reports;
 mod score;
+mod verdicts;

@@ -103,12 +103,18 @@ pub static ECR_REPOSITORY_SCAN_ON_PUSH_DISABLED: Rule = Rule {
 };
 
 fn ecr_repository_scan_on_push_disabled(snap: &Snapshot, out: &mut Findings) {
+    let registry = snap.ecr.registry_scanning_configuration.as_ref();
+    let enhanced =
+        registry.is_some_and(|cfg| cfg.scan_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("ENHANCED")));
     for r in &snap.ecr.repositories {
+        let own = in_own_registry(snap, r);
+        // Under ENHANCED scanning the repository's scanOnPush is ignored: only the
+        // registry's rules decide.
         let repo_scan = r.image_scanning_configuration.as_ref().is_some_and(|s| s.scan_on_push);
-        if repo_scan {
+        if repo_scan && !(own && enhanced) {
             continue;
         }
-        if !in_own_registry(snap, r) {
+        if !own {
             // Another account's or region's registry: its scanning rules are not visible.
             out.report(
                 repository_ref(r),
@@ -122,21 +128,22 @@ fn ecr_repository_scan_on_push_disabled(snap: &Snapshot, out: &mut Findings) {
             .confidence(Confidence::Low);
             continue;
         }
-        let registry = snap.ecr.registry_scanning_configuration.as_ref();
         if registry.is_some_and(|cfg| registry_scans_on_push(cfg, &r.repository_name).is_some()) {
             continue;
         }
         let scan_type = registry.and_then(|cfg| cfg.scan_type.as_deref()).unwrap_or("BASIC (default)");
-        out.report(
-            repository_ref(r),
+        let message = if repo_scan {
             format!(
-                "ECR repository `{}` has scanOnPush off and no registry scanning rule covers it",
+                "ECR repository `{}` has scanOnPush on, but the registry uses enhanced scanning, which ignores it, and no registry scanning rule covers the repository",
                 r.repository_name
-            ),
-        )
-        .evidence("scanOnPush", false)
-        .evidence("registry_scan_type", scan_type)
-        .evidence("registry_rules", registry.map_or(0, |cfg| cfg.rules.len()));
+            )
+        } else {
+            format!("ECR repository `{}` has scanOnPush off and no registry scanning rule covers it", r.repository_name)
+        };
+        out.report(repository_ref(r), message)
+            .evidence("scanOnPush", repo_scan)
+            .evidence("registry_scan_type", scan_type)
+            .evidence("registry_rules", registry.map_or(0, |cfg| cfg.rules.len()));
     }
 }
 
@@ -332,7 +339,7 @@ pub static ECR_REPOSITORY_CMK_MISSING: Rule = Rule {
     scope: Scope::EcrRepositories,
     requires: &[DataSource::EcrRepositories],
     confidence: Confidence::High,
-    rationale: "By default ECR encrypts with AES256 keys that AWS manages entirely: no key policy limits who can decrypt image layers, key use is not logged in CloudTrail, and access cannot be revoked by disabling the key. KMS with the AWS-managed `aws/ecr` key logs use but still cannot be restricted (reported at Low).",
+    rationale: "By default ECR encrypts with AES256 keys that AWS manages entirely: no key policy limits who can decrypt image layers, key use is not logged in CloudTrail, and access cannot be revoked by disabling the key. KMS with the AWS-managed `aws/ecr` key logs use but still cannot be restricted (reported at Low). ECR reports that key by its key ARN, like a customer-managed one: a key ARN or id counts as customer-managed when the cluster also uses it for ECS Exec, managed storage or Fargate ephemeral storage (which accept only customer-managed keys); otherwise it is reported at Low confidence as unknown (Security Hub ECR.5 then needs review). An `alias/aws/…` key is AWS-managed, any other alias customer-managed.",
     remediation: Remediation {
         summary: "Store images in a repository encrypted with a customer-managed KMS key (encryption is fixed at creation, so create a new repository and move the images).",
         steps: &[
@@ -353,25 +360,72 @@ pub static ECR_REPOSITORY_CMK_MISSING: Rule = Rule {
     check: ecr_repository_cmk_missing,
 };
 
+/// Who manages the KMS key a repository is encrypted with, as far as the snapshot tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyManager {
+    Aws,
+    Customer,
+    Unknown,
+}
+
+/// The key id of a key ARN (`arn:…:key/<id>`) or of a bare key id.
+fn key_id(key: &str) -> &str {
+    key.rsplit_once(":key/").map_or(key, |(_, id)| id)
+}
+
+/// An `alias/aws/…` name is AWS-managed and any other alias customer-managed. A key ARN or id
+/// says nothing by itself (ECR reports the AWS-managed `aws/ecr` key by its key ARN), unless
+/// the cluster also uses that key where only a customer-managed key is accepted: ECS Exec
+/// sessions, managed storage and Fargate ephemeral storage.
+fn key_manager(snap: &Snapshot, key: Option<&str>) -> KeyManager {
+    let Some(key) = key else {
+        // KMS without a key is the AWS-managed aws/ecr key.
+        return KeyManager::Aws;
+    };
+    let alias = key.strip_prefix("alias/").or_else(|| key.split_once(":alias/").map(|(_, a)| a));
+    match alias {
+        Some(a) if a.starts_with("aws/") => return KeyManager::Aws,
+        Some(_) => return KeyManager::Customer,
+        None => {}
+    }
+    let config = snap.cluster.configuration.as_ref();
+    let storage = config.and_then(|c| c.managed_storage_configuration.as_ref());
+    let customer_keys = [
+        config.and_then(|c| c.execute_command_configuration.as_ref()).and_then(|e| e.kms_key_id.as_deref()),
+        storage.and_then(|m| m.kms_key_id.as_deref()),
+        storage.and_then(|m| m.fargate_ephemeral_storage_kms_key_id.as_deref()),
+    ];
+    if customer_keys.iter().flatten().any(|k| key_id(k.trim()) == key_id(key)) {
+        KeyManager::Customer
+    } else {
+        KeyManager::Unknown
+    }
+}
+
 fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
     for r in &snap.ecr.repositories {
         let enc = r.encryption_configuration.as_ref();
         let set = enc.and_then(|e| e.encryption_type.as_deref()).map(str::trim);
         let kind = set.unwrap_or("AES256").to_ascii_uppercase();
         let key = enc.and_then(|e| e.kms_key.as_deref()).map(str::trim).filter(|k| !k.is_empty());
-        let aws_managed_key = key.is_none_or(|k| k.ends_with("alias/aws/ecr"));
         let kms = kind.starts_with("KMS");
-        if kms && !aws_managed_key {
+        let manager = key_manager(snap, key);
+        if kms && manager == KeyManager::Customer {
             continue;
         }
-        let message = if kms {
+        let message = if !kms {
+            format!(
+                "ECR repository `{}` uses {kind} encryption instead of a customer-managed KMS key",
+                r.repository_name
+            )
+        } else if manager == KeyManager::Aws {
             format!(
                 "ECR repository `{}` is encrypted with the AWS-managed aws/ecr key, not a customer-managed key",
                 r.repository_name
             )
         } else {
             format!(
-                "ECR repository `{}` uses {kind} encryption instead of a customer-managed KMS key",
+                "whether ECR repository `{}` is encrypted with a customer-managed key or the AWS-managed aws/ecr key is unknown",
                 r.repository_name
             )
         };
@@ -384,12 +438,31 @@ fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
         if kms {
             f.severity(Severity::Low);
         }
+        if kms && manager == KeyManager::Unknown {
+            f.evidence("key_manager", "unknown (check with `aws kms describe-key`: KeyManager AWS or CUSTOMER)")
+                .confidence(Confidence::Low);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_managers() {
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-4222-8333-444455556666";
+        let mut snap = Snapshot::default();
+        assert_eq!(key_manager(&snap, None), KeyManager::Aws);
+        assert_eq!(key_manager(&snap, Some("alias/aws/ecr")), KeyManager::Aws);
+        assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/aws/ecr")), KeyManager::Aws);
+        assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/team-ecr")), KeyManager::Customer);
+        assert_eq!(key_manager(&snap, Some(arn)), KeyManager::Unknown);
+        assert_eq!(key_manager(&snap, Some("0a1b2c3d-1111-4222-8333-444455556666")), KeyManager::Unknown);
+        let config = serde_json::json!({"managedStorageConfiguration": {"fargateEphemeralStorageKmsKeyId": "0a1b2c3d-1111-4222-8333-444455556666"}});
+        snap.cluster.configuration = Some(serde_json::from_value(config).unwrap());
+        assert_eq!(key_manager(&snap, Some(arn)), KeyManager::Customer, "Fargate storage takes only customer keys");
+    }
 
     #[test]
     fn wildcard_filters() {

@@ -1,0 +1,63 @@
+//! The synthetic snapshot of one file: its task definitions, each run by the template's
+//! service that references it or else by one standalone task (so the rules see a workload
+//! whose launch type comes from `requiresCompatibilities`), and nothing else.
+
+use super::read::{ServiceUnit, Unit};
+use crate::model::{Cluster, SCHEMA_VERSION, Snapshot, Task};
+
+/// The identity of a value of the file: `path#pointer`.
+fn arn(path: &str, pointer: &str) -> String {
+    format!("{path}#{pointer}")
+}
+
+pub(crate) fn build(
+    path: &str,
+    mut units: Vec<Unit>,
+    mut services: Vec<ServiceUnit>,
+) -> (Snapshot, Vec<Unit>, Vec<ServiceUnit>) {
+    let stem = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = stem.split('.').next().unwrap_or(stem);
+    for u in &mut units {
+        let td = &mut u.task_definition;
+        td.task_definition_arn = arn(path, &u.pointer);
+        if td.family.is_empty() || td.family.starts_with("${") {
+            td.family = if u.name.is_empty() || u.name == "task definition" || u.name == "container definitions" {
+                stem.to_owned()
+            } else {
+                u.name.clone()
+            };
+        }
+    }
+    for s in &mut services {
+        s.service.service_arn = arn(path, &s.pointer);
+        s.service.task_definition = s
+            .task_definition_ref
+            .as_ref()
+            .and_then(|id| {
+                units.iter().find(|u| {
+                    u.pointer.starts_with(&format!("/Resources/{id}/")) || u.pointer == format!("/Resources/{id}")
+                })
+            })
+            .map(|u| u.task_definition.task_definition_arn.clone());
+    }
+    let tasks = units
+        .iter()
+        .filter(|u| {
+            !services.iter().any(|s| s.service.task_definition.as_ref() == Some(&u.task_definition.task_definition_arn))
+        })
+        .map(|u| Task {
+            task_arn: format!("{}/task", u.task_definition.task_definition_arn),
+            task_definition_arn: u.task_definition.task_definition_arn.clone(),
+            ..Task::default()
+        })
+        .collect();
+    let snapshot = Snapshot {
+        schema_version: SCHEMA_VERSION,
+        cluster: Cluster { cluster_name: path.to_owned(), ..Cluster::default() },
+        services: services.iter().map(|s| s.service.clone()).collect(),
+        task_definitions: units.iter().map(|u| u.task_definition.clone()).collect(),
+        tasks,
+        ..Snapshot::default()
+    };
+    (snapshot, units, services)
+}

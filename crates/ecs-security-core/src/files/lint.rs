@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::locate::{self, Located, within};
-use super::{FileError, FileSnapshot, Unknown, read};
+use super::{FileError, FileSnapshot, Unknown};
 use crate::model::DataSource;
 use crate::rules::{self, Analysis, Evaluation, GapNote, Rule, RuleResult, Score};
 
@@ -138,9 +138,4 @@ impl FileLint {
     pub fn location(&self, index: usize) -> Option<&Located> {
         self.locations.get(index)
     }
-}
-
-#[allow(dead_code, reason = "keeps the read module's unit type in the file API's vocabulary")]
-fn _units(f: &FileSnapshot) -> &[read::Unit] {
-    &f.units
 }

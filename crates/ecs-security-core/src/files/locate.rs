@@ -2,14 +2,15 @@
 //!
 //! Each rule names the fields it is about, relative to the resource it reports on (a
 //! container, a task definition or a service). A segment `name[key=@evidence]` picks the
-//! list element whose `key` equals the finding's evidence `evidence` (`[key=TEXT]` a
-//! literal). The first path found in the file wins; when none is, the deepest object on the
+//! list element whose `key` equals the finding's evidence `evidence`, or the first item of
+//! it when the evidence is a list (`[key=TEXT]` a literal); `a|b` is whichever of the two
+//! comes later in the file. The first path found in the file wins; when none is, the deepest object on the
 //! first path is the place (a missing key is reported on its parent).
 
 use serde::Serialize;
 
 use super::read::{ServiceUnit, Unit};
-use super::tree::{Node, Pos, escape};
+use super::tree::{Kind, Node, Pos, escape};
 use crate::model::ResourceKind;
 use crate::rules::Finding;
 
@@ -37,7 +38,15 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("container-root-filesystem-writable", &["readonlyRootFilesystem"]),
     ("container-environment-secrets", &["environment[name=@variable]", "environment"]),
     ("container-command-secrets", &["command", "entryPoint", "healthCheck/command"]),
-    ("secrets-", &["secrets[name=@variable]", "logConfiguration/secretOptions[name=@variable]", "secrets"]),
+    (
+        "secrets-",
+        &[
+            "secrets[name=@variable]/valueFrom",
+            "secrets[name=@secrets]/valueFrom",
+            "logConfiguration/secretOptions[name=@variable]/valueFrom",
+            "secrets",
+        ],
+    ),
     ("container-dangerous-capabilities", &["linuxParameters/capabilities/add"]),
     ("container-capabilities-not-dropped", &["linuxParameters/capabilities/drop"]),
     ("container-host-devices", &["linuxParameters/devices"]),
@@ -60,19 +69,27 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("container-memory-limit", &["memory", "memoryReservation"]),
     ("container-image-missing", &["image"]),
     ("container-image-", &["image"]),
-    ("envoy-debug-logging", &["environment[name=@variable]", "environment[name=ENVOY_LOG_LEVEL]", "command"]),
+    ("envoy-debug-logging", &["environment[name=ENVOY_LOG_LEVEL]/value", "command"]),
     ("envoy-", &["image"]),
     ("image-", &["image"]),
-    ("appmesh-", &["proxyConfiguration"]),
+    ("appmesh-", &["proxyConfiguration/type", "proxyConfiguration"]),
     ("task-host-network-mode", &["networkMode"]),
     ("workload-network-mode", &["networkMode"]),
     ("task-host-pid", &["pidMode"]),
     ("task-host-ipc", &["ipcMode"]),
+    // The later of the two equal roles.
+    ("task-role-same-as-execution-role", &["taskRoleArn|executionRoleArn"]),
     ("task-role-", &["taskRoleArn"]),
     ("task-execution-role", &["executionRoleArn"]),
     ("efs-transit-encryption", &["volumes[name=@volume]/efsVolumeConfiguration/transitEncryption"]),
     ("efs-iam-authorization", &["volumes[name=@volume]/efsVolumeConfiguration/authorizationConfig/iam"]),
-    ("efs-access-point", &["volumes[name=@volume]/efsVolumeConfiguration/authorizationConfig/accessPointId"]),
+    (
+        "efs-access-point",
+        &[
+            "volumes[name=@volume]/efsVolumeConfiguration/authorizationConfig/accessPointId",
+            "volumes[name=@volume]/efsVolumeConfiguration",
+        ],
+    ),
     ("docker-volume-", &["volumes[name=@volume]/dockerVolumeConfiguration/scope"]),
     ("host-volume", &["volumes[name=@volume]/host/sourcePath"]),
     ("fargate-task-cpu", &["cpu"]),
@@ -125,9 +142,11 @@ pub(crate) fn locate(finding: &Finding, units: &[Unit], services: &[ServiceUnit]
         return Some(hit);
     }
     // Rules the table does not know: an evidence key that is a field of the resource.
-    for e in &finding.evidence {
-        if let Some(entry) = node.entry(&e.key) {
-            return Some((format!("{pointer}/{}", escape(&entry.key)), entry.key_pos));
+    if candidates.is_empty() {
+        for e in &finding.evidence {
+            if let Some(entry) = node.entry(&e.key).filter(|e| e.value.kind != Kind::Null) {
+                return Some((format!("{pointer}/{}", escape(&entry.key)), entry.key_pos));
+            }
         }
     }
     Some(deepest(node, pointer, candidates.first().copied().unwrap_or(""), &evidence))
@@ -140,13 +159,17 @@ fn first_found<'e>(
     evidence: &dyn Fn(&str) -> Option<&'e str>,
 ) -> Option<(String, Pos)> {
     candidates.iter().find_map(|path| {
-        let (ptr, pos, complete) = walk(node, pointer, path, evidence);
-        complete.then_some((ptr, pos))
+        path.split('|')
+            .filter_map(|p| {
+                let (ptr, pos, complete) = walk(node, pointer, p, evidence);
+                complete.then_some((ptr, pos))
+            })
+            .max_by_key(|(_, pos)| *pos)
     })
 }
 
 fn deepest<'e>(node: &Node, pointer: &str, path: &str, evidence: &dyn Fn(&str) -> Option<&'e str>) -> (String, Pos) {
-    let (ptr, pos, _) = walk(node, pointer, path, evidence);
+    let (ptr, pos, _) = walk(node, pointer, path.split('|').next().unwrap_or(""), evidence);
     (ptr, pos)
 }
 
@@ -164,6 +187,7 @@ fn walk<'e>(
             Some((n, rest)) => (n, rest.strip_suffix(']').and_then(|s| s.split_once('='))),
             None => (segment, None),
         };
+        // An explicit null stays a place: it is the line to change.
         let Some(entry) = node.entry(name) else {
             return (ptr, pos, false);
         };
@@ -175,8 +199,12 @@ fn walk<'e>(
                 Some(ev) => evidence(ev),
                 None => Some(wanted),
             };
+            let first = wanted.and_then(|w| w.split(", ").next());
             let found = wanted.and_then(|w| {
-                node.items().iter().enumerate().find(|(_, item)| item.get(key).and_then(Node::str) == Some(w))
+                node.items().iter().enumerate().find(|(_, item)| {
+                    let v = item.get(key).and_then(Node::str);
+                    v == Some(w) || v.is_some() && v == first
+                })
             });
             let Some((i, item)) = found else {
                 return (ptr, pos, false);
@@ -202,7 +230,8 @@ mod tests {
     fn rule_ids_map_to_fields() {
         assert_eq!(fields("container-privileged"), &["privileged"]);
         assert_eq!(fields("container-image-not-pinned"), &["image"]);
-        assert_eq!(fields("secrets-from-parameter-store")[0], "secrets[name=@variable]");
+        assert_eq!(fields("secrets-from-parameter-store")[0], "secrets[name=@variable]/valueFrom");
+        assert_eq!(fields("task-role-same-as-execution-role"), &["taskRoleArn|executionRoleArn"]);
         assert_eq!(fields("task-role-missing"), &["taskRoleArn"]);
         assert!(fields("no-such-rule").is_empty());
         assert!(within("/a/b/0", "/a/b") && !within("/a/bc", "/a/b"));

@@ -95,11 +95,11 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Read, FileError> {
         }
         (FileKind::TerraformPlan, units)
     } else if let Some(inner) = root.get("taskDefinition").filter(|n| matches!(n.kind, Kind::Map(_))) {
-        (FileKind::Describe, vec![task_definition(inner, "/taskDefinition", "task definition", &skipped).map_err(de)?])
+        (FileKind::Describe, vec![task_definition(inner, "/taskDefinition", "", &skipped).map_err(de)?])
     } else if root.get("containerDefinitions").is_some() {
         let describe = root.get("taskDefinitionArn").is_some() || root.get("revision").is_some();
         let kind = if describe { FileKind::Describe } else { FileKind::RegisterInput };
-        (kind, vec![task_definition(&root, "", "task definition", &skipped).map_err(de)?])
+        (kind, vec![task_definition(&root, "", "", &skipped).map_err(de)?])
     } else if is_container(&root) || root.items().first().is_some_and(is_container) {
         (FileKind::ContainerDefinitions, vec![containers_only(&root, &skipped).map_err(de)?])
     } else {
@@ -148,7 +148,7 @@ fn containers_only(node: &Node, skipped: &RefCell<Vec<Skipped>>) -> Result<Unit,
             value: Node::new(node.pos, Kind::Seq(items)),
         }]),
     );
-    let mut unit = task_definition(&root, "", "container definitions", skipped)?;
+    let mut unit = task_definition(&root, "", "", skipped)?;
     unit.containers = containers;
     // Pointers found while reading are relative to the synthetic wrapper.
     for s in skipped.borrow_mut().iter_mut() {

@@ -3,7 +3,20 @@
 //! whose launch type comes from `requiresCompatibilities`), and nothing else.
 
 use super::read::{ServiceUnit, Unit};
-use crate::model::{Cluster, SCHEMA_VERSION, Snapshot, Task};
+use crate::model::{Cluster, SCHEMA_VERSION, Snapshot, Task, TaskDefinition};
+
+/// How ECS launches a task definition when the file says nothing else: `EC2` (the default
+/// launch type without a capacity provider strategy) unless it requires Fargate; `None`
+/// (undecided) when it is compatible with both.
+fn default_launch(td: &TaskDefinition) -> Option<&'static str> {
+    let has = |t: &str| td.requires_compatibilities.iter().any(|c| c.eq_ignore_ascii_case(t));
+    match (has("FARGATE"), has("EC2") || has("EXTERNAL")) {
+        (true, true) => None,
+        (true, false) => Some("FARGATE"),
+        (false, _) if has("EC2") || td.requires_compatibilities.is_empty() => Some("EC2"),
+        (false, _) => Some("EXTERNAL"),
+    }
+}
 
 /// The identity of a value of the file: `path#pointer`.
 fn arn(path: &str, pointer: &str) -> String {
@@ -21,11 +34,7 @@ pub(crate) fn build(
         let td = &mut u.task_definition;
         td.task_definition_arn = arn(path, &u.pointer);
         if td.family.is_empty() || td.family.starts_with("${") {
-            td.family = if u.name.is_empty() || u.name == "task definition" || u.name == "container definitions" {
-                stem.to_owned()
-            } else {
-                u.name.clone()
-            };
+            td.family = if u.name.is_empty() { stem.to_owned() } else { u.name.clone() };
         }
     }
     for s in &mut services {
@@ -40,6 +49,14 @@ pub(crate) fn build(
             })
             .map(|u| u.task_definition.task_definition_arn.clone());
     }
+    for s in &mut services {
+        if s.service.launch_type.is_none() && s.service.capacity_provider_strategy.is_empty() {
+            let td = units
+                .iter()
+                .find(|u| Some(&u.task_definition.task_definition_arn) == s.service.task_definition.as_ref());
+            s.service.launch_type = td.and_then(|u| default_launch(&u.task_definition)).map(str::to_owned);
+        }
+    }
     let tasks = units
         .iter()
         .filter(|u| {
@@ -48,6 +65,7 @@ pub(crate) fn build(
         .map(|u| Task {
             task_arn: format!("{}/task", u.task_definition.task_definition_arn),
             task_definition_arn: u.task_definition.task_definition_arn.clone(),
+            launch_type: default_launch(&u.task_definition).map(str::to_owned),
             ..Task::default()
         })
         .collect();

@@ -4,7 +4,6 @@
 //! values are only known at deploy time, so they become [`Kind::Unknown`], except a `!Sub`
 //! of a plain string, which is kept as its template text (its `${…}` parts are placeholders).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
@@ -131,7 +130,7 @@ fn intrinsic(tag: Option<&Tag>, node: Node) -> Node {
     }
 }
 
-fn scalar(value: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>, pos: Pos) -> Node {
+fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>, pos: Pos) -> Node {
     if let Some(name) = is_local(tag) {
         return Node::new(pos, super::intrinsics::short_form(name, value));
     }

@@ -98,7 +98,7 @@ fn container_image_not_pinned(snap: &Snapshot, out: &mut Findings) {
         let Some(img) = image_of(&c) else {
             continue;
         };
-        if img.is_pinned() || tag_is_templated(&img) {
+        if img.is_pinned() || tag_is_templated(c.container.image.as_deref().unwrap_or(""), &img) {
             continue;
         }
         let tag = img.effective_tag().unwrap_or("latest");
@@ -190,9 +190,13 @@ fn container_image_external_registry(snap: &Snapshot, out: &mut Findings) {
 
 /// A tag filled in at deploy time (`app:${TAG}`, or a whole `${IMAGE}` that may carry one)
 /// cannot be judged: the image is neither untagged nor `latest`.
-fn tag_is_templated(img: &ImageRef) -> bool {
+fn tag_is_templated(image: &str, img: &ImageRef) -> bool {
+    if secrets::is_placeholder(image) {
+        return true;
+    }
     match &img.tag {
-        Some(tag) => secrets::contains_placeholder(tag),
+        // A `}` without its `{`: the tag split a placeholder such as `${Ref:Image}`.
+        Some(tag) => secrets::contains_placeholder(tag) || tag.contains('}') && !tag.contains('{'),
         None => {
             secrets::contains_placeholder(&img.repository)
                 || img.registry.as_deref().is_some_and(secrets::contains_placeholder)
@@ -200,10 +204,16 @@ fn tag_is_templated(img: &ImageRef) -> bool {
     }
 }
 
-/// A registry filled in at deploy time (`<ACCOUNT_ID>.dkr.ecr…`, `${REPO}/app`) may be ECR.
+/// A registry filled in at deploy time (`<ACCOUNT_ID>.dkr.ecr…`, `${REPO}/app`) may be ECR,
+/// and so is an ECR host whose account is a placeholder word (`AWS_ACCOUNT_ID.dkr.ecr…`).
 fn registry_is_templated(img: &ImageRef) -> bool {
     match &img.registry {
-        Some(r) => secrets::contains_placeholder(r),
+        Some(r) => {
+            let host = r.to_ascii_lowercase();
+            secrets::contains_placeholder(r)
+                || host.contains(".dkr.ecr.")
+                    && (host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn"))
+        }
         None => secrets::contains_placeholder(img.repository.split('/').next().unwrap_or("")),
     }
 }

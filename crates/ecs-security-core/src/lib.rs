@@ -44,6 +44,7 @@
 //! ```
 
 pub mod compliance;
+pub mod files;
 pub mod knowledge;
 pub mod model;
 pub mod redact;

@@ -234,6 +234,13 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A template or placeholder anywhere inside a value (`repo:${TAG}`, `<ACCOUNT_ID>.dkr…`).
+static PLACEHOLDER_INSIDE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\$\{[^{}]+\}|\{\{.+?\}\}|#\{[^{}]+\}|<[^<>]*[A-Za-z][^<>]*>|\$\$\$[A-Za-z0-9_]+\$\$\$|\$[A-Za-z_][A-Za-z0-9_]*",
+    )
+});
+
 /// Laravel's `APP_KEY`: `base64:` and 32 bytes of key.
 static LARAVEL_KEY: LazyLock<Regex> = LazyLock::new(|| re(r"^base64:[A-Za-z0-9+/]{42,}={0,2}$"));
 
@@ -388,6 +395,12 @@ pub fn is_sensitive_name(name: &str) -> bool {
 /// time (`${x}`, `$(X)`, `{{ x }}`, `#{x}`, `<YOUR_X>`, `$$$X$$$`, `%X%`, `YOUR_X`, `CHANGEME`).
 pub fn is_placeholder(value: &str) -> bool {
     PLACEHOLDER.is_match(value.trim())
+}
+
+/// Whether a value contains a template or placeholder anywhere, e.g. an image
+/// `<ACCOUNT_ID>.dkr.ecr.us-east-1.amazonaws.com/app:${TAG}`.
+pub fn contains_placeholder(value: &str) -> bool {
+    PLACEHOLDER_INSIDE.is_match(value)
 }
 
 /// Values that cannot be a literal secret: references, switches, numbers.

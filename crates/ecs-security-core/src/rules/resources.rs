@@ -2,7 +2,7 @@
 
 use super::snippets::TD_CLI;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
-use crate::knowledge::{fargate, platform};
+use crate::knowledge::{fargate, platform, secrets};
 use crate::model::{DataSource, Snapshot, Workload};
 
 pub(super) const RULES: &[&Rule] = &[
@@ -184,6 +184,9 @@ fn fargate_task_cpu_invalid(snap: &Snapshot, out: &mut Findings) {
         let windows = td.is_windows();
         let valid = fargate::cpu_label(windows);
         let raw = td.cpu.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        if raw.is_some_and(secrets::is_placeholder) {
+            continue; // filled in at deploy time
+        }
         let Some(raw) = raw else {
             out.report(
                 w.task_definition_ref(),
@@ -261,6 +264,9 @@ fn fargate_task_memory_invalid(snap: &Snapshot, out: &mut Findings) {
         let windows = td.is_windows();
         let size = td.cpu.as_deref().and_then(fargate::parse_cpu).and_then(|cpu| fargate::size_for_cpu(cpu, windows));
         let raw = td.memory.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        if raw.is_some_and(secrets::is_placeholder) {
+            continue; // filled in at deploy time
+        }
         let Some(raw) = raw else {
             let f = out.report(
                 w.task_definition_ref(),

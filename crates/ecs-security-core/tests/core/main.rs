@@ -7,6 +7,7 @@
 mod answers;
 mod common;
 mod compliance;
+mod files;
 mod formats;
 mod registry;
 mod reports;

@@ -2,7 +2,8 @@
 //! from outside Amazon ECR.
 
 use super::{TD, image_of, image_resource, repository_of};
-use crate::model::{DataSource, Snapshot};
+use crate::knowledge::secrets;
+use crate::model::{DataSource, ImageRef, Snapshot};
 use crate::rules::snippets::TD_CLI;
 use crate::rules::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 
@@ -97,7 +98,7 @@ fn container_image_not_pinned(snap: &Snapshot, out: &mut Findings) {
         let Some(img) = image_of(&c) else {
             continue;
         };
-        if img.is_pinned() {
+        if img.is_pinned() || tag_is_templated(c.container.image.as_deref().unwrap_or(""), &img) {
             continue;
         }
         let tag = img.effective_tag().unwrap_or("latest");
@@ -169,7 +170,7 @@ fn container_image_external_registry(snap: &Snapshot, out: &mut Findings) {
         let Some(img) = image_of(&c) else {
             continue;
         };
-        if img.is_private_ecr() || img.is_ecr_public() {
+        if img.is_private_ecr() || img.is_ecr_public() || registry_is_templated(&img) {
             continue;
         }
         let docker_hub =
@@ -184,5 +185,35 @@ fn container_image_external_registry(snap: &Snapshot, out: &mut Findings) {
         if !docker_hub || img.is_pinned() {
             f.severity(Severity::Low);
         }
+    }
+}
+
+/// A tag filled in at deploy time (`app:${TAG}`, or a whole `${IMAGE}` that may carry one)
+/// cannot be judged: the image is neither untagged nor `latest`.
+fn tag_is_templated(image: &str, img: &ImageRef) -> bool {
+    if secrets::is_placeholder(image) {
+        return true;
+    }
+    match &img.tag {
+        // A `}` without its `{`: the tag split a placeholder such as `${Ref:Image}`.
+        Some(tag) => secrets::contains_placeholder(tag) || tag.contains('}') && !tag.contains('{'),
+        None => {
+            secrets::contains_placeholder(&img.repository)
+                || img.registry.as_deref().is_some_and(secrets::contains_placeholder)
+        }
+    }
+}
+
+/// A registry filled in at deploy time (`<ACCOUNT_ID>.dkr.ecr…`, `${REPO}/app`) may be ECR,
+/// and so is an ECR host whose account is a placeholder word (`AWS_ACCOUNT_ID.dkr.ecr…`).
+fn registry_is_templated(img: &ImageRef) -> bool {
+    match &img.registry {
+        Some(r) => {
+            let host = r.to_ascii_lowercase();
+            secrets::contains_placeholder(r)
+                || host.contains(".dkr.ecr.")
+                    && (host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn"))
+        }
+        None => secrets::contains_placeholder(img.repository.split('/').next().unwrap_or("")),
     }
 }

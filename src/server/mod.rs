@@ -14,6 +14,7 @@ mod elicit;
 #[cfg(feature = "conformance-fixtures")]
 mod fixtures;
 pub mod http;
+pub mod prompts;
 pub mod tools;
 
 use std::sync::Arc;
@@ -21,10 +22,11 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListResourceTemplatesResult,
-    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ResourceTemplate, ServerCapabilities,
-    ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, CompletionInfo,
+    ContentBlock, GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Reference,
+    Resource, ResourceContents, ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
 };
 #[allow(deprecated)] // MCP logging: deprecated by SEP-2577, still part of 2025-06-18 and 2025-11-25.
 use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam, SetLevelRequestParams};
@@ -196,11 +198,17 @@ fn error_result(err: &ActionError) -> CallToolResult {
 impl ServerHandler for SecurityServer {
     #[allow(deprecated)] // the logging capability (SEP-2577)
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().enable_logging().build())
-            .with_server_info(
-                Implementation::new(crate::TOOL_NAME, crate::TOOL_VERSION).with_title("ECS Security Auditor"),
-            )
-            .with_instructions(INSTRUCTIONS)
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .enable_prompts()
+                .enable_completions()
+                .enable_logging()
+                .build(),
+        )
+        .with_server_info(Implementation::new(crate::TOOL_NAME, crate::TOOL_VERSION).with_title("ECS Security Auditor"))
+        .with_instructions(INSTRUCTIONS)
     }
 
     async fn list_tools(
@@ -225,6 +233,44 @@ impl ServerHandler for SecurityServer {
             return Some(t);
         }
         tools::all().into_iter().find(|t| t.name == name)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(prompts::all()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        prompts::get(&request.name, request.arguments.as_ref())
+            .map(Into::into)
+            .map_err(|e| McpError::invalid_params(e, None))
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        // Prompts and resource templates share argument names; both complete the same way.
+        let known = match &request.r#ref {
+            Reference::Prompt(p) => prompts::all().iter().any(|x| x.name == p.name),
+            Reference::Resource(r) => crate::actions::resources::templates().iter().any(|t| t.uri_template == r.uri),
+            _ => false,
+        };
+        let values = if known {
+            prompts::complete(&self.shared.actions, &request.argument.name, &request.argument.value)
+        } else {
+            Vec::new()
+        };
+        let info = CompletionInfo::new(values).map_err(|e| McpError::internal_error(e, None))?;
+        Ok(CompleteResult::new(info))
     }
 
     async fn list_resources(

@@ -401,3 +401,65 @@ async fn every_answer_fits_the_budget_on_a_500_service_cluster() {
     assert!(over.is_empty(), "answers over 40,000 characters:\n{}", over.join("\n"));
     client.cancel().await.ok();
 }
+
+/// The prompts are listed with their arguments, render calls with the user's values, refuse
+/// bad ones, and their arguments complete from what the server holds.
+#[tokio::test]
+async fn prompts_and_completion() {
+    let client = connect().await;
+    let prompts = client.list_all_prompts().await.expect("prompts/list");
+    let names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["audit_cluster", "fix_plan", "compliance_evidence"]);
+    let args = |v: Value| match v {
+        Value::Object(o) => o,
+        _ => JsonObject::new(),
+    };
+    let p = client
+        .get_prompt(
+            rmcp::model::GetPromptRequestParams::new("fix_plan")
+                .with_arguments(args(json!({"cluster_name": "payments-prod", "severity": "critical"}))),
+        )
+        .await
+        .expect("prompts/get");
+    let text = format!("{:?}", p.messages);
+    assert!(
+        text.contains("payments-prod") && text.contains("Critical") && text.contains("get_finding_details"),
+        "{text}"
+    );
+    let p = client
+        .get_prompt(
+            rmcp::model::GetPromptRequestParams::new("compliance_evidence")
+                .with_arguments(args(json!({"cluster_name": "payments-prod", "compliance_framework": "pci"}))),
+        )
+        .await
+        .expect("prompts/get");
+    assert!(format!("{:?}", p.messages).contains("\\\"pci-dss\\\""), "{:?}", p.messages);
+    for bad in [json!({}), json!({"cluster_name": "a b; rm -rf /"}), json!({"cluster_name": "x", "severity": "urgent"})]
+    {
+        let r = client
+            .get_prompt(rmcp::model::GetPromptRequestParams::new("fix_plan").with_arguments(args(bad.clone())))
+            .await;
+        assert!(r.is_err(), "{bad} was accepted");
+    }
+
+    let clusters = client.complete_prompt_simple("audit_cluster", "cluster_name", "payments-p").await.expect("complete");
+    assert_eq!(clusters, ["payments-prod"]);
+    let clusters = client.complete_prompt_simple("audit_cluster", "cluster_name", "").await.expect("complete");
+    assert_eq!(clusters, ["payments-hardened", "payments-prod"]);
+    let frameworks =
+        client.complete_prompt_simple("compliance_evidence", "compliance_framework", "").await.expect("complete");
+    assert!(frameworks.contains(&"pci-dss".to_owned()) && frameworks.contains(&"all".to_owned()), "{frameworks:?}");
+    let regions = client.complete_prompt_simple("audit_cluster", "region", "us").await.expect("complete");
+    assert_eq!(regions, ["us-east-1"]);
+    let rules = client
+        .complete_resource_simple("ecs-security://rule/{rule_id}", "rule_id", "container-priv")
+        .await
+        .expect("complete");
+    assert_eq!(rules, ["container-privileged"]);
+    let formats = client
+        .complete_resource_simple("ecs-security://report/{region}/{cluster}.{format}", "format", "s")
+        .await
+        .expect("complete");
+    assert!(formats.contains(&"sarif".to_owned()) && formats.contains(&"summary".to_owned()), "{formats:?}");
+    client.cancel().await.ok();
+}

@@ -454,9 +454,14 @@ async fn analyze(
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
-                stdout.write_all(b"\n")?;
+            let written = stdout.write_all(text.as_bytes()).and_then(|()| match text.ends_with('\n') {
+                true => Ok(()),
+                false => stdout.write_all(b"\n"),
+            });
+            match written {
+                // `| head` closed the pipe: the reader has what it wanted, as with cat.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
             }
         }
     }

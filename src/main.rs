@@ -1,6 +1,6 @@
 //! `ecs-security-mcp`: the MCP server and the CLI on the same core.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ecs_security_mcp::actions::{
-    Action, Actions, Depth, FileSource, Lenient, OneOrMany, ReportParams, Source, validate_cluster, validate_region,
+    Action, Actions, Depth, FileSource, Lenient, OneOrMany, ProgressEvent, ProgressTx, ReportParams, Source, filter_of,
+    validate_cluster, validate_region,
 };
 use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
-use ecs_security_mcp::report::{self, Format};
+use ecs_security_mcp::report::terminal::TerminalOptions;
+use ecs_security_mcp::report::{self, Format, ReportOptions};
 use ecs_security_mcp::rules::{self, Category, Severity};
 use ecs_security_mcp::server::http::{self, HttpOptions};
 use ecs_security_mcp::server::{Limits, SecurityServer};
@@ -66,6 +68,19 @@ struct Global {
     /// The largest tool answer, in characters (text and structured content together).
     #[arg(long, global = true, default_value_t = 40_000, value_parser = clap::value_parser!(u32).range(2_000..))]
     max_result_chars: u32,
+    /// Colour in the terminal rendering: auto (when stdout is a terminal and NO_COLOR is unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// No progress on stderr while collecting.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 impl Global {
@@ -166,9 +181,9 @@ struct ServeArgs {
 
 #[derive(Args)]
 struct OutputArgs {
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Summary)]
-    format: FormatArg,
+    /// Report format [default: terminal when stdout is a terminal, else markdown].
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
     /// One severity is a threshold (High = High and Critical); repeat for an exact set.
     #[arg(long, value_parser = parse_severity)]
     severity: Vec<Severity>,
@@ -186,24 +201,74 @@ struct OutputArgs {
     show_details: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
-    Summary,
+    /// Aligned, coloured, wrapped to the terminal's width (for people at a terminal).
+    Terminal,
+    /// Score, risk, counts, top issues and quick actions, in Markdown (the default in a pipe).
+    #[value(alias = "summary")]
+    Markdown,
+    /// Every finding grouped by domain with implementation guidance (Markdown).
     Detailed,
+    /// The machine-readable JSON contract.
     Json,
+    /// Risk, business impact and compliance posture for management (Markdown).
     Executive,
+    /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// One self-contained HTML page to open and forward.
+    Html,
+    /// OCSF 1.3.0 Detection Findings (class 2004), a JSON array.
+    Ocsf,
+    /// One row per finding (RFC 4180).
+    Csv,
+    /// JUnit XML: a test case per rule and resource, failures for findings.
+    Junit,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Summary => Format::Summary,
-            FormatArg::Detailed => Format::Detailed,
-            FormatArg::Json => Format::Json,
-            FormatArg::Executive => Format::Executive,
-            FormatArg::Sarif => Format::Sarif,
-        }
+/// What `analyze` and `demo` print: the terminal rendering or one of the report formats.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rendering {
+    Terminal,
+    Report(Format),
+}
+
+impl OutputArgs {
+    /// The format asked for; without one, the terminal rendering when stdout is a terminal
+    /// (and no --output file), else Markdown.
+    fn rendering(&self) -> Rendering {
+        let format = match self.format {
+            None if self.output.is_none() && std::io::stdout().is_terminal() => return Rendering::Terminal,
+            None | Some(FormatArg::Markdown) => Format::Summary,
+            Some(FormatArg::Terminal) => return Rendering::Terminal,
+            Some(FormatArg::Detailed) => Format::Detailed,
+            Some(FormatArg::Json) => Format::Json,
+            Some(FormatArg::Executive) => Format::Executive,
+            Some(FormatArg::Sarif) => Format::Sarif,
+            Some(FormatArg::Html) => Format::Html,
+            Some(FormatArg::Ocsf) => Format::Ocsf,
+            Some(FormatArg::Csv) => Format::Csv,
+            Some(FormatArg::Junit) => Format::Junit,
+        };
+        Rendering::Report(format)
+    }
+
+    /// Colour and width for the terminal rendering, from --color, NO_COLOR and the terminal.
+    fn terminal_options(&self, color: ColorChoice) -> TerminalOptions {
+        let to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && !no_color && !dumb,
+        };
+        let width = if to_terminal { terminal_size::terminal_size_of(std::io::stdout()) } else { None }
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
+            .filter(|w| *w > 0)
+            .unwrap_or(100);
+        TerminalOptions { width, color }
     }
 }
 
@@ -302,14 +367,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { payload } => run_payloads(cli.global.actions()?, payload).await,
         Command::Analyze { cluster, out } => {
             let actions = cli.global.actions()?.with_max_result_chars(usize::MAX);
-            analyze(&actions, cluster, cli.global.region.clone(), &out).await
+            analyze(&actions, cluster, cli.global.region.clone(), &out, &cli.global).await
         }
         Command::Demo { out } => {
             let snapshot = Snapshot::parse(DEMO_SNAPSHOT, Path::new("fixtures/demo-cluster.json"))?;
             let cluster = snapshot.cluster.cluster_name.clone();
             let actions =
                 Actions::new(Source::Files(FileSource::new(vec![snapshot]))).with_max_result_chars(usize::MAX);
-            analyze(&actions, cluster, None, &out).await
+            analyze(&actions, cluster, None, &out, &cli.global).await
         }
         Command::Snapshot { cluster, output } => {
             if let Some(r) = &cli.global.region {
@@ -318,9 +383,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             validate_cluster(&cluster).map_err(anyhow::Error::msg)?;
             let source = AwsSource::new(cli.global.aws_options());
             let region = Box::pin(source.default_region()).await;
-            let snapshot = Box::pin(source.collect(&cluster, &region, Depth::Full, &None)).await?;
+            let progress = Progress::start(!cli.global.quiet);
+            let collected = Box::pin(source.collect(&cluster, &region, Depth::Full, &progress.tx())).await;
+            progress.finish();
+            let snapshot = collected?;
             std::fs::write(&output, snapshot.to_json_redacted())
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            if cli.global.quiet {
+                return Ok(ExitCode::SUCCESS);
+            }
             eprintln!(
                 "wrote {} ({} services, {} task definitions, {} AWS calls, {} gaps)",
                 output.display(),
@@ -338,12 +409,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `analyze` and `demo`: the report action, printed or written, with the `--fail-on` exit code.
+/// `analyze` and `demo`: the report action (or the terminal rendering), printed or written,
+/// with the `--fail-on` exit code.
 async fn analyze(
     actions: &Actions,
     cluster: String,
     region: Option<String>,
     out: &OutputArgs,
+    global: &Global,
 ) -> anyhow::Result<ExitCode> {
     let severity_filter = match out.severity.as_slice() {
         [] => None,
@@ -351,28 +424,49 @@ async fn analyze(
         many => Some(OneOrMany::Many(many.to_vec())),
     };
     let category_filter = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
-    let params = ReportParams {
-        cluster_name: cluster.clone(),
-        region: region.clone(),
-        format: Some(Lenient(out.format.into())),
-        severity_filter,
-        category_filter,
-        show_details: Some(out.show_details),
-        refresh: None,
-        // A person asked for the whole report: no model-context budget applies.
-        inline: Some(true),
-        max_result_chars: None,
+    let progress = Progress::start(!global.quiet);
+    let rendered = match out.rendering() {
+        Rendering::Terminal => {
+            let filter = filter_of(severity_filter, category_filter);
+            let prepared = actions.prepare(&cluster, region.clone(), Depth::Full, None, &progress.tx()).await;
+            prepared.map(|p| {
+                let opts =
+                    ReportOptions { show_details: out.show_details, generated_at: ecs_security_mcp::clock::now() };
+                report::terminal::render(&p.analysis, &filter, &opts, &out.terminal_options(global.color))
+            })
+        }
+        Rendering::Report(format) => {
+            let params = ReportParams {
+                cluster_name: cluster.clone(),
+                region: region.clone(),
+                format: Some(Lenient(format)),
+                severity_filter,
+                category_filter,
+                show_details: Some(out.show_details),
+                refresh: None,
+                // A person asked for the whole report: no model-context budget applies.
+                inline: Some(true),
+                max_result_chars: None,
+            };
+            actions.run(Action::Report(params), progress.tx()).await.map(|o| o.text)
+        }
     };
-    let text = actions.run(Action::Report(params), None).await?.text;
+    progress.finish();
+    let text = rendered?;
     match &out.output {
         Some(path) => {
             std::fs::write(path, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            if !text.ends_with('\n') {
-                stdout.write_all(b"\n")?;
+            let written = stdout.write_all(text.as_bytes()).and_then(|()| match text.ends_with('\n') {
+                true => Ok(()),
+                false => stdout.write_all(b"\n"),
+            });
+            match written {
+                // `| head` closed the pipe: the reader has what it wanted, as with cat.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
             }
         }
     }
@@ -384,6 +478,59 @@ async fn analyze(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr fed by the collector's progress events: only when stderr is a
+/// terminal and --quiet is off, and drawn only once the first event arrives (a saved
+/// snapshot sends none, so nothing is drawn).
+struct Progress {
+    bar: indicatif::ProgressBar,
+    tx: ProgressTx,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(wanted: bool) -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        if !wanted || !std::io::stderr().is_terminal() {
+            return Progress { bar, tx: None, task: None };
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ProgressEvent>();
+        let shown = bar.clone();
+        let task = tokio::spawn(async move {
+            let mut drawing = false;
+            while let Some(ev) = rx.recv().await {
+                if !drawing {
+                    drawing = true;
+                    let style =
+                        indicatif::ProgressStyle::with_template("{spinner} collecting [{pos}/{len}] {wide_msg}")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                    shown.set_style(style);
+                    shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    shown.enable_steady_tick(Duration::from_millis(120));
+                }
+                if let Some(total) = ev.total {
+                    shown.set_length(u64::from(total));
+                }
+                shown.set_position(u64::from(ev.progress));
+                // Stage messages carry cluster names from AWS: no control characters reach stderr.
+                shown.set_message(ecs_security_mcp::text::plain(&format!("{}: {}", ev.stage, ev.message)));
+            }
+        });
+        Progress { bar, tx: Some(tx), task: Some(task) }
+    }
+
+    fn tx(&self) -> ProgressTx {
+        self.tx.clone()
+    }
+
+    /// Clears the bar before the report is printed.
+    fn finish(self) {
+        if let Some(task) = self.task {
+            task.abort();
+        }
+        self.bar.finish_and_clear();
+    }
 }
 
 async fn run_payloads(actions: Actions, payload: Option<String>) -> anyhow::Result<ExitCode> {

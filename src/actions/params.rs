@@ -346,7 +346,7 @@ pub struct ReportParams {
     /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
     #[serde(default)]
     pub region: Option<String>,
-    /// summary (default), detailed (every finding with CLI/Terraform/CloudFormation fixes), json (machine-readable contract), executive (business risk and compliance posture) or sarif (SARIF 2.1.0 for code scanning).
+    /// summary (default), detailed (every finding with CLI/Terraform/CloudFormation fixes), json (machine-readable contract), executive (business risk and compliance posture), sarif (SARIF 2.1.0 for code scanning), html (one self-contained page for people), ocsf (OCSF 1.3.0 Detection Findings for security data lakes), csv (one row per finding) or junit (JUnit XML for CI dashboards).
     #[serde(default)]
     pub format: Option<Lenient<Format>>,
     /// A single severity is a threshold (`High` = High and Critical); a list is an exact set. Case-insensitive.

@@ -15,6 +15,7 @@ mod moto;
 
 mod cli;
 mod elicitation;
+mod formats;
 mod http;
 mod mcp;
 mod properties;

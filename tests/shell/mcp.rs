@@ -442,7 +442,8 @@ async fn prompts_and_completion() {
         assert!(r.is_err(), "{bad} was accepted");
     }
 
-    let clusters = client.complete_prompt_simple("audit_cluster", "cluster_name", "payments-p").await.expect("complete");
+    let clusters =
+        client.complete_prompt_simple("audit_cluster", "cluster_name", "payments-p").await.expect("complete");
     assert_eq!(clusters, ["payments-prod"]);
     let clusters = client.complete_prompt_simple("audit_cluster", "cluster_name", "").await.expect("complete");
     assert_eq!(clusters, ["payments-hardened", "payments-prod"]);

@@ -47,6 +47,8 @@ struct Bar {
 
 #[derive(Serialize)]
 struct Row {
+    /// The finding's id (what get_finding_details takes).
+    id: String,
     resource: String,
     arn: Option<String>,
     message: String,
@@ -161,6 +163,7 @@ fn group(rule: &'static Rule, findings: &[&Finding]) -> Group {
         rows: findings
             .iter()
             .map(|f| Row {
+                id: clean(&f.id),
                 resource: clean(&f.resource.to_string()),
                 arn: f.resource.arn.as_deref().map(clean),
                 message: clean(&f.message),

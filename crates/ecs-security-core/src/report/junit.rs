@@ -3,7 +3,8 @@
 //! One test suite per rule domain. In it, each rule is a test case per affected resource
 //! (a `<failure>` per finding, `type` = severity, text = evidence and fix), or one passing
 //! case when it was evaluated on complete data and found nothing, or one skipped case when
-//! it could not be evaluated (reason and permissions to grant) or had nothing to examine.
+//! it could not be evaluated (reason and permissions to grant) or had nothing to examine;
+//! a rule that failed on partial data also has a skipped case naming what it could not read.
 //! The `classname` of every case is the rule id.
 //!
 //! AWS text is made XML-safe whatever it holds: single-line fields go through
@@ -66,10 +67,21 @@ fn failure(f: &Finding) -> TestCase {
     case
 }
 
-/// The passing or skipped case of a rule without findings in this view, if any.
+/// The passing or skipped case of a rule without findings in this view, if any, and the
+/// skipped case of a rule that failed on partial data: its failures alone would hide the gap.
 fn rule_case(r: &RuleResult) -> Option<TestCase> {
     let status = match r.status() {
-        RuleStatus::Fail => return None,
+        RuleStatus::Fail if r.gaps().is_empty() => return None,
+        RuleStatus::Fail => {
+            let reasons: Vec<String> = r.gaps().iter().map(|g| line(&g.reason)).collect();
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("{}: {}", evaluation_state(r), reasons.join("; ")))
+                .set_type("partially-evaluated")
+                .set_description(format!("Grant: {}", permissions(r).join(", ")));
+            let mut case = TestCase::new(format!("{} (the resources that could not be read)", r.rule.title), s);
+            case.set_classname(r.rule.id);
+            return Some(case);
+        }
         RuleStatus::Pass => TestCaseStatus::success(),
         RuleStatus::NotApplicable => {
             let mut s = TestCaseStatus::skipped();
@@ -104,6 +116,8 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Report {
             let findings: Vec<&Finding> = view.findings.iter().filter(|f| f.rule.id == r.rule.id).collect();
             if !findings.is_empty() {
                 suite.add_test_cases(findings.into_iter().map(failure));
+                // A failure on partial data also says what could not be read.
+                suite.add_test_cases(rule_case(r));
             } else if filter.severity.allows(r.rule.severity) {
                 suite.add_test_cases(rule_case(r));
             }

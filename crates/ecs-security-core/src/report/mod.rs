@@ -43,10 +43,28 @@ pub enum Format {
     Executive,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
     Sarif,
+    /// One self-contained HTML page for people: charts, compliance, every finding and its fix.
+    Html,
+    /// OCSF 1.3.0 Detection Findings (class 2004), a JSON array for security data lakes.
+    Ocsf,
+    /// One row per finding (RFC 4180), for spreadsheets.
+    Csv,
+    /// JUnit XML: one test case per rule and resource, failures for findings (CI dashboards).
+    Junit,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [Format::Summary, Format::Detailed, Format::Json, Format::Executive, Format::Sarif];
+    pub const ALL: [Format; 9] = [
+        Format::Summary,
+        Format::Detailed,
+        Format::Json,
+        Format::Executive,
+        Format::Sarif,
+        Format::Html,
+        Format::Ocsf,
+        Format::Csv,
+        Format::Junit,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,6 +73,10 @@ impl Format {
             Format::Json => "json",
             Format::Executive => "executive",
             Format::Sarif => "sarif",
+            Format::Html => "html",
+            Format::Ocsf => "ocsf",
+            Format::Csv => "csv",
+            Format::Junit => "junit",
         }
     }
 }
@@ -70,7 +92,8 @@ impl FromStr for Format {
 
     fn from_str(s: &str) -> Result<Format, String> {
         Format::ALL.into_iter().find(|f| f.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
-            format!("unknown report format {s:?}; valid values: summary, detailed, json, executive, sarif")
+            let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+            format!("unknown report format {s:?}; valid values: {}", valid.join(", "))
         })
     }
 }
@@ -92,6 +115,10 @@ pub fn render(format: Format, full: &Analysis, filter: &Filter, opts: &ReportOpt
         Format::Json => json::render(full, filter, opts),
         Format::Executive => executive::render(full, filter, opts),
         Format::Sarif => sarif::render(full, filter, opts),
+        Format::Html => html::render(full, filter, opts),
+        Format::Ocsf => ocsf::render(full, filter, opts),
+        Format::Csv => csv::render(full, filter, opts),
+        Format::Junit => junit::render(full, filter, opts),
     }
 }
 

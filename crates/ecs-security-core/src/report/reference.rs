@@ -104,8 +104,11 @@ impl ReportReference {
 /// The media type of a report format.
 pub fn mime_type(format: Format) -> &'static str {
     match format {
-        Format::Json => "application/json",
+        Format::Json | Format::Ocsf => "application/json",
         Format::Sarif => "application/sarif+json",
         Format::Summary | Format::Detailed | Format::Executive => "text/markdown",
+        Format::Html => "text/html",
+        Format::Csv => "text/csv",
+        Format::Junit => "application/xml",
     }
 }

@@ -14,6 +14,7 @@ mod elicit;
 #[cfg(feature = "conformance-fixtures")]
 mod fixtures;
 pub mod http;
+mod outputs;
 pub mod prompts;
 pub mod tools;
 

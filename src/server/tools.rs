@@ -35,9 +35,12 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
 /// The tool of one action.
 pub fn tool(kind: ActionKind) -> Tool {
     let title = kind.title();
-    Tool::new(kind.name(), kind.description(), schema_of(kind)).with_title(title).with_annotations(
-        ToolAnnotations::with_title(title).read_only(true).destructive(false).idempotent(true).open_world(true),
-    )
+    Tool::new(kind.name(), kind.description(), schema_of(kind))
+        .with_title(title)
+        .with_raw_output_schema(super::outputs::schema_of(kind))
+        .with_annotations(
+            ToolAnnotations::with_title(title).read_only(true).destructive(false).idempotent(true).open_world(true),
+        )
 }
 
 /// Every tool this server offers.

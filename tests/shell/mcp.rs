@@ -464,3 +464,50 @@ async fn prompts_and_completion() {
     assert!(formats.contains(&"sarif".to_owned()) && formats.contains(&"summary".to_owned()), "{formats:?}");
     client.cancel().await.ok();
 }
+
+/// Every tool declares an output schema, and its structured content is valid against it
+/// for each shape the tool answers with (clients such as the TypeScript SDK check this).
+#[tokio::test]
+async fn structured_content_matches_each_output_schema() {
+    let client = connect().await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let c = "payments-prod";
+    let first = call(&client, "list_findings", json!({"cluster_name": c})).await;
+    let id = structured(&first)["findings"][0]["id"].as_str().expect("an id").to_owned();
+    let calls = [
+        ("list_clusters", json!({})),
+        ("select_cluster_for_analysis", json!({})),
+        ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "comprehensive"})),
+        ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "quick"})),
+        ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "report"})),
+        ("select_cluster_for_analysis", json!({"cluster_name": c, "analysis_type": "compliance"})),
+        ("analyze_cluster_security", json!({"cluster_name": c, "severity_filter": "High"})),
+        ("generate_security_report", json!({"cluster_name": c, "format": "executive", "inline": true})),
+        ("generate_security_report", json!({"cluster_name": c, "format": "sarif"})),
+        ("get_security_recommendations", json!({"cluster_name": c})),
+        ("check_compliance_status", json!({"cluster_name": c, "compliance_framework": "all"})),
+        ("list_findings", json!({"cluster_name": c, "max_result_chars": 3000})),
+        ("get_finding_details", json!({"cluster_name": c, "finding_id": id})),
+        ("get_finding_details", json!({"cluster_name": c, "rule_id": "container-privileged"})),
+    ];
+    for (tool, args) in calls {
+        let schema = tools
+            .iter()
+            .find(|t| t.name == tool)
+            .and_then(|t| t.output_schema.clone())
+            .unwrap_or_else(|| panic!("{tool} declares no outputSchema"));
+        let schema = Value::Object(schema.as_ref().clone());
+        let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{tool}: schema invalid: {e}"));
+        let r = call(&client, tool, args.clone()).await;
+        assert_eq!(r.is_error, Some(false), "{tool}: {}", text(&r));
+        let data = structured(&r);
+        let errors: Vec<String> =
+            validator.iter_errors(data).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(
+            errors.is_empty(),
+            "{tool} {args}: structured content does not match its outputSchema:\n{}",
+            errors.join("\n")
+        );
+    }
+    client.cancel().await.ok();
+}

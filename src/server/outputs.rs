@@ -1,0 +1,112 @@
+//! The output schema of every tool: what its `structuredContent` holds, declared so clients
+//! (the TypeScript SDK validates it) can rely on it. Answers built from the core's typed
+//! digests use those types; the others are described here at their top level, and a test
+//! validates every tool's structured content against its schema.
+
+use std::sync::Arc;
+
+use rmcp::handler::server::tool::schema_for_output;
+use rmcp::model::JsonObject;
+use schemars::JsonSchema;
+use serde_json::Value;
+
+use crate::actions::ActionKind;
+use crate::report::digest::AnalysisDigest;
+use crate::report::drill::{FindingDetail, FindingsPage, RuleDetail};
+use crate::report::reference::ReportReference;
+
+/// `list_clusters`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ClusterList {
+    region: String,
+    total: usize,
+    /// Each cluster's status and counts.
+    clusters: Vec<Value>,
+}
+
+/// `select_cluster_for_analysis` without a cluster: the clusters to choose from.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct SelectionMenu {
+    region: String,
+    total: usize,
+    clusters: Vec<Value>,
+    analysis_types: Vec<Value>,
+    next: String,
+}
+
+/// `get_security_recommendations` (and the quick analysis).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct Recommendations {
+    cluster: String,
+    region: String,
+    filters: Value,
+    /// Recommendations for this filter, on every page.
+    total: usize,
+    returned: usize,
+    limit: usize,
+    /// Affected resources named per recommendation (`affected_total` counts them all).
+    affected_examples: usize,
+    /// Why fewer than `limit` were returned, when that happens.
+    note: Option<String>,
+    recommendations: Vec<Value>,
+}
+
+/// `check_compliance_status`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct Compliance {
+    summary: String,
+    cluster: String,
+    region: String,
+    failing_examples_per_control: usize,
+    frameworks: Vec<Value>,
+}
+
+/// `get_finding_details`: one finding, or one rule with the resources it flags.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Details {
+    Finding(FindingDetail),
+    Rule(RuleDetail),
+}
+
+/// `select_cluster_for_analysis`: the menu, or the answer of the analysis it ran.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Selection {
+    Menu(SelectionMenu),
+    Comprehensive(AnalysisDigest),
+    Quick(Recommendations),
+    Report(ReportReference),
+    Compliance(Compliance),
+}
+
+/// The output schema of an action's tool. MCP wants an object at the root, which an
+/// untagged enum's `anyOf` of objects is but does not say: it is said explicitly.
+pub fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
+    let schema = schema_for(kind);
+    if schema.contains_key("type") {
+        return schema;
+    }
+    let mut object = schema.as_ref().clone();
+    object.insert("type".into(), Value::from("object"));
+    Arc::new(object)
+}
+
+fn schema_for(kind: ActionKind) -> Arc<JsonObject> {
+    match kind {
+        ActionKind::ListClusters => schema_for_output::<ClusterList>(),
+        ActionKind::SelectCluster => schema_for_output::<Selection>(),
+        ActionKind::Analyze => schema_for_output::<AnalysisDigest>(),
+        ActionKind::Report => schema_for_output::<ReportReference>(),
+        ActionKind::Recommendations => schema_for_output::<Recommendations>(),
+        ActionKind::Compliance => schema_for_output::<Compliance>(),
+        ActionKind::ListFindings => schema_for_output::<FindingsPage>(),
+        ActionKind::FindingDetails => schema_for_output::<Details>(),
+    }
+}

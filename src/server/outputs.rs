@@ -8,7 +8,11 @@ use std::sync::Arc;
 use rmcp::handler::server::tool::schema_for_output;
 use rmcp::model::JsonObject;
 use schemars::JsonSchema;
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// A JSON object of any shape (a boolean `true` schema is not accepted as a property schema
+/// by every client, so these are declared as objects).
+type Object = Map<String, Value>;
 
 use crate::actions::ActionKind;
 use crate::report::digest::AnalysisDigest;
@@ -22,7 +26,7 @@ struct ClusterList {
     region: String,
     total: usize,
     /// Each cluster's status and counts.
-    clusters: Vec<Value>,
+    clusters: Vec<Object>,
 }
 
 /// `select_cluster_for_analysis` without a cluster: the clusters to choose from.
@@ -31,8 +35,8 @@ struct ClusterList {
 struct SelectionMenu {
     region: String,
     total: usize,
-    clusters: Vec<Value>,
-    analysis_types: Vec<Value>,
+    clusters: Vec<Object>,
+    analysis_types: Vec<Object>,
     next: String,
 }
 
@@ -42,7 +46,7 @@ struct SelectionMenu {
 struct Recommendations {
     cluster: String,
     region: String,
-    filters: Value,
+    filters: Object,
     /// Recommendations for this filter, on every page.
     total: usize,
     returned: usize,
@@ -51,7 +55,7 @@ struct Recommendations {
     affected_examples: usize,
     /// Why fewer than `limit` were returned, when that happens.
     note: Option<String>,
-    recommendations: Vec<Value>,
+    recommendations: Vec<Object>,
 }
 
 /// `check_compliance_status`.
@@ -62,7 +66,7 @@ struct Compliance {
     cluster: String,
     region: String,
     failing_examples_per_control: usize,
-    frameworks: Vec<Value>,
+    frameworks: Vec<Object>,
 }
 
 /// `get_finding_details`: one finding, or one rule with the resources it flags.

@@ -85,11 +85,17 @@ pub fn findings_page(
         let text = page_markdown(&page);
         (page, text)
     };
-    let n = largest_fitting(rest.len(), max_chars, |n| {
+    let n = largest_fitting(rest.len().min(max_items(max_chars)), max_chars, |n| {
         let (p, t) = build(n);
         answer_size(&t, &p)
     });
     build(n)
+}
+
+/// More one-line findings than this cannot fit `max_chars`: each takes over 80 characters
+/// (its JSON keys alone take 60), so bisection need not look further.
+fn max_items(max_chars: usize) -> usize {
+    max_chars / 80 + 1
 }
 
 fn page_markdown(p: &FindingsPage) -> String {
@@ -289,7 +295,7 @@ pub fn rule_detail(
         }
         (d, s)
     };
-    let n = largest_fitting(rest.len(), max_chars, |n| {
+    let n = largest_fitting(rest.len().min(max_items(max_chars)), max_chars, |n| {
         let (d, t) = build(n);
         answer_size(&t, &d)
     });

@@ -85,9 +85,9 @@ fn main() {
             }
             let total = findings.last().unwrap().1;
             assert_eq!(seen, total, "paging saw every finding");
-            write!(
+            writeln!(
                 paging,
-                "Paging through all {total} findings of the {services}-service cluster with `list_findings` at the default budget: {pages} pages in {} ms (in process, after the analysis is cached).\n",
+                "Paging through all {total} findings of the {services}-service cluster with `list_findings` at the default budget: {pages} pages in {} ms (in process, after the analysis is cached).",
                 started.elapsed().as_millis()
             )
             .unwrap();

@@ -188,11 +188,14 @@ impl SecurityServer {
     }
 }
 
+/// A tool error: the message for the model as text, and no structured content (which would
+/// have to match the tool's output schema, as clients such as the TypeScript SDK check).
+/// The error's kind (`invalid_params`, `cluster_not_found`, …) goes in `_meta`.
 fn error_result(err: &ActionError) -> CallToolResult {
-    let kind = err.kind();
-    let message = err.to_string();
-    let mut result = CallToolResult::error(vec![ContentBlock::text(message.clone())]);
-    result.structured_content = Some(json!({ "error": kind, "message": message }));
+    let mut result = CallToolResult::error(vec![ContentBlock::text(err.to_string())]);
+    let mut meta = rmcp::model::MetaObject::new();
+    meta.insert("ecs-security/error".into(), json!(err.kind()));
+    result.meta = Some(meta);
     result
 }
 

@@ -742,3 +742,40 @@ async fn the_official_python_sdk_drives_all_six_tools() {
         assert!(summary["logs"].as_u64() > Some(0), "{summary}");
     }
 }
+
+/// Runs the TypeScript SDK client (tests/typescript/client.mjs) and returns its report.
+fn run_typescript(args: &[&str]) -> Value {
+    let dir = common::root().join("tests/typescript");
+    assert!(
+        dir.join("node_modules/@modelcontextprotocol/sdk").is_dir(),
+        "the TypeScript SDK is not installed: run scripts/test (npm ci --prefix tests/typescript)"
+    );
+    let out = std::process::Command::new("node")
+        .arg(dir.join("client.mjs"))
+        .args(args)
+        .env_remove("ECS_SECURITY_MCP_AUTH_TOKEN")
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(out.status.success() && report["ok"] == true, "the TypeScript SDK client failed: {report}");
+    report
+}
+
+/// The official TypeScript SDK (the library most desktop and IDE clients build on) as the
+/// client over stdio and Streamable HTTP: every tool's structured content validated against
+/// its outputSchema by the SDK, paging with cursors, resources, prompts and completion.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_typescript_sdk_drives_tools_resources_and_prompts() {
+    let stdio = run_typescript(&["--stdio", BIN, "serve", "--snapshot", &demo()]);
+    assert_eq!(stdio["tools"], 8, "{stdio}");
+    assert!(stdio["pages"].as_u64().is_some_and(|p| p > 1), "paged: {stdio}");
+    let server = Server::start(
+        &["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()],
+        &[("ECS_SECURITY_MCP_AUTH_TOKEN", TOKEN)],
+    )
+    .await;
+    let http = run_typescript(&["--http", &server.url, "--token", TOKEN]);
+    assert_eq!(http["prompts"], 3, "{http}");
+}

@@ -233,7 +233,7 @@ async fn speaks_2025_06_18_2025_11_25_and_stateless_2026_07_28() {
         assert_eq!(s.protocol, version);
         let list = s.request("tools/list", json!({})).await.expect("tools/list");
         let tools = list.response().expect("response")["result"]["tools"].as_array().map(Vec::len);
-        assert_eq!(tools, Some(8));
+        assert_eq!(tools, Some(9));
         let r = s.call_tool("get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 2})).await;
         assert_eq!(r.expect("call")["structuredContent"]["returned"], 2);
         let ping = s.request("ping", json!({})).await.expect("ping");

@@ -337,3 +337,130 @@ fn fail_on_exit_codes_quoted_globs_and_json_locations() {
     assert!(md.contains("Not applicable to files"), "{md}");
     assert!(md.contains("| deploy/root.json | 11 |"), "{md}");
 }
+
+mod mcp_tool {
+    //! `analyze_task_definition` through the in-process MCP client.
+
+    use ecs_security_mcp::actions::{Actions, FileSource, Source};
+    use ecs_security_mcp::server::SecurityServer;
+    use rmcp::ServiceExt;
+    use rmcp::model::CallToolRequestParams;
+    use serde_json::{Value, json};
+
+    use super::{VARIANTS, corpus, to_yaml};
+
+    async fn call(arguments: Value, max_chars: usize) -> rmcp::model::CallToolResult {
+        let actions = Actions::new(Source::Files(FileSource::new(vec![]))).with_max_result_chars(max_chars);
+        let (server_io, client_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            if let Ok(running) = SecurityServer::new(actions).serve(server_io).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let client = ().serve(client_io).await.unwrap();
+        let Value::Object(args) = arguments else { panic!("object") };
+        client.call_tool(CallToolRequestParams::new("analyze_task_definition").with_arguments(args)).await.unwrap()
+    }
+
+    fn text(r: &rmcp::model::CallToolResult) -> String {
+        r.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+    }
+
+    const SECRET: &str = "hunter2-Sup3rS3cret-Value";
+
+    fn insecure() -> Value {
+        json!({
+            "family": "web",
+            "containerDefinitions": [{
+                "name": "app",
+                "image": "nginx:latest",
+                "privileged": true,
+                "environment": [{"name": "DB_PASSWORD", "value": SECRET}, {"name": "MODE", "value": "prod"}]
+            }]
+        })
+    }
+
+    fn finding<'a>(data: &'a Value, rule: &str) -> &'a Value {
+        data["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("{rule}: {data:#}"))
+    }
+
+    #[tokio::test]
+    async fn findings_have_pointers_and_corrected_fragments() {
+        let r = call(json!({"task_definition": insecure()}), 40_000).await;
+        assert_ne!(r.is_error, Some(true), "{}", text(&r));
+        let data = r.structured_content.clone().unwrap();
+        let p = finding(&data, "container-privileged");
+        assert_eq!(p["pointer"], "/containerDefinitions/0/privileged");
+        assert_eq!(p["line"], 7, "{p:#}"); // of the pretty-printed object
+        let frag = &p["fix"]["fragment"];
+        assert_eq!(frag["pointer"], "/containerDefinitions/0");
+        assert_eq!(frag["value"]["privileged"], false);
+        assert_eq!(frag["value"]["name"], "app");
+        let s = finding(&data, "container-environment-secrets");
+        let moved = &s["fix"]["fragment"]["value"];
+        assert_eq!(moved["secrets"][0]["name"], "DB_PASSWORD");
+        assert!(moved["secrets"][0]["valueFrom"].as_str().unwrap().starts_with("arn:aws:secretsmanager:"));
+        assert_eq!(moved["environment"], json!([{"name": "MODE", "value": "prod"}]));
+        let pin = finding(&data, "container-image-not-pinned");
+        assert_eq!(pin["fix"]["fragment"]["value"]["image"], "nginx@sha256:<digest>");
+        for rule in
+            ["container-runs-as-root", "container-root-filesystem-writable", "container-no-new-privileges-missing"]
+        {
+            assert!(finding(&data, rule)["fix"]["fragment"]["value"].is_object(), "{rule}");
+        }
+        // A rule without a fragment says so.
+        let plain = data["findings"].as_array().unwrap().iter().find(|f| f["fix"]["fragment"].is_null()).unwrap();
+        assert!(plain["fix"]["note"].as_str().unwrap().contains("no corrected fragment"), "{plain:#}");
+        // The secret value is never echoed, even in the other fixes' fragments.
+        assert!(!text(&r).contains(SECRET) && !data.to_string().contains(SECRET));
+        assert!(data["not_applicable"]["count"].as_u64().unwrap() > 10);
+        assert!(text(&r).contains("\"privileged\": false"), "{}", text(&r));
+    }
+
+    #[tokio::test]
+    async fn yaml_text_and_cloudformation_keep_their_casing() {
+        let cfn = "Resources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - Name: app\n          Image: nginx:1.27\n          Privileged: true\n";
+        let r = call(json!({"task_definition": cfn, "file_name": "stack.yaml"}), 40_000).await;
+        assert_ne!(r.is_error, Some(true), "{}", text(&r));
+        let data = r.structured_content.clone().unwrap();
+        let p = finding(&data, "container-privileged");
+        assert_eq!(p["line"], 8);
+        assert_eq!(p["fix"]["fragment"]["value"]["Privileged"], false);
+        assert!(p["fix"]["fragment"]["value"].get("privileged").is_none());
+    }
+
+    #[tokio::test]
+    async fn the_answer_fits_the_budget_and_says_what_it_left_out() {
+        let text_in = std::fs::read_to_string(corpus().join(VARIANTS[1])).unwrap();
+        let yaml = to_yaml(&text_in);
+        for (input, name) in [(text_in.as_str(), "td.json"), (yaml.as_str(), "td.yaml")] {
+            let r = call(json!({"task_definition": input, "file_name": name, "max_result_chars": 4000}), 40_000).await;
+            assert_ne!(r.is_error, Some(true), "{}", text(&r));
+            let size = serde_json::to_string(&text(&r)).unwrap().len()
+                + r.structured_content.as_ref().map(|v| v.to_string().len()).unwrap_or(0);
+            assert!(size <= 4000, "{name}: {size}");
+            let data = r.structured_content.unwrap();
+            assert!(data["shown"].as_u64().unwrap() < data["total_findings"].as_u64().unwrap());
+            assert!(data["omitted"].as_str().is_some());
+        }
+    }
+
+    #[tokio::test]
+    async fn bad_input_is_a_tool_error() {
+        for args in [
+            json!({"task_definition": "{\n  \"family\": \"x\",\n  \"containerDefinitions\": [ {\"name\": }\n}"}),
+            json!({"task_definition": {"name": "not-a-task", "version": "1.0"}}),
+            json!({"task_definition": 42}),
+        ] {
+            let r = call(args.clone(), 40_000).await;
+            assert_eq!(r.is_error, Some(true), "{args}");
+        }
+        let r = call(json!({"task_definition": "{\n  \"containerDefinitions\": [ {\"name\": }\n}"}), 40_000).await;
+        assert!(text(&r).contains("task-definition.json:2:"), "{}", text(&r));
+    }
+}

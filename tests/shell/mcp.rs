@@ -63,13 +63,15 @@ async fn initialize_and_list_tools() {
             "get_security_recommendations",
             "check_compliance_status",
             "list_findings",
-            "get_finding_details"
+            "get_finding_details",
+            "analyze_task_definition"
         ]
     );
     for t in &tools {
         let a = t.annotations.as_ref().expect("annotations");
         assert_eq!(a.read_only_hint, Some(true), "{}", t.name);
-        assert_eq!(a.open_world_hint, Some(true), "{}", t.name);
+        // Only the file check reads nothing but its input.
+        assert_eq!(a.open_world_hint, Some(t.name != "analyze_task_definition"), "{}", t.name);
         assert_eq!(a.destructive_hint, Some(false), "{}", t.name);
         assert!(t.description.as_ref().is_some_and(|d| d.len() > 80), "{} needs a real description", t.name);
         assert_eq!(t.input_schema.get("type"), Some(&json!("object")), "{}", t.name);

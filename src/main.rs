@@ -201,8 +201,8 @@ struct OutputArgs {
     /// Only these categories (repeatable), e.g. secrets, network_security.
     #[arg(long, value_parser = parse_category)]
     category: Vec<Category>,
-    /// Exit with 1 when a finding at or above this severity exists.
-    #[arg(long, value_parser = parse_severity)]
+    /// Exit with 1 when a finding at or above this severity exists (the last one given wins).
+    #[arg(long, value_parser = parse_severity, overrides_with = "fail_on")]
     fail_on: Option<Severity>,
     /// Write the report to this file instead of stdout.
     #[arg(long)]

@@ -132,7 +132,9 @@ fn redact(obj: &mut Map<String, Value>, secret_names: &[String]) {
     let env_key = key_for(obj, "environment");
     let Some(Value::Array(env)) = obj.get_mut(&env_key) else { return };
     for entry in env.iter_mut().filter_map(Value::as_object_mut) {
-        let named = entry.iter().any(|(k, v)| same_key(k, "name") && v.as_str().is_some_and(|n| secret_names.iter().any(|s| s == n)));
+        let named = entry
+            .iter()
+            .any(|(k, v)| same_key(k, "name") && v.as_str().is_some_and(|n| secret_names.iter().any(|s| s == n)));
         if named {
             for (k, v) in entry.iter_mut() {
                 if same_key(k, "value") {
@@ -146,7 +148,13 @@ fn redact(obj: &mut Map<String, Value>, secret_names: &[String]) {
 /// The corrected container for `finding` placed at `pointer` in the file `path` with `text`,
 /// or None when the rule has no fragment (see [`FIXABLE`]) or the container cannot be
 /// found. `secret_names`: environment variables flagged as secrets in the file (redacted).
-pub fn corrected(path: &str, text: &str, finding: &Finding, pointer: &str, secret_names: &[String]) -> Option<Fragment> {
+pub fn corrected(
+    path: &str,
+    text: &str,
+    finding: &Finding,
+    pointer: &str,
+    secret_names: &[String],
+) -> Option<Fragment> {
     let id = finding.rule.id;
     if !FIXABLE.contains(&id) {
         return None;
@@ -252,6 +260,9 @@ mod tests {
             Some(json!({"Name": "app", "Privileged": true}))
         );
         let plan = r#"{"v": {"container_definitions": "[{\"name\":\"web\",\"privileged\":true}]"}}"#;
-        assert_eq!(value_at("p.json", plan, "/v/container_definitions/0"), Some(json!({"name": "web", "privileged": true})));
+        assert_eq!(
+            value_at("p.json", plan, "/v/container_definitions/0"),
+            Some(json!({"name": "web", "privileged": true}))
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! `ecs-security-mcp`: the MCP server and the CLI on the same core.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -144,6 +145,16 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Lint task-definition files (register/describe JSON, container definitions, CloudFormation,
+    /// Terraform plans): files, directories (recursive) and globs. Exit 0 clean, 1 a finding at
+    /// or above --fail-on, 2 a file could not be read or parsed (the others are still reported).
+    Lint {
+        /// Files, directories and globs (quote a glob to let lint expand it, e.g. 'deploy/**/*.json').
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
     /// List the rule catalog.
     Checks {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
@@ -190,8 +201,8 @@ struct OutputArgs {
     /// Only these categories (repeatable), e.g. secrets, network_security.
     #[arg(long, value_parser = parse_category)]
     category: Vec<Category>,
-    /// Exit with 1 when a finding at or above this severity exists.
-    #[arg(long, value_parser = parse_severity)]
+    /// Exit with 1 when a finding at or above this severity exists (the last one given wins).
+    #[arg(long, value_parser = parse_severity, overrides_with = "fail_on")]
     fail_on: Option<Severity>,
     /// Write the report to this file instead of stdout.
     #[arg(long)]
@@ -224,6 +235,8 @@ enum FormatArg {
     Csv,
     /// JUnit XML: a test case per rule and resource, failures for findings.
     Junit,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), one per finding (`lint` only).
+    Github,
 }
 
 /// What `analyze` and `demo` print: the terminal rendering or one of the report formats.
@@ -231,6 +244,8 @@ enum FormatArg {
 enum Rendering {
     Terminal,
     Report(Format),
+    /// GitHub workflow commands: `lint` only.
+    Github,
 }
 
 impl OutputArgs {
@@ -249,6 +264,7 @@ impl OutputArgs {
             Some(FormatArg::Ocsf) => Format::Ocsf,
             Some(FormatArg::Csv) => Format::Csv,
             Some(FormatArg::Junit) => Format::Junit,
+            Some(FormatArg::Github) => return Rendering::Github,
         };
         Rendering::Report(format)
     }
@@ -402,6 +418,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Lint { paths, out } => lint(&paths, &out, &cli.global),
         Command::Checks { format } => {
             print_catalog(format)?;
             Ok(ExitCode::SUCCESS)
@@ -426,6 +443,10 @@ async fn analyze(
     let category_filter = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
     let progress = Progress::start(!global.quiet);
     let rendered = match out.rendering() {
+        Rendering::Github => {
+            progress.finish();
+            anyhow::bail!("--format github annotates files: it is for `lint`");
+        }
         Rendering::Terminal => {
             let filter = filter_of(severity_filter, category_filter);
             let prepared = actions.prepare(&cluster, region.clone(), Depth::Full, None, &progress.tx()).await;
@@ -453,23 +474,7 @@ async fn analyze(
     };
     progress.finish();
     let text = rendered?;
-    match &out.output {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            let written = stdout.write_all(text.as_bytes()).and_then(|()| match text.ends_with('\n') {
-                true => Ok(()),
-                false => stdout.write_all(b"\n"),
-            });
-            match written {
-                // `| head` closed the pipe: the reader has what it wanted, as with cat.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other?,
-            }
-        }
-    }
+    emit(&text, out.output.as_deref())?;
     if let Some(threshold) = out.fail_on {
         // The analysis the report was rendered from (a file, or the collection cache).
         let prepared = actions.prepare(&cluster, region, Depth::Full, None, &None).await?;
@@ -478,6 +483,165 @@ async fn analyze(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report to the --output file, else stdout (with a final newline).
+fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let written =
+                stdout.write_all(text.as_bytes()).and_then(|()| match text.ends_with('\n') || text.is_empty() {
+                    true => Ok(()),
+                    false => stdout.write_all(b"\n"),
+                });
+            match written {
+                // `| head` closed the pipe: the reader has what it wanted, as with cat.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `lint`: reads the files, judges each, renders the combined result in the chosen format.
+fn lint(paths: &[String], out: &OutputArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    use ecs_security_mcp::files::{self, FileError, FileLint};
+    use ecs_security_mcp::report::sarif::SourceLocation;
+    use ecs_security_mcp::sources::files::{
+        expand, may_hold_task_definition, read_text, relative_uri, repository_root,
+    };
+
+    let (candidates, path_errors) = expand(paths);
+    for e in &path_errors {
+        eprintln!("error: {}", ecs_security_mcp::text::plain(&e.to_string()));
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = repository_root(&cwd);
+    let mut lints: Vec<FileLint> = Vec::new();
+    let mut uris: BTreeMap<String, String> = BTreeMap::new();
+    let mut errors: Vec<(String, FileError)> = Vec::new();
+    for c in &candidates {
+        let shown = c.path.display().to_string();
+        let uri = relative_uri(&c.path, &root);
+        let text = match read_text(&c.path) {
+            Ok(t) => t,
+            Err(message) => {
+                let pos = files::Pos { line: 1, column: 1 };
+                errors.push((uri, FileError { path: shown, pos, pointer: None, message }));
+                continue;
+            }
+        };
+        if !c.explicit && !may_hold_task_definition(&text) {
+            continue;
+        }
+        match files::lint(&shown, &text) {
+            Ok(l) => {
+                uris.insert(shown, uri);
+                lints.push(l);
+            }
+            // Found in a directory and not a task definition at all (labels, configs): skipped.
+            Err(e) if !c.explicit && e.message.starts_with("not a task definition") => {}
+            Err(e) => errors.push((uri, e)),
+        }
+    }
+    for (_, e) in &errors {
+        eprintln!("{}", ecs_security_mcp::text::strip_controls(&e.to_string()));
+    }
+    let generated_at = ecs_security_mcp::clock::now();
+    let combined = files::combine(&lints, &generated_at);
+    let analysis = &combined.analysis;
+    let severity_filter = match out.severity.as_slice() {
+        [] => None,
+        [one] => Some(OneOrMany::One(*one)),
+        many => Some(OneOrMany::Many(many.to_vec())),
+    };
+    let category_filter = (!out.category.is_empty()).then(|| OneOrMany::Many(out.category.clone()));
+    let filter = filter_of(severity_filter, category_filter);
+    let opts = ReportOptions { show_details: out.show_details, generated_at };
+    let sources: BTreeMap<String, SourceLocation> = combined
+        .locations
+        .iter()
+        .map(|(id, l)| {
+            let uri = uris.get(&l.path).cloned().unwrap_or_else(|| l.path.clone());
+            (id.clone(), SourceLocation { uri, line: l.line, column: l.column, pointer: l.pointer.clone() })
+        })
+        .collect();
+    let only_errors: Vec<FileError> = errors.iter().map(|(_, e)| e.clone()).collect();
+    let text = match out.rendering() {
+        Rendering::Github => report::lint::github(analysis, &filter, &sources, &errors),
+        Rendering::Terminal => {
+            report::terminal::render(analysis, &filter, &opts, &out.terminal_options(global.color))
+                + &report::lint::plain_text(&combined, &filter, &only_errors)
+        }
+        Rendering::Report(Format::Sarif) => {
+            let log = report::sarif::build_with_locations(analysis, &filter, &opts, &sources);
+            sarif_with_errors(serde_json::to_value(&log)?, &errors)
+        }
+        Rendering::Report(Format::Json) => {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&report::render(Format::Json, analysis, &filter, &opts))?;
+            if let serde_json::Value::Object(map) = &mut v {
+                let mut located: Vec<&files::Located> = combined.locations.values().collect();
+                located.sort_by_key(|l| l.finding);
+                let places: Vec<serde_json::Value> = located
+                    .iter()
+                    .filter_map(|l| {
+                        let f = analysis.findings.get(l.finding).filter(|f| filter.allows(f))?;
+                        Some(serde_json::json!({
+                            "finding_id": f.id, "path": l.path, "line": l.line, "column": l.column, "pointer": l.pointer,
+                        }))
+                    })
+                    .collect();
+                map.insert("locations".into(), serde_json::json!(places));
+                map.insert("not_judged".into(), serde_json::json!(combined.not_judged));
+                map.insert("errors".into(), serde_json::json!(only_errors));
+            }
+            serde_json::to_string_pretty(&v)?
+        }
+        Rendering::Report(format @ (Format::Summary | Format::Detailed | Format::Executive)) => {
+            report::render(format, analysis, &filter, &opts) + &report::lint::markdown(&combined, &filter, &only_errors)
+        }
+        Rendering::Report(format) => report::render(format, analysis, &filter, &opts),
+    };
+    emit(&text, out.output.as_deref())?;
+    if !errors.is_empty() || !path_errors.is_empty() {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    if let Some(threshold) = out.fail_on
+        && analysis.findings.iter().any(|f| f.severity >= threshold)
+    {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Files that could not be read become error notifications of the SARIF run (with their
+/// place), and the run is marked unsuccessful.
+fn sarif_with_errors(mut v: serde_json::Value, errors: &[(String, ecs_security_mcp::files::FileError)]) -> String {
+    if !errors.is_empty()
+        && let Some(inv) = v.pointer_mut("/runs/0/invocations/0").and_then(|i| i.as_object_mut())
+    {
+        inv.insert("executionSuccessful".into(), serde_json::json!(false));
+        let notes = inv.entry("toolExecutionNotifications").or_insert_with(|| serde_json::json!([]));
+        if let Some(list) = notes.as_array_mut() {
+            for (uri, e) in errors {
+                list.push(serde_json::json!({
+                    "level": "error",
+                    "message": { "text": e.message },
+                    "locations": [{ "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": { "startLine": e.pos.line, "startColumn": e.pos.column },
+                    }}],
+                }));
+            }
+        }
+    }
+    serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 /// A progress bar on stderr fed by the collector's progress events: only when stderr is a

@@ -11,6 +11,7 @@ mod memo;
 mod params;
 pub mod resources;
 mod source;
+mod task_definition;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -33,11 +34,12 @@ pub enum ActionKind {
     Compliance,
     ListFindings,
     FindingDetails,
+    AnalyzeTaskDefinition,
 }
 
 impl ActionKind {
-    /// The spec's six actions, then the drill-down ones.
-    pub const ALL: [ActionKind; 8] = [
+    /// The spec's six actions, then the drill-down ones, then the file check.
+    pub const ALL: [ActionKind; 9] = [
         ActionKind::ListClusters,
         ActionKind::SelectCluster,
         ActionKind::Analyze,
@@ -46,6 +48,7 @@ impl ActionKind {
         ActionKind::Compliance,
         ActionKind::ListFindings,
         ActionKind::FindingDetails,
+        ActionKind::AnalyzeTaskDefinition,
     ];
 
     /// The name, as the spec spells it (the MCP tool name and the payload's `action`).
@@ -59,6 +62,7 @@ impl ActionKind {
             ActionKind::Compliance => "check_compliance_status",
             ActionKind::ListFindings => "list_findings",
             ActionKind::FindingDetails => "get_finding_details",
+            ActionKind::AnalyzeTaskDefinition => "analyze_task_definition",
         }
     }
 
@@ -73,6 +77,7 @@ impl ActionKind {
             ActionKind::Compliance => "Check compliance status",
             ActionKind::ListFindings => "List findings",
             ActionKind::FindingDetails => "Get finding details",
+            ActionKind::AnalyzeTaskDefinition => "Check a task definition before it is deployed",
         }
     }
 
@@ -100,7 +105,7 @@ impl ActionKind {
             ActionKind::Compliance => {
                 "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS v4.0.1 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria), nist-800-53 (Security Hub controls outside FSBP, with NIST SP 800-53 r5 ids) or all. Each control is pass, fail (with failing resources), needs review (only low-confidence evidence, with the reason), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
             }
-            ActionKind::ListFindings | ActionKind::FindingDetails => "",
+            ActionKind::ListFindings | ActionKind::FindingDetails | ActionKind::AnalyzeTaskDefinition => "",
         }
     }
 
@@ -112,8 +117,16 @@ impl ActionKind {
             ActionKind::FindingDetails => Some(
                 "Everything about one finding (finding_id: its evidence, why it matters, the fix as steps, AWS CLI, Terraform and CloudFormation, compliance controls) or one rule (rule_id: its full remediation and every resource it flags, paged with cursor). Finding and rule ids come from analyze_cluster_security and list_findings. Read-only.",
             ),
+            ActionKind::AnalyzeTaskDefinition => Some(
+                "Check an ECS task definition you are about to write or deploy, without AWS access: pass it as a JSON object or as JSON/YAML text (register-task-definition input, describe-task-definition output, a containerDefinitions array, a CloudFormation template, a Terraform plan). Runs every rule that can judge a file and returns the findings most severe first, each with its JSON pointer, line and column, the fix, and for common container fixes (privileged, root user, writable root filesystem, no-new-privileges, secrets in environment, unpinned image, capabilities, init process) the corrected container object to write back. Rules that need a live cluster are listed as not applicable. Secret values are never returned. Read-only; reads nothing outside its input.",
+            ),
             _ => None,
         }
+    }
+
+    /// Whether the action reads the outside world (AWS); false for one that only judges its input.
+    pub fn open_world(self) -> bool {
+        !matches!(self, ActionKind::AnalyzeTaskDefinition)
     }
 
     /// The action with this name.
@@ -138,6 +151,7 @@ pub enum Action {
     Compliance(ComplianceParams),
     ListFindings(ListFindingsParams),
     FindingDetails(FindingDetailsParams),
+    AnalyzeTaskDefinition(AnalyzeTaskDefinitionParams),
 }
 
 #[derive(Deserialize)]
@@ -159,6 +173,7 @@ impl Action {
             Action::Compliance(_) => ActionKind::Compliance,
             Action::ListFindings(_) => ActionKind::ListFindings,
             Action::FindingDetails(_) => ActionKind::FindingDetails,
+            Action::AnalyzeTaskDefinition(_) => ActionKind::AnalyzeTaskDefinition,
         }
     }
 
@@ -200,6 +215,7 @@ impl Action {
             ActionKind::Compliance => Action::Compliance(typed(name, params)?),
             ActionKind::ListFindings => Action::ListFindings(typed(name, params)?),
             ActionKind::FindingDetails => Action::FindingDetails(typed(name, params)?),
+            ActionKind::AnalyzeTaskDefinition => Action::AnalyzeTaskDefinition(typed(name, params)?),
         })
     }
 
@@ -327,6 +343,7 @@ impl Actions {
             Action::Compliance(p) => handlers::compliance(self, p, &progress).await,
             Action::ListFindings(p) => handlers::list_findings(self, p, &progress).await,
             Action::FindingDetails(p) => handlers::finding_details(self, p, &progress).await,
+            Action::AnalyzeTaskDefinition(p) => task_definition::analyze(self, p),
         }
     }
 

@@ -337,6 +337,28 @@ pub struct FindingDetailsParams {
     pub refresh: Option<bool>,
 }
 
+/// Parameters of `analyze_task_definition`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyzeTaskDefinitionParams {
+    /// The task definition: a JSON object (register-task-definition input, describe-task-definition output, a containerDefinitions array or one container definition, a CloudFormation template, a Terraform plan), or the text of one in JSON or YAML.
+    #[schemars(schema_with = "task_definition_schema")]
+    pub task_definition: serde_json::Value,
+    /// The file's name, for format detection (`.yaml`/`.yml` read YAML) and messages. Default `task-definition.json`.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// A smaller answer than the server's budget, in characters (at least 2000).
+    #[serde(default)]
+    pub max_result_chars: Option<u32>,
+}
+
+fn task_definition_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["object", "array", "string"],
+        "description": "A task definition as a JSON object or array, or its JSON/YAML text."
+    })
+}
+
 /// Parameters of `generate_security_report`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -69,6 +69,28 @@ struct Compliance {
     frameworks: Vec<Object>,
 }
 
+/// `analyze_task_definition`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct TaskDefinitionCheck {
+    file: String,
+    /// The form the text was read as (register input, describe output, CloudFormation, …).
+    kind: String,
+    /// What the lines and columns count in.
+    lines_refer_to: String,
+    score: Object,
+    total_findings: usize,
+    shown: usize,
+    /// Each finding with its JSON pointer, line, column and fix (a corrected fragment where
+    /// one is known).
+    findings: Vec<Object>,
+    /// What did not fit the answer, when something did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<String>,
+    not_judged: Vec<Object>,
+    not_applicable: Object,
+}
+
 /// `get_finding_details`: one finding, or one rule with the resources it flags.
 #[derive(JsonSchema)]
 #[serde(untagged)]
@@ -112,5 +134,6 @@ fn schema_for(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::Compliance => schema_for_output::<Compliance>(),
         ActionKind::ListFindings => schema_for_output::<FindingsPage>(),
         ActionKind::FindingDetails => schema_for_output::<Details>(),
+        ActionKind::AnalyzeTaskDefinition => schema_for_output::<TaskDefinitionCheck>(),
     }
 }

@@ -1,5 +1,6 @@
-//! The six MCP tools: one per action, with the action's name, title and description, an
-//! input schema generated from its parameter type, and read-only/open-world annotations.
+//! The MCP tools: one per action, with the action's name, title and description, an input
+//! schema generated from its parameter type, and read-only annotations; open-world for the
+//! actions that read AWS, closed-world for `analyze_task_definition`, which reads only its input.
 
 use std::sync::Arc;
 
@@ -8,8 +9,8 @@ use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 
 use crate::actions::{
-    ActionKind, AnalyzeParams, ComplianceParams, FindingDetailsParams, ListClustersParams, ListFindingsParams,
-    RecommendationsParams, ReportParams, SelectClusterParams,
+    ActionKind, AnalyzeParams, AnalyzeTaskDefinitionParams, ComplianceParams, FindingDetailsParams, ListClustersParams,
+    ListFindingsParams, RecommendationsParams, ReportParams, SelectClusterParams,
 };
 
 fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
@@ -29,6 +30,7 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::Compliance => input_schema::<ComplianceParams>(),
         ActionKind::ListFindings => input_schema::<ListFindingsParams>(),
         ActionKind::FindingDetails => input_schema::<FindingDetailsParams>(),
+        ActionKind::AnalyzeTaskDefinition => input_schema::<AnalyzeTaskDefinitionParams>(),
     }
 }
 
@@ -39,7 +41,11 @@ pub fn tool(kind: ActionKind) -> Tool {
         .with_title(title)
         .with_raw_output_schema(super::outputs::schema_of(kind))
         .with_annotations(
-            ToolAnnotations::with_title(title).read_only(true).destructive(false).idempotent(true).open_world(true),
+            ToolAnnotations::with_title(title)
+                .read_only(true)
+                .destructive(false)
+                .idempotent(true)
+                .open_world(kind.open_world()),
         )
 }
 

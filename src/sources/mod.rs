@@ -1,5 +1,7 @@
 //! Where snapshots come from besides AWS: files on disk.
 
+pub mod files;
+
 use std::path::Path;
 
 use crate::model::{Snapshot, SnapshotError};

@@ -34,6 +34,7 @@ TOOLS = [
     "check_compliance_status",
     "list_findings",
     "get_finding_details",
+    "analyze_task_definition",
 ]
 
 

@@ -17,6 +17,7 @@ mod cli;
 mod elicitation;
 mod formats;
 mod http;
+mod lint;
 mod mcp;
 mod properties;
 mod recommendations;

@@ -63,13 +63,15 @@ async fn initialize_and_list_tools() {
             "get_security_recommendations",
             "check_compliance_status",
             "list_findings",
-            "get_finding_details"
+            "get_finding_details",
+            "analyze_task_definition"
         ]
     );
     for t in &tools {
         let a = t.annotations.as_ref().expect("annotations");
         assert_eq!(a.read_only_hint, Some(true), "{}", t.name);
-        assert_eq!(a.open_world_hint, Some(true), "{}", t.name);
+        // Only the file check reads nothing but its input.
+        assert_eq!(a.open_world_hint, Some(t.name != "analyze_task_definition"), "{}", t.name);
         assert_eq!(a.destructive_hint, Some(false), "{}", t.name);
         assert!(t.description.as_ref().is_some_and(|d| d.len() > 80), "{} needs a real description", t.name);
         assert_eq!(t.input_schema.get("type"), Some(&json!("object")), "{}", t.name);
@@ -489,6 +491,14 @@ async fn structured_content_matches_each_output_schema() {
         ("list_findings", json!({"cluster_name": c, "max_result_chars": 3000})),
         ("get_finding_details", json!({"cluster_name": c, "finding_id": id})),
         ("get_finding_details", json!({"cluster_name": c, "rule_id": "container-privileged"})),
+        (
+            "analyze_task_definition",
+            json!({"task_definition": {"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:latest", "privileged": true}]}}),
+        ),
+        (
+            "analyze_task_definition",
+            json!({"task_definition": "family: web\ncontainerDefinitions:\n  - name: app\n    image: nginx:1.27\n"}),
+        ),
     ];
     for (tool, args) in calls {
         let schema = tools

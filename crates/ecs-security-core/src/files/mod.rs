@@ -10,6 +10,8 @@
 //! Values known only at deploy time (intrinsics, Terraform's "known after apply") are never
 //! read as literals: see [`intrinsics`] for how they reach the rules.
 
+mod combine;
+pub mod fix;
 mod intrinsics;
 mod json;
 mod lenient;
@@ -23,6 +25,7 @@ mod yaml;
 
 use serde::Serialize;
 
+pub use combine::{Combined, combine};
 pub use lint::{FileLint, NOT_APPLICABLE_REASON, NotJudged, is_file_applicable, lint};
 pub use locate::Located;
 pub use read::FileKind;

@@ -13,6 +13,7 @@ pub mod executive;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod lint;
 pub mod ocsf;
 mod people;
 pub mod recommendations;

@@ -5,6 +5,9 @@
 //! location and a stable pseudo-path (`ecs/<region>/<cluster>/<kind>/<name>`) as its physical
 //! location, which code-scanning UIs need to display a result. Rules that could not be
 //! evaluated are reported as tool execution notifications with the permission to add.
+//!
+//! Findings of linted files have a real place: [`build_with_locations`] gives their results
+//! the file (relative to the repository root), line and column instead of the pseudo-path.
 
 use std::collections::BTreeMap;
 
@@ -111,20 +114,49 @@ fn segment(s: &str) -> String {
         .collect()
 }
 
-fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult {
+/// Where a finding is in a source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLocation {
+    /// The file, relative to the repository root, `/`-separated (not yet percent-encoded).
+    pub uri: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// RFC 6901 pointer to the value in the file.
+    pub pointer: String,
+}
+
+/// Percent-encodes a relative file path for a URI reference, keeping `/`.
+fn path_uri(path: &str) -> String {
+    path.split('/').map(segment).collect::<Vec<_>>().join("/")
+}
+
+fn result(f: &Finding, index: usize, region: &str, cluster: &str, at: Option<&SourceLocation>) -> SarifResult {
     let kind =
         serde_json::to_value(f.resource.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let uri: String = format!("ecs/{}/{}/{}/{}", segment(region), segment(cluster), kind, segment(&f.resource.name));
+    let pseudo: String = format!("ecs/{}/{}/{}/{}", segment(region), segment(cluster), kind, segment(&f.resource.name));
     let mut logical = LogicalLocation::builder().name(f.resource.to_string()).kind(kind.clone()).build();
     // The ARN, or the resource id for EC2 resources; else the pseudo-path.
-    logical.fully_qualified_name = Some(f.resource.arn.clone().unwrap_or_else(|| uri.clone()));
+    logical.fully_qualified_name = Some(f.resource.arn.clone().unwrap_or_else(|| pseudo.clone()));
+    let (uri, region) = match at {
+        Some(at) => {
+            let mut r = Region::builder().start_line(to_i64(at.line)).start_column(to_i64(at.column)).build();
+            r.properties = Some(
+                PropertyBag::builder()
+                    .additional_properties(BTreeMap::from([("jsonPointer".to_owned(), json!(at.pointer))]))
+                    .build(),
+            );
+            (path_uri(&at.uri), r)
+        }
+        None => (pseudo, Region::builder().start_line(1).build()),
+    };
+    let mut artifact = ArtifactLocation::builder().uri(uri).build();
+    if at.is_some() {
+        artifact.uri_base_id = Some("%SRCROOT%".to_owned());
+    }
     let location = Location::builder()
-        .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri).build())
-                .region(Region::builder().start_line(1).build())
-                .build(),
-        )
+        .physical_location(PhysicalLocation::builder().artifact_location(artifact).region(region).build())
         .logical_locations(vec![logical])
         .message(Message::builder().text(f.resource.to_string()).build())
         .build();
@@ -151,8 +183,23 @@ fn result(f: &Finding, index: usize, region: &str, cluster: &str) -> SarifResult
         .build()
 }
 
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n.max(1)).unwrap_or(i64::MAX)
+}
+
 /// Builds the SARIF log for a view of the analysis.
 pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
+    build_with_locations(full, filter, opts, &BTreeMap::new())
+}
+
+/// [`build`], with the source-file place of findings (keyed by finding id) for linted files;
+/// findings without one keep the pseudo-path.
+pub fn build_with_locations(
+    full: &Analysis,
+    filter: &Filter,
+    opts: &ReportOptions,
+    locations: &BTreeMap<String, SourceLocation>,
+) -> Sarif {
     let view = full.filtered(filter);
     let all = rules_mod::all();
     let rules: Vec<ReportingDescriptor> = all.iter().map(|r| descriptor(r)).collect();
@@ -161,7 +208,7 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
         .iter()
         .map(|f| {
             let index = all.iter().position(|r| r.id == f.rule.id).unwrap_or(0);
-            result(f, index, &full.region, &full.cluster_name)
+            result(f, index, &full.region, &full.cluster_name, locations.get(&f.id))
         })
         .collect();
     let notifications: Vec<Notification> = view
@@ -221,6 +268,16 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Sarif {
 
 /// The SARIF log as pretty JSON.
 pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String {
+    render_with_locations(full, filter, opts, &BTreeMap::new())
+}
+
+/// [`build_with_locations`] as pretty JSON.
+pub fn render_with_locations(
+    full: &Analysis,
+    filter: &Filter,
+    opts: &ReportOptions,
+    locations: &BTreeMap<String, SourceLocation>,
+) -> String {
     // The SARIF types are plain data; serialising them cannot fail.
-    serde_json::to_string_pretty(&build(full, filter, opts)).unwrap_or_default() // ok: infallible
+    serde_json::to_string_pretty(&build_with_locations(full, filter, opts, locations)).unwrap_or_default() // ok: infallible
 }

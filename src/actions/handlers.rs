@@ -256,14 +256,14 @@ pub(super) async fn report(a: &Actions, p: ReportParams, progress: &ProgressTx) 
         let full = report::render(format, analysis, &filter, &opts);
         let link = resources::report_link(analysis, format, full.len());
         let brief = |note: &str| {
-            let answer = resources::report_answer(analysis, &filter, format, &opts, &link, false, note);
+            let answer = link.reference(analysis, &filter, format, &opts, false, note);
             let text = answer.markdown();
             ActionOutput { text, data: to_value(&answer), links: vec![link.clone()] }
         };
         if !inline {
             return brief("call again with `inline: true` to get the text here when it fits the answer budget");
         }
-        let answer = resources::report_answer(analysis, &filter, format, &opts, &link, true, "");
+        let answer = link.reference(analysis, &filter, format, &opts, true, "");
         if budget::answer_size(&full, &answer) <= budget {
             return ActionOutput { text: full, data: to_value(&answer), links: vec![link.clone()] };
         }

@@ -280,6 +280,32 @@ pub struct Link {
     pub size: usize,
 }
 
+impl Link {
+    /// The answer of a report request that points at this link: the report of `analysis`
+    /// in `format` seen through `filter`, in brief.
+    pub fn reference(
+        &self,
+        analysis: &crate::rules::Analysis,
+        filter: &crate::rules::Filter,
+        format: crate::report::Format,
+        opts: &crate::report::ReportOptions,
+        inline: bool,
+        note: &str,
+    ) -> crate::report::reference::ReportReference {
+        crate::report::reference::ReportReference::new(
+            analysis,
+            filter,
+            format,
+            &opts.generated_at,
+            &self.uri,
+            self.mime_type,
+            self.size,
+            inline,
+            note,
+        )
+    }
+}
+
 /// The action dispatcher over a data source.
 #[derive(Debug, Clone)]
 pub struct Actions {

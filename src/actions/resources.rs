@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use super::{ActionError, Actions, Depth, Link, validate_cluster, validate_region};
 use crate::clock::now;
-use crate::report::reference::{self, ReportReference};
+use crate::report::reference;
 use crate::report::{self, Format, ReportOptions};
 use crate::rules::{self, Analysis, Filter};
 
@@ -57,32 +57,6 @@ pub fn report_link(analysis: &Analysis, format: Format, size: usize) -> Link {
         mime_type: reference::mime_type(format),
         size,
     }
-}
-
-/// The structured answer of `generate_security_report`: the report in brief and its link.
-pub type ReportAnswer = ReportReference;
-
-/// The answer for `link`, a report of `analysis` in `format` seen through `filter`.
-pub fn report_answer(
-    analysis: &Analysis,
-    filter: &Filter,
-    format: Format,
-    opts: &ReportOptions,
-    link: &Link,
-    inline: bool,
-    note: &str,
-) -> ReportAnswer {
-    ReportReference::new(
-        analysis,
-        filter,
-        format,
-        &opts.generated_at,
-        &link.uri,
-        link.mime_type,
-        link.size,
-        inline,
-        note,
-    )
 }
 
 /// A listed resource.

@@ -41,7 +41,7 @@ pub fn id(rule: &str, resource: &ResourceRef, message: &str, account: Option<&st
     let parts = [
         account.unwrap_or(""),
         region,
-        kind_key(resource.kind),
+        resource.kind.label(),
         p.cluster.as_deref().unwrap_or(""),
         p.service.as_deref().unwrap_or(""),
         family.unwrap_or(""),
@@ -57,10 +57,6 @@ pub fn id(rule: &str, resource: &ResourceRef, message: &str, account: Option<&st
     let digest = hash.finalize();
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("{rule}:{hex}")
-}
-
-fn kind_key(kind: ResourceKind) -> &'static str {
-    kind.label()
 }
 
 /// `family:12` → `family`; anything else unchanged.

@@ -12,6 +12,8 @@ mod mcp_http;
 #[allow(dead_code)]
 #[path = "../e2e/moto.rs"]
 mod moto;
+#[path = "../data/sarif_schema.rs"]
+mod sarif_schema;
 
 mod cli;
 mod elicitation;

@@ -11,5 +11,7 @@ mod files;
 mod formats;
 mod registry;
 mod reports;
+#[path = "../../../../tests/data/sarif_schema.rs"]
+mod sarif_schema;
 mod score;
 mod verdicts;

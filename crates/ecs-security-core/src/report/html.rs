@@ -3,10 +3,10 @@
 //!
 //! Self-contained and offline: inline CSS, inline SVG charts, a little inline script (filter
 //! by severity and category, copy buttons), and a `Content-Security-Policy` that forbids
-//! every request to any host ([`CSP`]). The page is fully readable without script and
+//! every request to any host and any inline code but these two ([`csp`]). The page is fully readable without script and
 //! printable to PDF. Every AWS-derived string reaches the page through minijinja's HTML
 //! autoescaping, after [`strip_controls`] (no control, bidi or zero-width characters); none
-//! is ever marked safe, and none is used in a URL. Reference links point at AWS
+//! is ever marked safe (only the crate's own style and script are), and none is used in a URL. Reference links point at AWS
 //! documentation from the rule catalog and load nothing until clicked.
 //!
 //! The `<html>` element carries `data-score`, `data-risk`, `data-findings` (whole cluster)
@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, context};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::people::{by_rule, confidence_name, evaluation_state, permissions};
 use super::{ReportOptions, filter_line};
@@ -25,10 +26,24 @@ use crate::compliance::{self, ControlStatus, Framework};
 use crate::rules::{Analysis, Category, Filter, Finding, Rule, Severity};
 use crate::text::strip_controls;
 
-/// The page's Content-Security-Policy: nothing may be fetched from anywhere; inline style
-/// and script run, images only from `data:` URLs.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; \
-                       img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'";
+/// The page's Content-Security-Policy: nothing may be fetched from anywhere; only the page's
+/// own inline style and script run, named by their SHA-256 hashes (no `'unsafe-inline'`, so
+/// markup that slipped into the page could neither run script nor restyle it); images only
+/// from `data:` URLs.
+pub fn csp() -> String {
+    format!(
+        "default-src 'none'; style-src '{}'; script-src '{}'; img-src data:; font-src 'none'; \
+         connect-src 'none'; base-uri 'none'; form-action 'none'",
+        csp_hash(STYLE),
+        csp_hash(SCRIPT)
+    )
+}
+
+/// A CSP hash source (`sha256-<base64>`) of an inline element's exact text.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine as _;
+    format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes())))
+}
 
 const PAGE: &str = include_str!("templates/report.html");
 const STYLE: &str = include_str!("templates/report.css");
@@ -229,10 +244,9 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
-    // Autoescaping follows the template name: HTML for `.html`, none for the static assets.
+    // Autoescaping follows the template name (HTML). The static style and script are this
+    // crate's own constants, passed in verbatim so their CSP hashes match.
     env.add_template("report.html", PAGE)?;
-    env.add_template("report.css", STYLE)?;
-    env.add_template("report.js", SCRIPT)?;
     Ok(env)
 }
 
@@ -246,7 +260,9 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
     categories.dedup();
     let (gauge_fill, gauge_total) = gauge(o.score);
     let ctx = context! {
-        csp => CSP,
+        csp => csp(),
+        style => STYLE,
+        script => SCRIPT,
         tool => crate::TOOL_NAME,
         version => crate::TOOL_VERSION,
         cluster => clean(&full.cluster_name),

@@ -338,12 +338,23 @@ fn html_is_self_contained_and_carries_every_finding() {
         let page = html(&a, &Filter::default());
         snapshot(name, "html", &page);
         assert!(page.starts_with("<!doctype html>"));
-        let csp = format!(
-            r#"<meta http-equiv="Content-Security-Policy" content="{}">"#,
-            report::html::CSP.replace('\'', "&#x27;")
-        );
+        let policy = report::html::csp();
+        let escaped = policy.replace('\'', "&#x27;").replace('/', "&#x2f;");
+        let csp = format!(r#"<meta http-equiv="Content-Security-Policy" content="{escaped}">"#);
         assert!(page.contains(&csp), "{name}: no CSP meta tag");
-        assert!(report::html::CSP.starts_with("default-src 'none'"));
+        assert!(policy.starts_with("default-src 'none'"));
+        assert!(!policy.contains("unsafe"), "{name}: the policy allows inline code by default: {policy}");
+        // The one inline style and the one inline script are allowed by their own hashes.
+        for (open, close) in [("<style>", "</style>"), ("<script>", "</script>")] {
+            assert_eq!(page.matches(open).count(), 1, "{name}: more than one {open}");
+            let body = &page[page.find(open).unwrap() + open.len()..page.find(close).unwrap()];
+            let hash = {
+                use base64::Engine as _;
+                use sha2::Digest as _;
+                base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(body.as_bytes()))
+            };
+            assert!(policy.contains(&format!("'sha256-{hash}'")), "{name}: {open} is not allowed by the policy");
+        }
         let head_end = page.find("</head>").unwrap();
         assert!(page.find("Content-Security-Policy").unwrap() < page.find("<style>").unwrap().min(head_end));
         for src in attributes(&page, "src") {

@@ -12,6 +12,7 @@ mod params;
 pub mod resources;
 mod source;
 mod task_definition;
+mod triage;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -21,6 +22,7 @@ pub use crate::model::ClusterSummary;
 pub use error::ActionError;
 pub use params::*;
 pub use source::{FileSource, Prepared, Source};
+pub use triage::{TriageConfig, apply_to as triage_analysis, fails_on, warnings as triage_warnings};
 
 /// The six actions of the spec: the one list that the MCP tools, `run` payloads and the
 /// CLI all read their names, titles and descriptions from.
@@ -318,6 +320,8 @@ pub struct Actions {
     history: std::sync::Arc<history::History>,
     /// The largest answer, in characters (`--max-result-chars`).
     max_result_chars: usize,
+    /// The suppressions (and baseline) applied to every analysis.
+    triage: std::sync::Arc<triage::Triager>,
 }
 
 impl Actions {
@@ -333,7 +337,19 @@ impl Actions {
             rendered: Default::default(),
             history: Default::default(),
             max_result_chars: crate::report::budget::DEFAULT_MAX_CHARS,
+            triage: Default::default(),
         }
+    }
+
+    /// The same dispatcher applying a suppressions file and a baseline to every analysis.
+    pub fn with_triage(mut self, config: TriageConfig) -> Actions {
+        self.triage = std::sync::Arc::new(triage::Triager::new(config));
+        self
+    }
+
+    /// The suppressions file and baseline in force.
+    pub fn triage_config(&self) -> &TriageConfig {
+        &self.triage.config
     }
 
     /// The same dispatcher with answers bounded to `chars` characters.
@@ -419,7 +435,9 @@ impl Actions {
         }
         validate_cluster(cluster).map_err(ActionError::InvalidParams)?;
         let (region, explicit) = self.region(region).await?;
-        self.source.prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await
+        let prepared =
+            self.source.prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await?;
+        Ok(self.triage.apply(prepared))
     }
 }
 

@@ -320,6 +320,16 @@ impl TagIndex {
         TagIndex { by_arn, by_service }
     }
 
+    /// Adds the tags of another snapshot (several linted files judged together).
+    pub fn extend(&mut self, other: TagIndex) {
+        for (k, v) in other.by_arn {
+            self.by_arn.entry(k).or_default().extend(v);
+        }
+        for (k, v) in other.by_service {
+            self.by_service.entry(k).or_default().extend(v);
+        }
+    }
+
     /// The tags of a finding's resource, and of the service it runs in.
     pub fn of_finding(&self, f: &Finding) -> Vec<Tag> {
         let own = f.resource.arn.as_deref().and_then(|a| self.by_arn.get(a)).into_iter().flatten();

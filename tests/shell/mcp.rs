@@ -64,7 +64,8 @@ async fn initialize_and_list_tools() {
             "check_compliance_status",
             "list_findings",
             "get_finding_details",
-            "analyze_task_definition"
+            "analyze_task_definition",
+            "draft_suppression"
         ]
     );
     for t in &tools {

@@ -12,7 +12,6 @@ use ecs_security_mcp::actions::{
     Action, Actions, Depth, FileSource, Lenient, OneOrMany, ProgressEvent, ProgressTx, ReportParams, Source,
     TriageConfig, fails_on, filter_of, triage_warnings, validate_cluster, validate_region,
 };
-use ecs_security_mcp::sources::triage as triage_files;
 use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
 use ecs_security_mcp::report::terminal::TerminalOptions;
@@ -21,6 +20,7 @@ use ecs_security_mcp::rules::{self, Category, Severity};
 use ecs_security_mcp::server::http::{self, HttpOptions};
 use ecs_security_mcp::server::{Limits, SecurityServer};
 use ecs_security_mcp::sources::load_snapshot;
+use ecs_security_mcp::sources::triage as triage_files;
 
 /// The demo snapshot: an insecure payments cluster, bundled so `demo` needs no AWS account.
 const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo-cluster.json");

@@ -359,9 +359,7 @@ pub(super) async fn draft_suppression(
     use crate::triage::draft::{DraftInput, SuppressionDraft};
     let reason = p.reason.trim().to_owned();
     if reason.is_empty() {
-        return Err(ActionError::InvalidParams(
-            "reason is required: ask the user why this finding is accepted".into(),
-        ));
+        return Err(ActionError::InvalidParams("reason is required: ask the user why this finding is accepted".into()));
     }
     let long = |s: &str, max: usize| s.chars().count() > max;
     if long(&reason, 1000) || p.owner.as_deref().is_some_and(|o| long(o, 200)) {
@@ -373,7 +371,10 @@ pub(super) async fn draft_suppression(
         None => None,
         Some(e) => {
             let date = chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").map_err(|_| {
-                ActionError::InvalidParams(format!("expires must be a date as YYYY-MM-DD, not {:?}", crate::text::plain(e)))
+                ActionError::InvalidParams(format!(
+                    "expires must be a date as YYYY-MM-DD, not {:?}",
+                    crate::text::plain(e)
+                ))
             })?;
             if date < crate::clock::today() {
                 return Err(ActionError::InvalidParams(format!(

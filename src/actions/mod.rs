@@ -449,8 +449,10 @@ impl Actions {
         }
         validate_cluster(cluster).map_err(ActionError::InvalidParams)?;
         let (region, explicit) = self.region(region).await?;
-        let prepared =
-            self.source.prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await?;
+        let prepared = self
+            .source
+            .prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress)
+            .await?;
         Ok(self.triage.apply(prepared))
     }
 }

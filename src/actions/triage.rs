@@ -97,7 +97,10 @@ pub fn warnings(analysis: &Analysis) -> Vec<String> {
         )
     });
     let stale = t.stale.iter().map(|e| {
-        format!("warning: {file}: {} matched no finding (stale: remove it or fix its criteria)", crate::text::plain(&e.to_string()))
+        format!(
+            "warning: {file}: {} matched no finding (stale: remove it or fix its criteria)",
+            crate::text::plain(&e.to_string())
+        )
     });
     expired.chain(stale).collect()
 }

@@ -22,8 +22,9 @@ pub struct SuppressionsFile {
 pub struct TriageFileError(pub String);
 
 fn read(path: &Path, what: &str) -> Result<String, TriageFileError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| TriageFileError(format!("cannot read the {what} {}: {e}", crate::text::plain(&path.display().to_string()))))
+    std::fs::read_to_string(path).map_err(|e| {
+        TriageFileError(format!("cannot read the {what} {}: {e}", crate::text::plain(&path.display().to_string())))
+    })
 }
 
 /// Reads and parses a suppressions file; errors read `FILE:LINE:COLUMN: message`.
@@ -57,7 +58,8 @@ pub fn find_suppressions(
     };
     path.map(|p| {
         // The default file is shown by its own name, not the absolute path of the directory.
-        let shown = if named.is_none() && p.parent() == Some(cwd) { PathBuf::from(suppress::DEFAULT_FILE) } else { p.clone() };
+        let shown =
+            if named.is_none() && p.parent() == Some(cwd) { PathBuf::from(suppress::DEFAULT_FILE) } else { p.clone() };
         load_suppressions(&p).map(|f| SuppressionsFile { name: shown.display().to_string(), ..f })
     })
     .transpose()

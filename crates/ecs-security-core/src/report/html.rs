@@ -150,7 +150,11 @@ fn review_rows(view: &Analysis) -> Vec<ReviewRow> {
         entry: clean(&e.to_string()),
         reason: clean(&e.reason),
     };
-    t.expired.iter().map(|e| row("Expired", e)).chain(t.stale.iter().map(|e| row("Stale (matched nothing)", e))).collect()
+    t.expired
+        .iter()
+        .map(|e| row("Expired", e))
+        .chain(t.stale.iter().map(|e| row("Stale (matched nothing)", e)))
+        .collect()
 }
 
 fn baseline_view(view: &Analysis) -> Option<BaselineView> {

@@ -238,9 +238,7 @@ pub fn build_with_locations(
     }
     // Findings of the baseline that are gone: absent results, as SARIF baselining expects.
     for p in baseline.map(|b| b.absent.as_slice()).unwrap_or_default() {
-        if !filter.severity.allows(p.severity)
-            || rules_mod::by_id(&p.rule_id).is_some_and(|r| !filter.allows_rule(r))
-        {
+        if !filter.severity.allows(p.severity) || rules_mod::by_id(&p.rule_id).is_some_and(|r| !filter.allows_rule(r)) {
             continue;
         }
         let mut fingerprints = BTreeMap::new();

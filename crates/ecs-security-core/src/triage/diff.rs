@@ -78,8 +78,10 @@ impl Diff {
     pub fn between(old: &PriorReport, new: &PriorReport) -> Diff {
         let before: BTreeMap<&str, &PriorFinding> = old.findings.iter().map(|f| (f.id.as_str(), f)).collect();
         let after: BTreeMap<&str, &PriorFinding> = new.findings.iter().map(|f| (f.id.as_str(), f)).collect();
-        let new_findings = sorted(new.findings.iter().filter(|f| !before.contains_key(f.id.as_str())).cloned().collect());
-        let fixed_findings = sorted(old.findings.iter().filter(|f| !after.contains_key(f.id.as_str())).cloned().collect());
+        let new_findings =
+            sorted(new.findings.iter().filter(|f| !before.contains_key(f.id.as_str())).cloned().collect());
+        let fixed_findings =
+            sorted(old.findings.iter().filter(|f| !after.contains_key(f.id.as_str())).cloned().collect());
         let mut severity_changed = Vec::new();
         let mut unchanged = 0;
         for f in &new.findings {

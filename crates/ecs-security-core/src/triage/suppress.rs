@@ -91,7 +91,8 @@ impl Glob {
 
     /// Whether `s` matches; `*` matches across `/` and `:` (ARNs are not paths).
     pub fn matches(&self, s: &str) -> bool {
-        let opts = MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
+        let opts =
+            MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
         self.pattern.matches_with(s, opts)
     }
 }
@@ -153,7 +154,10 @@ impl Entry {
             && any(&self.resource, &[r.arn.as_deref(), Some(&r.name), Some(&display)])
             && self.account.as_deref().is_none_or(|a| analysis.account_id.as_deref() == Some(a))
             && any(&self.region, &[Some(&analysis.region)])
-            && any(&self.cluster, &[r.path.cluster.as_deref(), Some(&analysis.cluster_name), Some(&analysis.cluster_arn)])
+            && any(
+                &self.cluster,
+                &[r.path.cluster.as_deref(), Some(&analysis.cluster_name), Some(&analysis.cluster_arn)],
+            )
             && self.container.as_ref().is_none_or(|g| r.path.container.as_deref().is_some_and(|c| g.matches(c)))
             && self.tag.as_ref().is_none_or(|(k, v)| tags.iter().any(|t| &t.key == k && &t.value == v))
     }
@@ -264,7 +268,9 @@ fn entry(index: usize, node: &Node) -> Result<Entry, FileError> {
     if entry.summary().matches.is_empty() {
         return Err(err(
             node.pos,
-            format!("entry {index} names nothing to match (rule, resource, account, region, cluster, container or tag)"),
+            format!(
+                "entry {index} names nothing to match (rule, resource, account, region, cluster, container or tag)"
+            ),
         ));
     }
     Ok(entry)
@@ -358,8 +364,13 @@ pub fn apply(analysis: &mut Analysis, file: &Suppressions, tags: &TagIndex, toda
         }
     }
     let expired = file.entries.iter().filter(|e| e.expired(today)).map(Entry::summary).collect();
-    let stale =
-        file.entries.iter().zip(&used).filter(|(e, used)| !e.expired(today) && !**used).map(|(e, _)| e.summary()).collect();
+    let stale = file
+        .entries
+        .iter()
+        .zip(&used)
+        .filter(|(e, used)| !e.expired(today) && !**used)
+        .map(|(e, _)| e.summary())
+        .collect();
     analysis.overall = Score::of(&kept, &analysis.results);
     analysis.findings = kept;
     analysis.triage = Triage {

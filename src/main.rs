@@ -431,7 +431,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             http::serve(server, listener, opts, http::shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { payload } => run_payloads(cli.global.actions()?, payload).await,
+        Command::Run { payload } => {
+            // Payloads are what the server answers: the same suppressions file applies.
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let suppressions = triage_files::find_suppressions(None, true, &cwd)?;
+            run_payloads(cli.global.actions()?.with_triage(TriageConfig { suppressions, baseline: None }), payload)
+                .await
+        }
         Command::Analyze { cluster, out } => {
             let actions = cli.global.actions()?.with_max_result_chars(usize::MAX).with_triage(out.triage.config()?);
             analyze(&actions, cluster, cli.global.region.clone(), &out, &cli.global).await

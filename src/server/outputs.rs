@@ -107,7 +107,7 @@ enum Details {
 #[allow(dead_code)]
 enum Selection {
     Menu(SelectionMenu),
-    Comprehensive(AnalysisDigest),
+    Comprehensive(Box<AnalysisDigest>),
     Quick(Recommendations),
     Report(ReportReference),
     Compliance(Compliance),

@@ -190,12 +190,13 @@ fn diff_of_the_demo_and_the_hardened_fixture_lists_exactly_the_findings_that_dif
     };
     let old = ids(&analyse(&demo, "payments-prod"), "findings");
     let new = ids(&analyse(&hardened, "payments-hardened"), "findings");
-    for (a, b) in [(&demo, &hardened)] {
+    // Both ways round: what one calls fixed the other calls new.
+    for (a, b, before, after) in [(&demo, &hardened, &old, &new), (&hardened, &demo, &new, &old)] {
         let o = bin(dir.path()).args(["diff", "--format", "json"]).arg(a).arg(b).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let d = json(&o);
-        assert_eq!(ids(&d, "fixed_findings"), &old - &new);
-        assert_eq!(ids(&d, "new_findings"), &new - &old);
+        assert_eq!(ids(&d, "fixed_findings"), before - after);
+        assert_eq!(ids(&d, "new_findings"), after - before);
         assert_eq!(d["same_cluster"], false);
     }
     // Reports work as well as snapshots, and the Markdown names the changes.

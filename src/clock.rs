@@ -4,3 +4,8 @@
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// Today's date (UTC): when suppression entries expire.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}

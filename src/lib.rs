@@ -13,5 +13,5 @@ pub mod server;
 pub mod sources;
 
 pub use ecs_security_core::{
-    TOOL_NAME, TOOL_VERSION, compliance, files, knowledge, model, redact, report, rules, severity, text,
+    TOOL_NAME, TOOL_VERSION, compliance, files, knowledge, model, redact, report, rules, severity, text, triage,
 };

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ecs_security_mcp::actions::{
-    Action, Actions, Depth, FileSource, Lenient, OneOrMany, ProgressEvent, ProgressTx, ReportParams, Source, filter_of,
-    validate_cluster, validate_region,
+    Action, Actions, Depth, FileSource, Lenient, OneOrMany, ProgressEvent, ProgressTx, ReportParams, Source,
+    TriageConfig, fails_on, filter_of, triage_warnings, validate_cluster, validate_region,
 };
 use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
@@ -20,6 +20,7 @@ use ecs_security_mcp::rules::{self, Category, Severity};
 use ecs_security_mcp::server::http::{self, HttpOptions};
 use ecs_security_mcp::server::{Limits, SecurityServer};
 use ecs_security_mcp::sources::load_snapshot;
+use ecs_security_mcp::sources::triage as triage_files;
 
 /// The demo snapshot: an insecure payments cluster, bundled so `demo` needs no AWS account.
 const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo-cluster.json");
@@ -155,6 +156,9 @@ enum Command {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// What changed between two JSON reports (--format json) or two snapshots: new, fixed and
+    /// re-rated findings, score and coverage, per rule and per resource.
+    Diff(DiffArgs),
     /// List the rule catalog.
     Checks {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
@@ -188,6 +192,49 @@ struct ServeArgs {
     /// Seconds one tool call may run.
     #[arg(long, default_value_t = 600)]
     tool_timeout: u64,
+    /// Suppressions file applied to every analysis [default: .ecs-security.yaml in the current directory, when present].
+    #[arg(long, value_name = "FILE", env = ecs_security_mcp::sources::triage::SUPPRESSIONS_ENV)]
+    suppressions: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct TriageArgs {
+    /// Suppressions file [default: .ecs-security.yaml in the current directory, when present].
+    #[arg(long, value_name = "FILE")]
+    suppressions: Option<PathBuf>,
+    /// An earlier JSON report (--format json): mark findings new, unchanged or updated, list absent ones.
+    #[arg(long, value_name = "OLD.json")]
+    baseline: Option<PathBuf>,
+    /// With --fail-on: fail only on findings that are new against --baseline.
+    #[arg(long, requires = "baseline")]
+    new_only: bool,
+}
+
+impl TriageArgs {
+    fn config(&self) -> anyhow::Result<TriageConfig> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Ok(TriageConfig {
+            suppressions: triage_files::find_suppressions(self.suppressions.as_deref(), false, &cwd)?,
+            baseline: self.baseline.as_deref().map(triage_files::load_report).transpose()?,
+        })
+    }
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The earlier JSON report or snapshot.
+    old: PathBuf,
+    /// The later JSON report or snapshot.
+    new: PathBuf,
+    /// summary (Markdown), terminal or json [default: terminal when stdout is a terminal, else summary].
+    #[arg(long, value_parser = ["summary", "markdown", "terminal", "json"])]
+    format: Option<String>,
+    /// Suppressions file applied to snapshots before they are compared [default: .ecs-security.yaml, when present].
+    #[arg(long, value_name = "FILE")]
+    suppressions: Option<PathBuf>,
+    /// Write the diff to this file instead of stdout.
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -210,6 +257,8 @@ struct OutputArgs {
     /// List every finding with its evidence.
     #[arg(long)]
     show_details: bool,
+    #[command(flatten)]
+    triage: TriageArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -353,7 +402,9 @@ fn init_logging(filter: &str) {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
-            let actions = cli.global.actions()?;
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let suppressions = triage_files::find_suppressions(args.suppressions.as_deref(), false, &cwd)?;
+            let actions = cli.global.actions()?.with_triage(TriageConfig { suppressions, baseline: None });
             let limits = Limits {
                 max_concurrent_calls: args.max_concurrent_calls.max(1),
                 call_timeout: Duration::from_secs(args.tool_timeout.max(1)),
@@ -380,16 +431,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             http::serve(server, listener, opts, http::shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { payload } => run_payloads(cli.global.actions()?, payload).await,
+        Command::Run { payload } => {
+            // Payloads are what the server answers: the same suppressions file applies.
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let suppressions = triage_files::find_suppressions(None, true, &cwd)?;
+            run_payloads(cli.global.actions()?.with_triage(TriageConfig { suppressions, baseline: None }), payload)
+                .await
+        }
         Command::Analyze { cluster, out } => {
-            let actions = cli.global.actions()?.with_max_result_chars(usize::MAX);
+            let actions = cli.global.actions()?.with_max_result_chars(usize::MAX).with_triage(out.triage.config()?);
             analyze(&actions, cluster, cli.global.region.clone(), &out, &cli.global).await
         }
         Command::Demo { out } => {
             let snapshot = Snapshot::parse(DEMO_SNAPSHOT, Path::new("fixtures/demo-cluster.json"))?;
             let cluster = snapshot.cluster.cluster_name.clone();
-            let actions =
-                Actions::new(Source::Files(FileSource::new(vec![snapshot]))).with_max_result_chars(usize::MAX);
+            let actions = Actions::new(Source::Files(FileSource::new(vec![snapshot])))
+                .with_max_result_chars(usize::MAX)
+                .with_triage(out.triage.config()?);
             analyze(&actions, cluster, None, &out, &cli.global).await
         }
         Command::Snapshot { cluster, output } => {
@@ -419,6 +477,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint { paths, out } => lint(&paths, &out, &cli.global),
+        Command::Diff(args) => diff(&args),
         Command::Checks { format } => {
             print_catalog(format)?;
             Ok(ExitCode::SUCCESS)
@@ -475,14 +534,18 @@ async fn analyze(
     progress.finish();
     let text = rendered?;
     emit(&text, out.output.as_deref())?;
-    if let Some(threshold) = out.fail_on {
-        // The analysis the report was rendered from (a file, or the collection cache).
-        let prepared = actions.prepare(&cluster, region, Depth::Full, None, &None).await?;
-        if prepared.analysis.findings.iter().any(|f| f.severity >= threshold) {
-            return Ok(ExitCode::from(1));
-        }
+    if out.fail_on.is_none() && actions.triage_config().is_empty() {
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(ExitCode::SUCCESS)
+    // The analysis the report was rendered from (a file, or the collection cache).
+    let prepared = actions.prepare(&cluster, region, Depth::Full, None, &None).await?;
+    for w in triage_warnings(&prepared.analysis) {
+        eprintln!("{w}");
+    }
+    match out.fail_on {
+        Some(threshold) if fails_on(&prepared.analysis, threshold, out.triage.new_only) => Ok(ExitCode::from(1)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// Writes a report to the --output file, else stdout (with a final newline).
@@ -553,7 +616,16 @@ fn lint(paths: &[String], out: &OutputArgs, global: &Global) -> anyhow::Result<E
         eprintln!("{}", ecs_security_mcp::text::strip_controls(&e.to_string()));
     }
     let generated_at = ecs_security_mcp::clock::now();
-    let combined = files::combine(&lints, &generated_at);
+    let mut combined = files::combine(&lints, &generated_at);
+    let triage = out.triage.config()?;
+    let mut tags = ecs_security_mcp::triage::TagIndex::default();
+    for l in &lints {
+        tags.extend(ecs_security_mcp::triage::TagIndex::of(&l.file.snapshot));
+    }
+    ecs_security_mcp::actions::triage_analysis(&mut combined.analysis, &triage, &tags);
+    for w in triage_warnings(&combined.analysis) {
+        eprintln!("{w}");
+    }
     let analysis = &combined.analysis;
     let severity_filter = match out.severity.as_slice() {
         [] => None,
@@ -586,12 +658,15 @@ fn lint(paths: &[String], out: &OutputArgs, global: &Global) -> anyhow::Result<E
             let mut v: serde_json::Value =
                 serde_json::from_str(&report::render(Format::Json, analysis, &filter, &opts))?;
             if let serde_json::Value::Object(map) = &mut v {
-                let mut located: Vec<&files::Located> = combined.locations.values().collect();
-                located.sort_by_key(|l| l.finding);
-                let places: Vec<serde_json::Value> = located
+                // In report order (suppressed findings, no longer in `findings`, last).
+                let suppressed = analysis.triage.suppressed.iter().map(|s| &s.finding);
+                let places: Vec<serde_json::Value> = analysis
+                    .findings
                     .iter()
-                    .filter_map(|l| {
-                        let f = analysis.findings.get(l.finding).filter(|f| filter.allows(f))?;
+                    .chain(suppressed)
+                    .filter(|f| filter.allows(f))
+                    .filter_map(|f| {
+                        let l = combined.locations.get(&f.id)?;
                         Some(serde_json::json!({
                             "finding_id": f.id, "path": l.path, "line": l.line, "column": l.column, "pointer": l.pointer,
                         }))
@@ -613,10 +688,27 @@ fn lint(paths: &[String], out: &OutputArgs, global: &Global) -> anyhow::Result<E
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     if let Some(threshold) = out.fail_on
-        && analysis.findings.iter().any(|f| f.severity >= threshold)
+        && fails_on(analysis, threshold, out.triage.new_only)
     {
         return Ok(ExitCode::from(1));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `diff OLD NEW`: two reports or snapshots compared, in Markdown, terminal text or JSON.
+fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    use ecs_security_mcp::triage::diff;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let suppressions = triage_files::find_suppressions(args.suppressions.as_deref(), false, &cwd)?;
+    let d = triage_files::diff(&args.old, &args.new, suppressions.as_ref(), ecs_security_mcp::clock::today())?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = match args.format.as_deref() {
+        Some("json") => diff::json(&d),
+        Some("terminal") => diff::terminal(&d),
+        None if to_terminal => diff::terminal(&d),
+        _ => diff::markdown(&d),
+    };
+    emit(&text, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -165,8 +165,9 @@ pub(super) async fn list_findings(
     let filter = filter_of(p.severity_filter, p.category_filter);
     let resource = p.resource.map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty());
     let analysis = &prepared.analysis;
+    let suppressed = p.suppressed.unwrap_or(false);
     let listing = format!(
-        "findings|{}|{}|{}|{filter:?}|{rule_ids:?}|{resource:?}",
+        "findings|{}|{}|{}|{filter:?}|{rule_ids:?}|{resource:?}|{suppressed}",
         analysis.region, analysis.cluster_arn, analysis.collected_at
     );
     let start = match p.cursor.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -175,9 +176,19 @@ pub(super) async fn list_findings(
     };
     let key = format!("list_findings {listing} {start} {budget}");
     Ok(a.rendered.get_or_render(analysis, key, || {
-        let selected: Vec<&Finding> = analysis
-            .findings
+        let reasons: std::collections::BTreeMap<&str, String> = analysis
+            .triage
+            .suppressed
             .iter()
+            .map(|s| (s.finding.id.as_str(), format!("{}: {}", s.entry, s.entry.reason)))
+            .collect();
+        let pool: Vec<&Finding> = if suppressed {
+            analysis.triage.suppressed.iter().map(|s| &s.finding).collect()
+        } else {
+            analysis.findings.iter().collect()
+        };
+        let selected: Vec<&Finding> = pool
+            .into_iter()
             .filter(|f| filter.allows(f))
             .filter(|f| rule_ids.is_empty() || rule_ids.iter().any(|r| r == f.rule.id))
             .filter(|f| {
@@ -187,7 +198,7 @@ pub(super) async fn list_findings(
                 })
             })
             .collect();
-        let (page, text) = drill::findings_page(analysis, &selected, start, budget, &listing);
+        let (page, text) = drill::findings_page_noting(analysis, &selected, start, budget, &listing, &reasons);
         ActionOutput::new(text, to_value(&page))
     }))
 }
@@ -218,6 +229,17 @@ pub(super) async fn finding_details(
     let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
     let analysis = &prepared.analysis;
     if let Some(id) = finding_id {
+        let suppressed = analysis.triage.suppressed.iter().find(|s| s.finding.id == id);
+        if let Some(s) = suppressed {
+            let (d, text) = drill::finding_detail(&s.finding);
+            let note = format!(
+                "> **Suppressed** by {} in {}: {}\n\n",
+                crate::text::md(&s.entry.to_string()),
+                crate::text::md(analysis.triage.suppressions.as_deref().unwrap_or("")),
+                crate::text::md(&s.entry.reason)
+            );
+            return Ok(ActionOutput::new(note + &text, to_value(&d)));
+        }
         let Some(f) = analysis.findings.iter().find(|f| f.id == id) else {
             return Err(ActionError::InvalidParams(format!(
                 "no finding {:?} in the current analysis of {}: it may be fixed, or the id mistyped; list_findings lists the current ids",
@@ -327,4 +349,59 @@ pub(super) async fn compliance(
         );
         ActionOutput::new(text, data)
     }))
+}
+
+pub(super) async fn draft_suppression(
+    a: &Actions,
+    p: super::DraftSuppressionParams,
+    progress: &ProgressTx,
+) -> Result<ActionOutput, ActionError> {
+    use crate::triage::draft::{DraftInput, SuppressionDraft};
+    let reason = p.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ActionError::InvalidParams("reason is required: ask the user why this finding is accepted".into()));
+    }
+    let long = |s: &str, max: usize| s.chars().count() > max;
+    if long(&reason, 1000) || p.owner.as_deref().is_some_and(|o| long(o, 200)) {
+        return Err(ActionError::InvalidParams(
+            "reason may have at most 1000 characters and owner 200: link to a ticket for the rest".into(),
+        ));
+    }
+    let expires = match p.expires.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => None,
+        Some(e) => {
+            let date = chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d").map_err(|_| {
+                ActionError::InvalidParams(format!(
+                    "expires must be a date as YYYY-MM-DD, not {:?}",
+                    crate::text::plain(e)
+                ))
+            })?;
+            if date < crate::clock::today() {
+                return Err(ActionError::InvalidParams(format!(
+                    "expires {date} is in the past: the entry would never apply"
+                )));
+            }
+            Some(date)
+        }
+    };
+    let id = p.finding_id.trim().to_owned();
+    let prepared = a.prepare(&p.cluster_name, p.region, Depth::Full, p.refresh, progress).await?;
+    let analysis = &prepared.analysis;
+    let suppressed = analysis.triage.suppressed.iter().map(|s| &s.finding);
+    let Some(f) = analysis.findings.iter().chain(suppressed).find(|f| f.id == id) else {
+        return Err(ActionError::InvalidParams(format!(
+            "no finding {:?} in the current analysis of {}: list_findings lists the current ids",
+            crate::text::plain(&id),
+            crate::text::plain(&analysis.cluster_name)
+        )));
+    };
+    let input = DraftInput { reason, owner: p.owner.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()), expires };
+    let file = a
+        .triage_config()
+        .suppressions
+        .as_ref()
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| crate::triage::suppress::DEFAULT_FILE.to_owned());
+    let draft = SuppressionDraft::new(analysis, f, &input, &file);
+    Ok(ActionOutput::new(draft.markdown(), to_value(&draft)))
 }

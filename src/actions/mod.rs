@@ -12,6 +12,7 @@ mod params;
 pub mod resources;
 mod source;
 mod task_definition;
+mod triage;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -21,6 +22,7 @@ pub use crate::model::ClusterSummary;
 pub use error::ActionError;
 pub use params::*;
 pub use source::{FileSource, Prepared, Source};
+pub use triage::{TriageConfig, apply_to as triage_analysis, fails_on, warnings as triage_warnings};
 
 /// The six actions of the spec: the one list that the MCP tools, `run` payloads and the
 /// CLI all read their names, titles and descriptions from.
@@ -35,11 +37,12 @@ pub enum ActionKind {
     ListFindings,
     FindingDetails,
     AnalyzeTaskDefinition,
+    DraftSuppression,
 }
 
 impl ActionKind {
     /// The spec's six actions, then the drill-down ones, then the file check.
-    pub const ALL: [ActionKind; 9] = [
+    pub const ALL: [ActionKind; 10] = [
         ActionKind::ListClusters,
         ActionKind::SelectCluster,
         ActionKind::Analyze,
@@ -49,6 +52,7 @@ impl ActionKind {
         ActionKind::ListFindings,
         ActionKind::FindingDetails,
         ActionKind::AnalyzeTaskDefinition,
+        ActionKind::DraftSuppression,
     ];
 
     /// The name, as the spec spells it (the MCP tool name and the payload's `action`).
@@ -63,6 +67,7 @@ impl ActionKind {
             ActionKind::ListFindings => "list_findings",
             ActionKind::FindingDetails => "get_finding_details",
             ActionKind::AnalyzeTaskDefinition => "analyze_task_definition",
+            ActionKind::DraftSuppression => "draft_suppression",
         }
     }
 
@@ -78,6 +83,7 @@ impl ActionKind {
             ActionKind::ListFindings => "List findings",
             ActionKind::FindingDetails => "Get finding details",
             ActionKind::AnalyzeTaskDefinition => "Check a task definition before it is deployed",
+            ActionKind::DraftSuppression => "Draft a suppression entry for a finding",
         }
     }
 
@@ -105,7 +111,10 @@ impl ActionKind {
             ActionKind::Compliance => {
                 "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS v4.0.1 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria), nist-800-53 (Security Hub controls outside FSBP, with NIST SP 800-53 r5 ids) or all. Each control is pass, fail (with failing resources), needs review (only low-confidence evidence, with the reason), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
             }
-            ActionKind::ListFindings | ActionKind::FindingDetails | ActionKind::AnalyzeTaskDefinition => "",
+            ActionKind::ListFindings
+            | ActionKind::FindingDetails
+            | ActionKind::AnalyzeTaskDefinition
+            | ActionKind::DraftSuppression => "",
         }
     }
 
@@ -119,6 +128,9 @@ impl ActionKind {
             ),
             ActionKind::AnalyzeTaskDefinition => Some(
                 "Check an ECS task definition you are about to write or deploy, without AWS access: pass it as a JSON object or as JSON/YAML text (register-task-definition input, describe-task-definition output, a containerDefinitions array, a CloudFormation template, a Terraform plan). Runs every rule that can judge a file and returns the findings most severe first, each with its JSON pointer, line and column, the fix, and for common container fixes (privileged, root user, writable root filesystem, no-new-privileges, secrets in environment, unpinned image, capabilities, init process) the corrected container object to write back. Rules that need a live cluster are listed as not applicable. Secret values are never returned. Read-only; reads nothing outside its input.",
+            ),
+            ActionKind::DraftSuppression => Some(
+                "Draft a suppression entry for one finding the user has decided to accept (a sidecar that must run privileged, a load balancer public on purpose): YAML text with the rule, cluster, resource (any task-definition revision) and container prefilled, and the reason, owner and expiry date you pass, for the user to review and commit to the suppressions file (.ecs-security.yaml). reason is required: ask the user why the risk is accepted; do not invent one. Writes nothing and changes nothing: suppressed findings stay listed, but no longer count for the score. Read-only.",
             ),
             _ => None,
         }
@@ -152,6 +164,7 @@ pub enum Action {
     ListFindings(ListFindingsParams),
     FindingDetails(FindingDetailsParams),
     AnalyzeTaskDefinition(AnalyzeTaskDefinitionParams),
+    DraftSuppression(DraftSuppressionParams),
 }
 
 #[derive(Deserialize)]
@@ -174,6 +187,7 @@ impl Action {
             Action::ListFindings(_) => ActionKind::ListFindings,
             Action::FindingDetails(_) => ActionKind::FindingDetails,
             Action::AnalyzeTaskDefinition(_) => ActionKind::AnalyzeTaskDefinition,
+            Action::DraftSuppression(_) => ActionKind::DraftSuppression,
         }
     }
 
@@ -216,6 +230,7 @@ impl Action {
             ActionKind::ListFindings => Action::ListFindings(typed(name, params)?),
             ActionKind::FindingDetails => Action::FindingDetails(typed(name, params)?),
             ActionKind::AnalyzeTaskDefinition => Action::AnalyzeTaskDefinition(typed(name, params)?),
+            ActionKind::DraftSuppression => Action::DraftSuppression(typed(name, params)?),
         })
     }
 
@@ -318,6 +333,8 @@ pub struct Actions {
     history: std::sync::Arc<history::History>,
     /// The largest answer, in characters (`--max-result-chars`).
     max_result_chars: usize,
+    /// The suppressions (and baseline) applied to every analysis.
+    triage: std::sync::Arc<triage::Triager>,
 }
 
 impl Actions {
@@ -333,7 +350,19 @@ impl Actions {
             rendered: Default::default(),
             history: Default::default(),
             max_result_chars: crate::report::budget::DEFAULT_MAX_CHARS,
+            triage: Default::default(),
         }
+    }
+
+    /// The same dispatcher applying a suppressions file and a baseline to every analysis.
+    pub fn with_triage(mut self, config: TriageConfig) -> Actions {
+        self.triage = std::sync::Arc::new(triage::Triager::new(config));
+        self
+    }
+
+    /// The suppressions file and baseline in force.
+    pub fn triage_config(&self) -> &TriageConfig {
+        &self.triage.config
     }
 
     /// The same dispatcher with answers bounded to `chars` characters.
@@ -370,6 +399,7 @@ impl Actions {
             Action::ListFindings(p) => handlers::list_findings(self, p, &progress).await,
             Action::FindingDetails(p) => handlers::finding_details(self, p, &progress).await,
             Action::AnalyzeTaskDefinition(p) => task_definition::analyze(self, p),
+            Action::DraftSuppression(p) => handlers::draft_suppression(self, p, &progress).await,
         }
     }
 
@@ -419,7 +449,11 @@ impl Actions {
         }
         validate_cluster(cluster).map_err(ActionError::InvalidParams)?;
         let (region, explicit) = self.region(region).await?;
-        self.source.prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress).await
+        let prepared = self
+            .source
+            .prepare(&self.cache, cluster, &region, explicit, depth, refresh.unwrap_or(false), progress)
+            .await?;
+        Ok(self.triage.apply(prepared))
     }
 }
 

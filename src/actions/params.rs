@@ -300,6 +300,9 @@ pub struct ListFindingsParams {
     /// Only findings whose resource name or ARN contains this text (case-insensitive).
     #[serde(default)]
     pub resource: Option<String>,
+    /// List the findings the suppressions file accepted (with the entry and reason) instead of the active ones.
+    #[serde(default)]
+    pub suppressed: Option<bool>,
     /// The `next_cursor` of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
@@ -332,6 +335,30 @@ pub struct FindingDetailsParams {
     /// A smaller answer than the server's budget, in characters (at least 2000).
     #[serde(default)]
     pub max_result_chars: Option<u32>,
+    /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
+    #[serde(default)]
+    pub refresh: Option<bool>,
+}
+
+/// Parameters of `draft_suppression`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftSuppressionParams {
+    /// The cluster (name or ARN).
+    pub cluster_name: String,
+    /// AWS region, e.g. `us-east-1`. Defaults to the AWS configuration's region, else us-east-1.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The finding to accept, by the id other answers give (`<rule-id>:<12 hex digits>`).
+    pub finding_id: String,
+    /// Why the risk is accepted, in the user's words (required; ask the user, do not invent one).
+    pub reason: String,
+    /// Who owns the decision, e.g. a team or a person.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The last day the suppression applies, as YYYY-MM-DD (recommended: a few months ahead).
+    #[serde(default)]
+    pub expires: Option<String>,
     /// Collect fresh data instead of using the cached snapshot (cache TTL 5 minutes).
     #[serde(default)]
     pub refresh: Option<bool>,

@@ -18,6 +18,7 @@ use crate::actions::ActionKind;
 use crate::report::digest::AnalysisDigest;
 use crate::report::drill::{FindingDetail, FindingsPage, RuleDetail};
 use crate::report::reference::ReportReference;
+use crate::triage::draft::SuppressionDraft;
 
 /// `list_clusters`.
 #[derive(JsonSchema)]
@@ -106,7 +107,7 @@ enum Details {
 #[allow(dead_code)]
 enum Selection {
     Menu(SelectionMenu),
-    Comprehensive(AnalysisDigest),
+    Comprehensive(Box<AnalysisDigest>),
     Quick(Recommendations),
     Report(ReportReference),
     Compliance(Compliance),
@@ -135,5 +136,6 @@ fn schema_for(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::ListFindings => schema_for_output::<FindingsPage>(),
         ActionKind::FindingDetails => schema_for_output::<Details>(),
         ActionKind::AnalyzeTaskDefinition => schema_for_output::<TaskDefinitionCheck>(),
+        ActionKind::DraftSuppression => schema_for_output::<SuppressionDraft>(),
     }
 }

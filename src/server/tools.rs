@@ -9,8 +9,9 @@ use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 
 use crate::actions::{
-    ActionKind, AnalyzeParams, AnalyzeTaskDefinitionParams, ComplianceParams, FindingDetailsParams, ListClustersParams,
-    ListFindingsParams, RecommendationsParams, ReportParams, SelectClusterParams,
+    ActionKind, AnalyzeParams, AnalyzeTaskDefinitionParams, ComplianceParams, DraftSuppressionParams,
+    FindingDetailsParams, ListClustersParams, ListFindingsParams, RecommendationsParams, ReportParams,
+    SelectClusterParams,
 };
 
 fn input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
@@ -31,6 +32,7 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::ListFindings => input_schema::<ListFindingsParams>(),
         ActionKind::FindingDetails => input_schema::<FindingDetailsParams>(),
         ActionKind::AnalyzeTaskDefinition => input_schema::<AnalyzeTaskDefinitionParams>(),
+        ActionKind::DraftSuppression => input_schema::<DraftSuppressionParams>(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Where snapshots come from besides AWS: files on disk.
 
 pub mod files;
+pub mod triage;
 
 use std::path::Path;
 

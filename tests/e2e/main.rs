@@ -67,6 +67,81 @@ fn rule_ids(a: &rules::Analysis) -> BTreeSet<&'static str> {
     a.findings.iter().map(|f| f.rule.id).collect()
 }
 
+/// The id without the `-2`, `-3`… that tells apart findings sharing one in a single analysis.
+fn base_id(id: &str) -> &str {
+    match id.rsplit_once('-') {
+        Some((base, n)) if base.contains(':') && !n.contains(':') && n.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => id,
+    }
+}
+
+/// Issue 15: re-seed the web service with a new task-definition revision carrying the same
+/// problems (registered and deployed with boto3, straight to moto); every finding on the new
+/// revision keeps the id it had on the old one.
+async fn a_new_revision_with_the_same_problem_keeps_the_finding_ids(env: &Env) -> Outcome {
+    let before = rules::analyze(&collect("insecure-cluster").await?);
+    let script = r#"
+import sys, boto3
+ecs = boto3.client("ecs", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+td = ecs.describe_task_definition(taskDefinition="insecure-web")["taskDefinition"]
+keys = ("family", "networkMode", "requiresCompatibilities", "cpu", "memory", "taskRoleArn", "executionRoleArn", "containerDefinitions")
+arn = ecs.register_task_definition(**{k: td[k] for k in keys if k in td})["taskDefinition"]["taskDefinitionArn"]
+# The redeploy: moto keeps a service's deployments on their first revision, so the service is
+# recreated (same name, settings and tags) on the new one, and a task of it runs.
+svc = ecs.describe_services(cluster="insecure-cluster", services=["web"], include=["TAGS"])["services"][0]
+ecs.delete_service(cluster="insecure-cluster", service="web", force=True)
+ecs.create_service(cluster="insecure-cluster", serviceName="web", taskDefinition=arn, desiredCount=1, launchType="FARGATE",
+    platformVersion="LATEST", networkConfiguration=svc["networkConfiguration"], loadBalancers=svc["loadBalancers"],
+    tags=svc.get("tags", []), enableExecuteCommand=svc.get("enableExecuteCommand", False))
+ecs.run_task(cluster="insecure-cluster", taskDefinition=arn, launchType="FARGATE", group="service:web",
+    networkConfiguration=svc["networkConfiguration"], count=1)
+print(arn)
+"#;
+    let out = Command::new(moto::python())
+        .args(["-c", script, &env.moto.endpoint()])
+        .output()
+        .map_err(|e| format!("boto3: {e}"))?;
+    ensure!(out.status.success(), "re-seeding failed: {}", String::from_utf8_lossy(&out.stderr));
+    let new_arn = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let snapshot = collect("insecure-cluster").await?;
+    let after = rules::analyze(&snapshot);
+    let on_new: Vec<&rules::Finding> =
+        after.findings.iter().filter(|f| f.resource.arn.as_deref() == Some(new_arn.as_str())).collect();
+    ensure!(
+        !on_new.is_empty(),
+        "no finding on the new revision {new_arn}: the scenario proves nothing; task definitions {:?}, finding ARNs {:?}",
+        snapshot.task_definitions.iter().map(|t| &t.task_definition_arn).collect::<Vec<_>>(),
+        after.findings.iter().filter_map(|f| f.resource.arn.as_deref()).collect::<BTreeSet<_>>()
+    );
+    let old: BTreeSet<&str> = before
+        .findings
+        .iter()
+        .filter(|f| f.resource.arn.as_deref().is_some_and(|a| a.contains(":task-definition/insecure-web:")))
+        .map(|f| base_id(&f.id))
+        .collect();
+    let moved: Vec<String> = on_new
+        .iter()
+        .filter(|f| !old.contains(base_id(&f.id)))
+        .map(|f| format!("{} {}: {}", f.id, f.resource, f.message))
+        .collect();
+    ensure!(moved.is_empty(), "findings on the new revision changed id:\n{}", moved.join("\n"));
+    // The container problems were copied: each is found again on the new revision.
+    let new: BTreeSet<&str> = on_new.iter().map(|f| base_id(&f.id)).collect();
+    let containers: BTreeSet<&str> = before
+        .findings
+        .iter()
+        .filter(|f| f.resource.kind == ecs_security_mcp::model::ResourceKind::Container)
+        .filter(|f| f.resource.arn.as_deref().is_some_and(|a| a.contains(":task-definition/insecure-web:")))
+        .map(|f| base_id(&f.id))
+        .collect();
+    ensure!(
+        !containers.is_empty() && containers.is_subset(&new),
+        "lost: {:?}",
+        containers.difference(&new).collect::<Vec<_>>()
+    );
+    Ok(())
+}
+
 async fn seeded_fields_round_trip(_: &Env) -> Outcome {
     let s = collect("insecure-cluster").await?;
     ensure!(s.cluster.setting("containerInsights") == Some("disabled"), "insights: {:?}", s.cluster.settings);
@@ -429,6 +504,7 @@ fn main() {
             every_call_throttled_once_survives_the_defaults,
             hanging_endpoint_times_out_within_the_bound,
             planted_secrets_never_leak,
+            a_new_revision_with_the_same_problem_keeps_the_finding_ids,
             // Last: checks every operation the scenarios above performed.
             iam_policy_covers_every_recorded_operation,
         ];

@@ -24,4 +24,5 @@ mod mcp;
 mod properties;
 mod recommendations;
 mod stdio;
+mod triage;
 mod trust;

@@ -64,7 +64,8 @@ async fn initialize_and_list_tools() {
             "check_compliance_status",
             "list_findings",
             "get_finding_details",
-            "analyze_task_definition"
+            "analyze_task_definition",
+            "draft_suppression"
         ]
     );
     for t in &tools {
@@ -491,6 +492,8 @@ async fn structured_content_matches_each_output_schema() {
         ("list_findings", json!({"cluster_name": c, "max_result_chars": 3000})),
         ("get_finding_details", json!({"cluster_name": c, "finding_id": id})),
         ("get_finding_details", json!({"cluster_name": c, "rule_id": "container-privileged"})),
+        ("draft_suppression", json!({"cluster_name": c, "finding_id": id, "reason": "accepted", "owner": "platform"})),
+        ("list_findings", json!({"cluster_name": c, "suppressed": true})),
         (
             "analyze_task_definition",
             json!({"task_definition": {"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:latest", "privileged": true}]}}),

@@ -52,6 +52,7 @@ pub mod report;
 pub mod rules;
 pub mod severity;
 pub mod text;
+pub mod triage;
 
 /// The tool's name, as reports and the MCP server introduce it.
 pub const TOOL_NAME: &str = "ecs-security-mcp";

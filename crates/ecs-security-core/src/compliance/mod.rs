@@ -308,9 +308,11 @@ fn evaluate_control(analysis: &Analysis, control: &'static Control) -> ControlRe
             standings.push(Standing::NotEvaluated);
             continue;
         };
+        // A suppressed finding is an accepted risk, not a fix: the control still fails on it.
         let counted: Vec<&Finding> = analysis
             .findings
             .iter()
+            .chain(analysis.triage.suppressed.iter().map(|s| &s.finding))
             .filter(|f| f.rule.id == rule_id && control.condition.is_none_or(|c| c.applies(f)))
             .collect();
         for f in &counted {

@@ -109,6 +109,7 @@ pub fn combine(lints: &[FileLint], collected_at: &str) -> Combined {
         filter: Filter::default(),
         overall,
         exposure,
+        triage: Default::default(),
     };
     let not_judged = lints.iter().flat_map(|l| l.not_judged.iter().map(|n| (l.file.path.clone(), n.clone()))).collect();
     Combined { analysis, locations, not_judged }

@@ -20,8 +20,8 @@ mod locate;
 mod read;
 mod shape;
 mod snapshot;
-mod tree;
-mod yaml;
+pub(crate) mod tree;
+pub(crate) mod yaml;
 
 use serde::Serialize;
 

@@ -6,6 +6,10 @@
 //! `compliance` cell is `framework:control` values joined with `; `, the `evidence` cell
 //! `key=value` pairs joined with `; `.
 //!
+//! With a suppressions file or a baseline, five columns follow: `status` (`active` or
+//! `suppressed`), `baseline_state`, `suppression_reason`, `suppression_owner` and
+//! `suppression_expires`, and suppressed findings get rows of their own.
+//!
 //! **Formula injection.** Spreadsheets run a cell that starts with `=`, `+`, `-` or `@`
 //! (and some treat a leading tab or carriage return the same way) as a formula, and AWS
 //! names and tags are attacker-controlled. Such a cell gets a leading apostrophe (`'`),
@@ -35,6 +39,10 @@ pub const COLUMNS: [&str; 14] = [
     "compliance",
     "evidence",
 ];
+
+/// The columns added with a suppressions file or a baseline.
+pub const TRIAGE_COLUMNS: [&str; 5] =
+    ["status", "baseline_state", "suppression_reason", "suppression_owner", "suppression_expires"];
 
 /// Defuses a cell a spreadsheet would read as a formula.
 pub fn guard(cell: &str) -> String {
@@ -66,9 +74,30 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
     let report = json::build(full, filter, opts);
     let mut w = ::csv::Writer::from_writer(Vec::new());
     // Writing to memory fails only on I/O errors, which a Vec never has.
-    let _ = w.write_record(COLUMNS);
-    for f in &report.findings {
-        let _ = w.write_record(row(f, &report).iter().map(|c| guard(c)));
+    let triage = report.suppressed.is_some() || report.baseline.is_some();
+    if !triage {
+        let _ = w.write_record(COLUMNS);
+        for f in &report.findings {
+            let _ = w.write_record(row(f, &report).iter().map(|c| guard(c)));
+        }
+    } else {
+        let _ = w.write_record(COLUMNS.iter().chain(&TRIAGE_COLUMNS));
+        let state = |f: &FindingDto| f.baseline_state.map(|s| s.as_str().to_owned()).unwrap_or_default();
+        for f in &report.findings {
+            let extra = ["active".to_owned(), state(f), String::new(), String::new(), String::new()];
+            let _ = w.write_record(row(f, &report).iter().chain(&extra).map(|c| guard(c)));
+        }
+        for x in report.suppressed.iter().flatten() {
+            let e = &x.suppression;
+            let extra = [
+                "suppressed".to_owned(),
+                state(&x.finding),
+                e.reason.clone(),
+                e.owner.clone().unwrap_or_default(),
+                e.expires.clone().unwrap_or_default(),
+            ];
+            let _ = w.write_record(row(&x.finding, &report).iter().chain(&extra).map(|c| guard(c)));
+        }
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

@@ -1,7 +1,7 @@
 //! The detailed report: every finding grouped by domain and rule, with why it matters and
 //! how to fix it (steps, AWS CLI, Terraform, CloudFormation).
 
-use super::{ReportOptions, coverage_section, header, severity_icon};
+use super::{ReportOptions, coverage_section, header, severity_icon, triage_section};
 use crate::compliance;
 use crate::rules::{Analysis, Domain, Filter, Finding, Rule};
 use crate::text::md;
@@ -31,6 +31,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
         }
     }
     s.push_str(&coverage_section(&view));
+    s.push_str(&triage_section(&view));
     s
 }
 

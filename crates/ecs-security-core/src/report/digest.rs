@@ -60,6 +60,9 @@ pub struct AnalysisDigest {
     pub filter: Option<String>,
     /// New and fixed findings since the previous analysis of this cluster, when known.
     pub changes: Option<Changes>,
+    /// What the suppressions file did, when one is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressions: Option<SuppressionBrief>,
     /// Findings grouped by rule, highest priority first.
     pub rules: Vec<RuleDigest>,
     pub not_evaluated: NotEvaluatedDigest,
@@ -79,6 +82,37 @@ pub struct Counts {
 impl From<&SeverityCounts> for Counts {
     fn from(c: &SeverityCounts) -> Counts {
         Counts { total: c.total(), critical: c.critical, high: c.high, medium: c.medium, low: c.low }
+    }
+}
+
+/// What the suppressions file did to this analysis.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SuppressionBrief {
+    /// The file, as configured.
+    pub file: String,
+    /// Findings an entry accepted (in this view): not counted in the score or the counts.
+    pub suppressed: usize,
+    /// Entries past their `expires` date, which no longer apply.
+    pub expired: usize,
+    /// Entries that matched no finding.
+    pub stale: usize,
+    /// Up to five expired or stale entries, e.g. `expired: entry 2 (line 7: rule=…)`.
+    pub review: Vec<String>,
+}
+
+impl SuppressionBrief {
+    pub fn of(full: &Analysis, view: &Analysis) -> Option<SuppressionBrief> {
+        let t = &full.triage;
+        let file = t.suppressions.as_deref()?;
+        let expired = t.expired.iter().map(|e| format!("expired: {}", plain(&e.to_string())));
+        let stale = t.stale.iter().map(|e| format!("stale: {}", plain(&e.to_string())));
+        Some(SuppressionBrief {
+            file: plain(file),
+            suppressed: view.triage.suppressed.len(),
+            expired: t.expired.len(),
+            stale: t.stale.len(),
+            review: expired.chain(stale).take(5).collect(),
+        })
     }
 }
 
@@ -293,7 +327,8 @@ fn assemble(
         next_cursor,
         more,
     };
-    let summary = summary(full, &rules, &page, &not_evaluated, changes.as_ref());
+    let brief = SuppressionBrief::of(full, view);
+    let summary = summary(full, &rules, &page, &not_evaluated, changes.as_ref(), brief.as_ref());
     AnalysisDigest {
         summary,
         cluster: full.cluster_name.clone(),
@@ -306,6 +341,7 @@ fn assemble(
         coverage_percent: o.coverage_percent,
         filter: super::filter_line(filter, view.findings.len(), o.total_findings),
         changes,
+        suppressions: SuppressionBrief::of(full, view),
         rules,
         not_evaluated,
         page,
@@ -318,6 +354,7 @@ fn summary(
     page: &Page,
     not_evaluated: &NotEvaluatedDigest,
     changes: Option<&Changes>,
+    suppressions: Option<&SuppressionBrief>,
 ) -> String {
     let o = &full.overall;
     let mut s = format!(
@@ -330,6 +367,12 @@ fn summary(
     );
     if let Some(c) = changes {
         s.push_str(&format!(" Since {}: {} new, {} fixed.", plain(&c.since), c.new, c.fixed));
+    }
+    if let Some(b) = suppressions {
+        s.push_str(&format!(
+            " {} suppressed by {} (not counted); {} expired and {} stale entries.",
+            b.suppressed, b.file, b.expired, b.stale
+        ));
     }
     if !rules.is_empty() {
         let top: Vec<String> = rules.iter().take(3).map(|r| format!("{} ({})", r.rule_id, r.affected)).collect();
@@ -358,6 +401,19 @@ pub fn markdown(d: &AnalysisDigest, opts: &DigestOptions<'_>) -> String {
     }
     if let Some(ch) = &d.changes {
         s.push_str(&format!("Since the analysis of {}: {} new, {} fixed.\n\n", md(&ch.since), ch.new, ch.fixed));
+    }
+    if let Some(b) = &d.suppressions {
+        s.push_str(&format!(
+            "**Suppressed:** {} findings accepted in {} (not counted above; `list_findings` with `suppressed: true` lists them with their reasons). {} expired and {} stale entries.\n",
+            b.suppressed,
+            md(&b.file),
+            b.expired,
+            b.stale
+        ));
+        for r in &b.review {
+            s.push_str(&format!("- {}\n", md(r)));
+        }
+        s.push('\n');
     }
     let p = &d.page;
     if p.rules_total == 0 {

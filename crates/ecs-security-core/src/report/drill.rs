@@ -21,6 +21,9 @@ pub struct FindingBrief {
     pub category: Category,
     pub resource: String,
     pub message: String,
+    /// For a suppressed finding: the entry that accepts it and its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<String>,
 }
 
 impl FindingBrief {
@@ -32,6 +35,7 @@ impl FindingBrief {
             category: f.rule.category,
             resource: plain(&f.resource.to_string()),
             message: plain(&f.message),
+            suppressed_by: None,
         }
     }
 }
@@ -61,6 +65,18 @@ pub fn findings_page(
     max_chars: usize,
     listing: &str,
 ) -> (FindingsPage, String) {
+    findings_page_noting(full, selected, offset, max_chars, listing, &BTreeMap::new())
+}
+
+/// [`findings_page`], with the suppression (entry and reason) of suppressed findings, by id.
+pub fn findings_page_noting(
+    full: &Analysis,
+    selected: &[&Finding],
+    offset: usize,
+    max_chars: usize,
+    listing: &str,
+    suppressed_by: &BTreeMap<&str, String>,
+) -> (FindingsPage, String) {
     let offset = offset.min(selected.len());
     let rest = &selected[offset..];
     let build = |n: usize| {
@@ -79,7 +95,13 @@ pub fn findings_page(
             region: full.region.clone(),
             total: selected.len(),
             offset,
-            findings: rest[..n].iter().map(|f| FindingBrief::of(f)).collect(),
+            findings: rest[..n]
+                .iter()
+                .map(|f| FindingBrief {
+                    suppressed_by: suppressed_by.get(f.id.as_str()).map(|r| plain(r)),
+                    ..FindingBrief::of(f)
+                })
+                .collect(),
             next_cursor: (next < selected.len()).then(|| budget::cursor(next, listing)),
         };
         let text = page_markdown(&page);
@@ -117,6 +139,9 @@ fn page_markdown(p: &FindingsPage) -> String {
             md(&f.message),
             f.id
         ));
+        if let Some(r) = &f.suppressed_by {
+            s.push_str(&format!("  Suppressed by {}\n", md(r)));
+        }
     }
     if let Some(c) = &p.next_cursor {
         s.push_str(&format!("\nMore: call again with the same filters and `cursor: \"{c}\"`.\n"));

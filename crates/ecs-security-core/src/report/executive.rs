@@ -119,6 +119,11 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
         }
         s.push_str(" The summary and detailed reports list each rule with its reason.\n");
     }
+    let triage = super::triage_section(&view);
+    if !triage.is_empty() {
+        s.push('\n');
+        s.push_str(&triage);
+    }
     s
 }
 

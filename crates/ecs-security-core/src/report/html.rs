@@ -113,6 +113,78 @@ struct GapView {
     permissions: Vec<String>,
 }
 
+#[derive(Serialize)]
+struct SuppressedRow {
+    id: String,
+    severity: Severity,
+    rule_id: &'static str,
+    resource: String,
+    reason: String,
+    entry: String,
+    owner: Option<String>,
+    expires: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReviewRow {
+    state: &'static str,
+    entry: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct BaselineView {
+    collected_at: String,
+    new: usize,
+    unchanged: usize,
+    updated: usize,
+    absent: usize,
+}
+
+fn suppressed_rows(view: &Analysis) -> Vec<SuppressedRow> {
+    view.triage
+        .suppressed
+        .iter()
+        .map(|s| SuppressedRow {
+            id: clean(&s.finding.id),
+            severity: s.finding.severity,
+            rule_id: s.finding.rule.id,
+            resource: clean(&s.finding.resource.to_string()),
+            reason: clean(&s.entry.reason),
+            entry: clean(&s.entry.to_string()),
+            owner: s.entry.owner.as_deref().map(clean),
+            expires: s.entry.expires.as_deref().map(clean),
+        })
+        .collect()
+}
+
+fn review_rows(view: &Analysis) -> Vec<ReviewRow> {
+    let t = &view.triage;
+    let row = |state, e: &crate::triage::EntrySummary| ReviewRow {
+        state,
+        entry: clean(&e.to_string()),
+        reason: clean(&e.reason),
+    };
+    t.expired
+        .iter()
+        .map(|e| row("Expired", e))
+        .chain(t.stale.iter().map(|e| row("Stale (matched nothing)", e)))
+        .collect()
+}
+
+fn baseline_view(view: &Analysis) -> Option<BaselineView> {
+    use crate::triage::BaselineState as B;
+    let b = view.triage.baseline.as_ref()?;
+    let count = |s: B| b.states.values().filter(|v| **v == s).count();
+    Some(BaselineView {
+        collected_at: clean(&b.collected_at),
+        new: count(B::New),
+        unchanged: count(B::Unchanged),
+        updated: count(B::Updated),
+        absent: b.absent.len(),
+    })
+}
+
 /// Text from AWS, made displayable: no controls, bidi or zero-width characters. Escaping is
 /// the template engine's.
 fn clean(text: &str) -> String {
@@ -292,6 +364,10 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
         groups => Serde(groups),
         frameworks => Serde(Framework::ALL.iter().map(|&fw| framework(full, fw)).collect::<Vec<_>>()),
         gaps => Serde(gaps(&view)),
+        suppressions => full.triage.suppressions.as_deref().map(clean),
+        suppressed => Serde(suppressed_rows(&view)),
+        review => Serde(review_rows(&view)),
+        baseline => Serde(baseline_view(&view)),
     };
     environment().and_then(|env| env.get_template("report.html")?.render(ctx)).unwrap_or_else(|e| {
         // Only a broken template gets here; the tests render every template.

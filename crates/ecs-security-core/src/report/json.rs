@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::ReportOptions;
 use crate::compliance;
 use crate::model::{Gap, ResourcePath};
-use crate::rules::{Analysis, Category, Confidence, Evaluation, Filter, RiskLevel, Severity, SeverityCounts};
+use crate::rules::{Analysis, Category, Confidence, Evaluation, Filter, Finding, RiskLevel, Severity, SeverityCounts};
+use crate::triage::{Baseline, BaselineState, EntrySummary, PriorFinding};
 
 /// The version of the JSON report contract.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -33,6 +34,44 @@ pub struct JsonReport {
     pub gaps: Vec<Gap>,
     /// AWS API calls made to collect the data, by `service:Operation`.
     pub api_calls: BTreeMap<String, u64>,
+    /// Findings a suppression entry accepted, with the entry (only with a suppressions file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Vec<SuppressedDto>>,
+    /// The suppressions file's expired and stale entries (only with a suppressions file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression_entries: Option<SuppressionEntries>,
+    /// How the findings stand against a baseline report (only with a baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineDto>,
+}
+
+/// A suppressed finding: the finding and the entry that accepted it.
+#[derive(Debug, Serialize)]
+pub struct SuppressedDto {
+    #[serde(flatten)]
+    pub finding: FindingDto,
+    pub suppression: EntrySummary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SuppressionEntries {
+    /// The file, as named on the command line or in `ECS_SECURITY_SUPPRESSIONS`.
+    pub file: String,
+    /// Entries past their `expires` date: they no longer apply.
+    pub expired: Vec<EntrySummary>,
+    /// Entries that matched no finding: remove them, or fix their criteria.
+    pub stale: Vec<EntrySummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BaselineDto {
+    /// When the baseline's data was collected.
+    pub collected_at: String,
+    pub new: usize,
+    pub unchanged: usize,
+    pub updated: usize,
+    /// Findings of the baseline that are gone.
+    pub absent: Vec<PriorFinding>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +128,9 @@ pub struct FindingDto {
     /// Controls this finding fails, as `framework:control`.
     pub compliance: Vec<String>,
     pub references: &'static [&'static str],
+    /// `new`, `unchanged` or `updated` against the baseline (only with a baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,29 +148,8 @@ pub struct NotEvaluated {
 /// Builds the report DTO for a view of the analysis.
 pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonReport {
     let view = full.filtered(filter);
-    let findings = view
-        .findings
-        .iter()
-        .map(|f| FindingDto {
-            id: f.id.clone(),
-            rule_id: f.rule.id,
-            title: f.rule.title,
-            severity: f.severity,
-            confidence: f.confidence,
-            category: f.rule.category,
-            domain: f.rule.domain.as_str(),
-            resource: f.resource.to_string(),
-            resource_kind: f.resource.kind,
-            resource_name: f.resource.name.clone(),
-            resource_arn: f.resource.arn.clone(),
-            resource_path: f.resource.path.clone(),
-            message: f.message.clone(),
-            recommendation: f.rule.remediation.summary,
-            evidence: f.evidence.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
-            compliance: compliance::controls_for_finding(f),
-            references: f.rule.references,
-        })
-        .collect();
+    let baseline = full.triage.baseline.as_ref();
+    let findings = view.findings.iter().map(|f| dto(f, baseline)).collect();
     let not_evaluated = view
         .not_evaluated()
         .filter(|r| filter.severity.allows(r.rule.severity))
@@ -182,6 +203,51 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> JsonRepo
         not_evaluated,
         gaps: full.gaps.clone(),
         api_calls: full.stats.api_calls.clone(),
+        suppressed: full.triage.has_suppressions().then(|| {
+            view.triage
+                .suppressed
+                .iter()
+                .map(|s| SuppressedDto { finding: dto(&s.finding, baseline), suppression: s.entry.clone() })
+                .collect()
+        }),
+        suppression_entries: full.triage.suppressions.as_ref().map(|file| SuppressionEntries {
+            file: file.clone(),
+            expired: full.triage.expired.clone(),
+            stale: full.triage.stale.clone(),
+        }),
+        baseline: baseline.map(|b| {
+            let count = |s: BaselineState| b.states.values().filter(|v| **v == s).count();
+            BaselineDto {
+                collected_at: b.collected_at.clone(),
+                new: count(BaselineState::New),
+                unchanged: count(BaselineState::Unchanged),
+                updated: count(BaselineState::Updated),
+                absent: b.absent.clone(),
+            }
+        }),
+    }
+}
+
+fn dto(f: &Finding, baseline: Option<&Baseline>) -> FindingDto {
+    FindingDto {
+        id: f.id.clone(),
+        rule_id: f.rule.id,
+        title: f.rule.title,
+        severity: f.severity,
+        confidence: f.confidence,
+        category: f.rule.category,
+        domain: f.rule.domain.as_str(),
+        resource: f.resource.to_string(),
+        resource_kind: f.resource.kind,
+        resource_name: f.resource.name.clone(),
+        resource_arn: f.resource.arn.clone(),
+        resource_path: f.resource.path.clone(),
+        message: f.message.clone(),
+        recommendation: f.rule.remediation.summary,
+        evidence: f.evidence.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+        compliance: compliance::controls_for_finding(f),
+        references: f.rule.references,
+        baseline_state: baseline.and_then(|b| b.state(&f.id)),
     }
 }
 

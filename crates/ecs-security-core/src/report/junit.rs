@@ -19,6 +19,7 @@ use super::people::{evaluation_state, permissions};
 use crate::compliance;
 use crate::rules::{Analysis, Domain, Filter, Finding, Rule, RuleResult, RuleStatus};
 use crate::text::strip_controls;
+use crate::triage::Suppressed;
 
 /// Multi-line text with each line stripped of controls and escape sequences.
 fn lines(text: &str) -> String {
@@ -62,6 +63,24 @@ fn failure(f: &Finding) -> TestCase {
     text.push_str(&fix(f.rule));
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
     status.set_message(line(&f.message)).set_type(f.severity.as_str()).set_description(text);
+    let mut case = TestCase::new(line(&f.resource.to_string()), status);
+    case.set_classname(f.rule.id);
+    case
+}
+
+/// A suppressed finding: a skipped case whose message is the reason it was accepted.
+fn suppressed(s: &Suppressed) -> TestCase {
+    let f = &s.finding;
+    let e = &s.entry;
+    let mut status = TestCaseStatus::skipped();
+    let mut detail = format!("{}\nSuppressed by {}", lines(&f.message), line(&e.to_string()));
+    if let Some(o) = &e.owner {
+        detail.push_str(&format!("\nOwner: {}", line(o)));
+    }
+    if let Some(d) = &e.expires {
+        detail.push_str(&format!("\nExpires: {}", line(d)));
+    }
+    status.set_message(format!("suppressed: {}", line(&e.reason))).set_type("suppressed").set_description(detail);
     let mut case = TestCase::new(line(&f.resource.to_string()), status);
     case.set_classname(f.rule.id);
     case
@@ -121,6 +140,8 @@ pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Report {
             } else if filter.severity.allows(r.rule.severity) {
                 suite.add_test_cases(rule_case(r));
             }
+            let accepted = view.triage.suppressed.iter().filter(|s| s.finding.rule.id == r.rule.id);
+            suite.add_test_cases(accepted.map(suppressed));
         }
         if suite.test_cases.is_empty() {
             continue;

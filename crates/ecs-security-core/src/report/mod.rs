@@ -226,3 +226,91 @@ pub(crate) fn coverage_section(view: &Analysis) -> String {
     s.push('\n');
     s
 }
+
+/// Suppressed findings (with the reason that accepts each), expired and stale suppression
+/// entries, and the baseline comparison: empty when no triage ran. Every reason, owner and
+/// criterion is written by a person in a file, so it is escaped like AWS text.
+pub(crate) fn triage_section(view: &Analysis) -> String {
+    use crate::text::md;
+    let t = &view.triage;
+    let mut s = String::new();
+    if let Some(b) = &t.baseline {
+        let count = |st: crate::triage::BaselineState| b.states.values().filter(|v| **v == st).count();
+        use crate::triage::BaselineState as B;
+        s.push_str(&format!(
+            "## 🆕 Since the baseline ({})\n\n{} new, {} unchanged, {} with another severity, {} gone (fixed or no longer present).\n\n",
+            md(&b.collected_at),
+            count(B::New),
+            count(B::Unchanged),
+            count(B::Updated),
+            b.absent.len()
+        ));
+        let new: Vec<_> = view.findings.iter().filter(|f| b.state(&f.id) == Some(B::New)).collect();
+        for f in new.iter().take(20) {
+            s.push_str(&format!(
+                "- {} **{}** new: {}: {} (`{}`)\n",
+                severity_icon(f.severity),
+                f.severity,
+                f.rule.title,
+                md(&f.resource.to_string()),
+                md(&f.id)
+            ));
+        }
+        if new.len() > 20 {
+            s.push_str(&format!("- …and {} more new findings\n", new.len() - 20));
+        }
+        if !new.is_empty() {
+            s.push('\n');
+        }
+    }
+    let Some(file) = &t.suppressions else {
+        return s;
+    };
+    if !t.suppressed.is_empty() {
+        s.push_str(&format!(
+            "## 🔕 Suppressed findings ({})\n\nAccepted in {}; not counted in the score or the risk level.\n\n",
+            t.suppressed.len(),
+            md(file)
+        ));
+        for x in &t.suppressed {
+            let f = &x.finding;
+            let e = &x.entry;
+            let mut who = Vec::new();
+            if let Some(o) = &e.owner {
+                who.push(format!("owner {}", md(o)));
+            }
+            if let Some(d) = &e.expires {
+                who.push(format!("until {}", md(d)));
+            }
+            who.push(format!("entry {} at line {}", e.entry, e.line));
+            s.push_str(&format!(
+                "- {} **{}** · {}: {} (`{}`)\n  Reason: {} ({})\n",
+                severity_icon(f.severity),
+                f.severity,
+                f.rule.title,
+                md(&f.resource.to_string()),
+                md(&f.id),
+                md(&e.reason),
+                who.join(", ")
+            ));
+        }
+        s.push('\n');
+    }
+    if !t.expired.is_empty() || !t.stale.is_empty() {
+        s.push_str("## ⏰ Suppression entries to review\n\n");
+        for (what, list) in [("Expired", &t.expired), ("Stale (matched nothing)", &t.stale)] {
+            for e in list {
+                let until = e.expires.as_deref().map(|d| format!(", expired after {}", md(d))).unwrap_or_default();
+                s.push_str(&format!(
+                    "- **{what}**: entry {} at line {} ({}){until}. Reason: {}\n",
+                    e.entry,
+                    e.line,
+                    md(&e.matches),
+                    md(&e.reason)
+                ));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}

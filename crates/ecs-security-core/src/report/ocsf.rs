@@ -44,6 +44,9 @@ pub struct DetectionFinding {
     pub confidence: &'static str,
     pub status_id: u8,
     pub status: &'static str,
+    /// Why a suppressed finding is accepted (the suppression entry's reason and place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
     /// When the finding was produced, in milliseconds since the epoch.
     pub time: i64,
     pub message: String,
@@ -221,6 +224,7 @@ fn event(f: &Finding, full: &Analysis, time: i64) -> DetectionFinding {
         confidence: confidence_name(f.confidence),
         status_id: 1,
         status: "New",
+        status_detail: None,
         time,
         message: format!("{}: {}", f.resource, f.message),
         metadata: Metadata {
@@ -271,7 +275,16 @@ fn event(f: &Finding, full: &Analysis, time: i64) -> DetectionFinding {
 pub fn build(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> Vec<DetectionFinding> {
     let view = full.filtered(filter);
     let time = millis(&opts.generated_at).or_else(|| millis(&full.collected_at)).unwrap_or(0);
-    view.findings.iter().map(|f| event(f, full, time)).collect()
+    let mut events: Vec<DetectionFinding> = view.findings.iter().map(|f| event(f, full, time)).collect();
+    // Suppressed findings are kept, with OCSF's Suppressed status and the entry's reason.
+    for s in &view.triage.suppressed {
+        let mut e = event(&s.finding, full, time);
+        e.status_id = 3;
+        e.status = "Suppressed";
+        e.status_detail = Some(format!("{}: {}", s.entry, s.entry.reason));
+        events.push(e);
+    }
+    events
 }
 
 /// The events as a pretty JSON array.

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
-    ResultLevel, Run, RunAutomationDetails, SCHEMA_URL, Sarif, Tool, ToolComponent,
+    ResultLevel, Run, RunAutomationDetails, SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent,
 };
 
 use super::ReportOptions;
@@ -203,14 +203,61 @@ pub fn build_with_locations(
     let view = full.filtered(filter);
     let all = rules_mod::all();
     let rules: Vec<ReportingDescriptor> = all.iter().map(|r| descriptor(r)).collect();
-    let results: Vec<SarifResult> = view
+    let index_of = |id: &str| all.iter().position(|r| r.id == id).unwrap_or(0);
+    let baseline = full.triage.baseline.as_ref();
+    let state = |f: &Finding| baseline.and_then(|b| b.state(&f.id)).map(|s| json!(s.as_str()));
+    let mut results: Vec<SarifResult> = view
         .findings
         .iter()
         .map(|f| {
-            let index = all.iter().position(|r| r.id == f.rule.id).unwrap_or(0);
-            result(f, index, &full.region, &full.cluster_name, locations.get(&f.id))
+            let mut r = result(f, index_of(f.rule.id), &full.region, &full.cluster_name, locations.get(&f.id));
+            r.baseline_state = state(f);
+            r
         })
         .collect();
+    // Suppressed findings stay in the log, marked as suppressed outside the tool, with why.
+    for s in &view.triage.suppressed {
+        let f = &s.finding;
+        let mut r = result(f, index_of(f.rule.id), &full.region, &full.cluster_name, locations.get(&f.id));
+        r.baseline_state = state(f);
+        let mut props = BTreeMap::new();
+        props.insert("entry".to_owned(), json!(s.entry.entry));
+        props.insert("line".to_owned(), json!(s.entry.line));
+        props.insert("matches".to_owned(), json!(s.entry.matches));
+        if let Some(o) = &s.entry.owner {
+            props.insert("owner".to_owned(), json!(o));
+        }
+        if let Some(e) = &s.entry.expires {
+            props.insert("expires".to_owned(), json!(e));
+        }
+        let mut suppression = Suppression::builder().kind(json!("external")).build();
+        suppression.justification = Some(s.entry.reason.clone());
+        suppression.properties = Some(PropertyBag::builder().additional_properties(props).build());
+        r.suppressions = Some(vec![suppression]);
+        results.push(r);
+    }
+    // Findings of the baseline that are gone: absent results, as SARIF baselining expects.
+    for p in baseline.map(|b| b.absent.as_slice()).unwrap_or_default() {
+        if !filter.severity.allows(p.severity) || rules_mod::by_id(&p.rule_id).is_some_and(|r| !filter.allows_rule(r)) {
+            continue;
+        }
+        let mut fingerprints = BTreeMap::new();
+        fingerprints.insert("ecsSecurityFinding/v2".to_owned(), p.id.clone());
+        let mut r = SarifResult::builder()
+            .message(Message::builder().text(format!("{}: {}", p.resource, p.message)).build())
+            .level(level(p.severity))
+            .partial_fingerprints(fingerprints)
+            .build();
+        match rules_mod::by_id(&p.rule_id) {
+            Some(rule) => {
+                r.rule_id = Some(rule.id.to_owned());
+                r.rule_index = i64::try_from(index_of(rule.id)).ok();
+            }
+            None => r.rule_id = Some(p.rule_id.clone()),
+        }
+        r.baseline_state = Some(json!("absent"));
+        results.push(r);
+    }
     let notifications: Vec<Notification> = view
         .not_evaluated()
         .map(|r| {

@@ -1,7 +1,7 @@
 //! The summary report: score, risk level, counts by severity and category, the top issues
 //! and the quick actions that fix the most.
 
-use super::{ReportOptions, coverage_section, header, recommendations, severity_icon};
+use super::{ReportOptions, coverage_section, header, recommendations, severity_icon, triage_section};
 use crate::rules::{Analysis, Category, Filter, Severity};
 use crate::text::md;
 
@@ -22,6 +22,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
             "No finding matches the filter.\n\n"
         });
         s.push_str(&coverage_section(&view));
+        s.push_str(&triage_section(&view));
         return s;
     }
 
@@ -84,5 +85,6 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
     }
     s.push('\n');
     s.push_str(&coverage_section(&view));
+    s.push_str(&triage_section(&view));
     s
 }

@@ -138,6 +138,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions, term: &Ter
         rule_block(&mut out, rule, findings, opts);
     }
     gaps(&mut out, &view);
+    triage(&mut out, &view);
     out.text
 }
 
@@ -262,4 +263,59 @@ fn gaps(out: &mut Out, view: &Analysis) {
         out.wrapped(&format!("grant: {}", permissions(r).join(", ")), 4);
     }
     out.line("");
+}
+
+/// Baseline counts, suppressed findings with their reasons, expired and stale entries.
+fn triage(out: &mut Out, view: &Analysis) {
+    use crate::triage::BaselineState as B;
+    let t = &view.triage;
+    if let Some(b) = &t.baseline {
+        let count = |s: B| b.states.values().filter(|v| **v == s).count();
+        let title = out.paint("Since the baseline", BOLD);
+        out.line(&title);
+        out.wrapped(
+            &format!(
+                "{} new, {} unchanged, {} with another severity, {} gone (baseline collected {})",
+                count(B::New),
+                count(B::Unchanged),
+                count(B::Updated),
+                b.absent.len(),
+                plain(&b.collected_at)
+            ),
+            2,
+        );
+        out.line("");
+    }
+    let Some(file) = &t.suppressions else {
+        return;
+    };
+    if !t.suppressed.is_empty() {
+        let title = out.paint(&format!("Suppressed ({}, not counted in the score)", t.suppressed.len()), BOLD);
+        out.line(&title);
+        for s in &t.suppressed {
+            let f = &s.finding;
+            out.wrapped(&format!("{} {} {}", f.severity.as_str(), f.rule.id, plain(&f.resource.to_string())), 2);
+            out.wrapped(&format!("reason: {}", plain(&s.entry.reason)), 6);
+            let mut who = vec![format!("{} in {}", plain(&s.entry.to_string()), plain(file))];
+            if let Some(o) = &s.entry.owner {
+                who.push(format!("owner {}", plain(o)));
+            }
+            if let Some(d) = &s.entry.expires {
+                who.push(format!("until {}", plain(d)));
+            }
+            let who = out.paint(&who.join(", "), DIM);
+            out.wrapped(&who, 6);
+        }
+        out.line("");
+    }
+    if !t.expired.is_empty() || !t.stale.is_empty() {
+        let title = out.paint("Suppression entries to review", BOLD);
+        out.line(&title);
+        for (what, list) in [("expired", &t.expired), ("stale, matched nothing", &t.stale)] {
+            for e in list {
+                out.wrapped(&format!("{what}: {}; reason: {}", plain(&e.to_string()), plain(&e.reason)), 2);
+            }
+        }
+        out.line("");
+    }
 }

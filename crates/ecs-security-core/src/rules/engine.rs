@@ -158,6 +158,8 @@ pub struct Analysis {
     pub overall: Score,
     /// Which services are reachable from the internet.
     pub exposure: Exposure,
+    /// Suppressed findings, expired and stale entries, baseline states (see `triage`).
+    pub triage: crate::triage::Triage,
 }
 
 /// Services reachable from outside the VPC, used to prioritise recommendations.
@@ -277,6 +279,7 @@ pub fn analyze_with_rules(snapshot: &Snapshot, rules: &[&'static Rule]) -> Analy
         filter: Filter::default(),
         overall,
         exposure: Exposure::of(snapshot),
+        triage: Default::default(),
     }
 }
 
@@ -398,7 +401,9 @@ impl Analysis {
     pub fn filtered(&self, filter: &Filter) -> Analysis {
         let findings = self.findings.iter().filter(|f| filter.allows(f)).cloned().collect();
         let results = self.results.iter().filter(|r| filter.allows_rule(r.rule)).cloned().collect();
-        Analysis { findings, results, filter: filter.clone(), ..self.clone() }
+        let mut triage = self.triage.clone();
+        triage.suppressed.retain(|s| filter.allows(&s.finding));
+        Analysis { findings, results, filter: filter.clone(), triage, ..self.clone() }
     }
 
     /// Counts of the findings in this view.

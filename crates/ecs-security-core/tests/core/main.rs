@@ -14,4 +14,5 @@ mod reports;
 #[path = "../../../../tests/data/sarif_schema.rs"]
 mod sarif_schema;
 mod score;
+mod triage;
 mod verdicts;

@@ -70,7 +70,7 @@ pub struct FileSnapshot {
 /// Reads one file's text; `path` names it in the snapshot, in errors and in locations.
 pub fn read(path: &str, text: &str) -> Result<FileSnapshot, FileError> {
     let r = read::read(path, text)?;
-    let (snapshot, units, services) = snapshot::build(path, r.units, r.services);
+    let (snapshot, units, services) = snapshot::build(path, r.units, r.services, &r.hosts);
     let unknown = r
         .skipped
         .into_iter()

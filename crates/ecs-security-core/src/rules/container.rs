@@ -148,7 +148,7 @@ pub static CONTAINER_WINDOWS_ADMIN_USER: Rule = Rule {
     scope: Scope::Containers,
     requires: TD,
     confidence: Confidence::High,
-    rationale: "ContainerAdministrator is the Windows equivalent of root inside the container; a compromise of the process has full control of the container and a wider path to the host. When `user` is not set, Windows images run as ContainerAdministrator. EC2 Windows task definitions rarely declare `runtimePlatform`, so the operating system is inferred from the tasks' and service's `platformFamily`, the container instances' `ecs.os-type`, and Windows image names, `C:\\` paths and named pipes (Medium confidence when only such hints decide it).",
+    rationale: "ContainerAdministrator is the Windows equivalent of root inside the container; a compromise of the process has full control of the container and a wider path to the host. When `user` is not set, Windows images run as ContainerAdministrator. EC2 Windows task definitions rarely declare `runtimePlatform`, so the operating system is inferred from the tasks' and service's `platformFamily`, a placement constraint on `ecs.os-type`, the container instances' `ecs.os-type` (for a CloudFormation file, the template's PowerShell user data or Windows AMI), and Windows image names, `C:\\` paths, named pipes and a gMSA credential spec in `dockerSecurityOptions` (Medium confidence when only such hints decide it).",
     remediation: Remediation {
         summary: "Set `user` to `ContainerUser` or another non-administrator account.",
         steps: &[

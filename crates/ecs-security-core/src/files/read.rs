@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::lenient::{Skipped, from_node};
 use super::tree::{Entry, Kind, Node, Pos, escape};
-use super::{FileError, intrinsics, json, yaml};
+use super::{FileError, intrinsics, json, template, yaml};
 use crate::model::{Service, TaskDefinition};
 
 /// What kind of file a task definition was read from.
@@ -123,9 +123,20 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Read, FileError> {
     let yaml_name = lower.ends_with(".yaml") || lower.ends_with(".yml");
     let json_like = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut root = if json_like && !yaml_name { json::parse(body) } else { yaml::parse(body) }.map_err(|e| {
-        err(e.pos, None, format!("not valid {}: {}", if json_like && !yaml_name { "JSON" } else { "YAML" }, e.message))
+    let templated = json_like && template::is_template(path);
+    let (body, interpolations) = match templated {
+        true => template::neutralise(body).map_err(|(pos, m)| err(pos, None, m))?,
+        false => (body.to_owned(), Vec::new()),
+    };
+    let mut root = if json_like && !yaml_name { json::parse(&body) } else { yaml::parse(&body) }.map_err(|e| {
+        let what = match (json_like && !yaml_name, templated) {
+            (true, true) => "JSON (a Terraform template, read with its `${…}` as unknown values)",
+            (true, false) => "JSON",
+            _ => "YAML",
+        };
+        err(e.pos, None, format!("not valid {what}: {}", e.message))
     })?;
+    template::mark_unknown(&mut root, &interpolations);
     let skipped = RefCell::new(Vec::new());
     let de = |e: super::lenient::DeError| err(e.pos.unwrap_or(START), e.pointer, e.message);
 

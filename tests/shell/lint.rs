@@ -235,6 +235,35 @@ fn github_format_annotates_the_labelled_lines_with_the_documented_syntax() {
 }
 
 #[test]
+fn every_format_shows_each_finding_at_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("deploy")).unwrap();
+    for (i, file) in VARIANTS[1..3].iter().enumerate() {
+        std::fs::copy(corpus().join(file), dir.path().join(format!("deploy/td{i}.json"))).unwrap();
+    }
+    let out = lint(dir.path(), &["deploy", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let places: Vec<String> = json["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| format!("{}:{}:{}", l["path"].as_str().unwrap(), l["line"], l["column"]))
+        .collect();
+    assert!(places.len() > 10, "{json:#}");
+    assert_eq!(places.len(), json["findings"].as_array().unwrap().len());
+    // `--show-details`: the Markdown summary lists every finding, not only the top ones.
+    for format in ["terminal", "markdown", "detailed", "json", "sarif", "html", "ocsf", "csv", "junit", "github"] {
+        let out = lint(dir.path(), &["deploy", "--format", format, "--show-details"]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        // HTML escapes `/` as an entity; a browser shows the path as written.
+        let text = if format == "html" { text.replace("&#x2f;", "/") } else { text };
+        for place in &places {
+            assert!(text.contains(place.as_str()), "{format} does not show {place}:\n{text}");
+        }
+    }
+}
+
+#[test]
 fn a_malformed_file_is_placed_and_the_others_are_still_reported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(corpus().join(VARIANTS[2]), dir.path().join("good.json")).unwrap();

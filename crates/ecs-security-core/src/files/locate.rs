@@ -77,6 +77,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("container-no-new-privileges", &["dockerSecurityOptions"]),
     ("container-security-profile", &["dockerSecurityOptions"]),
     ("container-memory-limit", &["memory", "memoryReservation"]),
+    ("container-version-consistency", &["versionConsistency"]),
     ("container-image-missing", &["image"]),
     ("container-image-", &["image"]),
     ("envoy-debug-logging", &["environment[name=ENVOY_LOG_LEVEL]/value", "command"]),
@@ -86,6 +87,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("task-host-network-mode", &["networkMode"]),
     ("workload-network-mode", &["networkMode"]),
     ("task-host-pid", &["pidMode"]),
+    ("task-fault-injection", &["enableFaultInjection"]),
     ("task-host-ipc", &["ipcMode"]),
     // The later of the two equal roles.
     ("task-role-same-as-execution-role", &["taskRoleArn|executionRoleArn"]),

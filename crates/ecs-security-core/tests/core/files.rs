@@ -240,3 +240,17 @@ fn errors_name_the_file_and_place() {
     let e = files::lint("m.tf", "resource \"x\" {}").unwrap_err();
     assert!(e.to_string().starts_with("m.tf:1:1:"), "{e}");
 }
+
+#[test]
+fn newer_task_definition_fields_are_judged_on_their_line() {
+    let text = "{\n  \"family\": \"api\",\n  \"enableFaultInjection\": true,\n  \"containerDefinitions\": [{\n    \"name\": \"app\",\n    \"image\": \"nginx:1.27\",\n    \"versionConsistency\": \"disabled\"\n  }]\n}\n";
+    let at = |lint: &FileLint, rule: &str| {
+        lint.analysis.findings.iter().zip(&lint.locations).find(|(f, _)| f.rule.id == rule).map(|(_, l)| l.line)
+    };
+    // The path names production, so fault injection is reported.
+    let lint = files::lint("deploy/prod/api.json", text).unwrap();
+    assert_eq!(at(&lint, "task-fault-injection-enabled-in-production"), Some(3));
+    assert_eq!(at(&lint, "container-version-consistency-disabled"), Some(7));
+    let lint = files::lint("deploy/staging/api.json", text).unwrap();
+    assert_eq!(at(&lint, "task-fault-injection-enabled-in-production"), None);
+}

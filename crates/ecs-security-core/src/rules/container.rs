@@ -1093,45 +1093,6 @@ fn container_sensitive_host_path_mounted(snap: &Snapshot, out: &mut Findings) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{Severity, capabilities, capability_severity};
-
-    #[test]
-    fn capability_severity_follows_the_platform() {
-        let cap = |n: &str| capabilities::dangerous(n).unwrap_or_else(|| panic!("{n} is listed"));
-        assert_eq!(capability_severity(cap("SYS_ADMIN"), false), Severity::Critical);
-        assert_eq!(capability_severity(cap("NET_RAW"), false), Severity::Low, "in Docker's default set");
-        assert_eq!(capability_severity(cap("SYS_PTRACE"), true), Severity::Low, "the one Fargate allows");
-        assert_eq!(
-            capability_severity(cap("SYS_PTRACE"), false),
-            Severity::High,
-            "on EC2 it reaches the host's PID space"
-        );
-        assert_eq!(capability_severity(cap("NET_ADMIN"), false), Severity::High);
-    }
-
-    #[test]
-    fn no_new_privileges_forms() {
-        for o in ["no-new-privileges", "no-new-privileges:true", "NO-NEW-PRIVILEGES=true"] {
-            assert!(super::sets_no_new_privileges(o), "{o}");
-        }
-        for o in ["no-new-privileges:false", "no-new-privileges=false", "apparmor:x"] {
-            assert!(!super::sets_no_new_privileges(o), "{o}");
-        }
-    }
-
-    #[test]
-    fn root_users() {
-        for u in ["root", "0", "0:0", "root:root", "ROOT", "0:1000"] {
-            assert!(super::is_root_user(u), "{u}");
-        }
-        for u in ["1000", "app", "10001:10001", "nobody", "rooty"] {
-            assert!(!super::is_root_user(u), "{u}");
-        }
-    }
-}
-
 pub static TASK_FAULT_INJECTION_ENABLED_IN_PRODUCTION: Rule = Rule {
     id: "task-fault-injection-enabled-in-production",
     title: "Fault injection is enabled on a production workload",
@@ -1208,5 +1169,44 @@ fn task_fault_injection_enabled_in_production(snap: &Snapshot, out: &mut Finding
         )
         .evidence("enableFaultInjection", "true")
         .evidence("production", signal);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Severity, capabilities, capability_severity};
+
+    #[test]
+    fn capability_severity_follows_the_platform() {
+        let cap = |n: &str| capabilities::dangerous(n).unwrap_or_else(|| panic!("{n} is listed"));
+        assert_eq!(capability_severity(cap("SYS_ADMIN"), false), Severity::Critical);
+        assert_eq!(capability_severity(cap("NET_RAW"), false), Severity::Low, "in Docker's default set");
+        assert_eq!(capability_severity(cap("SYS_PTRACE"), true), Severity::Low, "the one Fargate allows");
+        assert_eq!(
+            capability_severity(cap("SYS_PTRACE"), false),
+            Severity::High,
+            "on EC2 it reaches the host's PID space"
+        );
+        assert_eq!(capability_severity(cap("NET_ADMIN"), false), Severity::High);
+    }
+
+    #[test]
+    fn no_new_privileges_forms() {
+        for o in ["no-new-privileges", "no-new-privileges:true", "NO-NEW-PRIVILEGES=true"] {
+            assert!(super::sets_no_new_privileges(o), "{o}");
+        }
+        for o in ["no-new-privileges:false", "no-new-privileges=false", "apparmor:x"] {
+            assert!(!super::sets_no_new_privileges(o), "{o}");
+        }
+    }
+
+    #[test]
+    fn root_users() {
+        for u in ["root", "0", "0:0", "root:root", "ROOT", "0:1000"] {
+            assert!(super::is_root_user(u), "{u}");
+        }
+        for u in ["1000", "app", "10001:10001", "nobody", "rooty"] {
+            assert!(!super::is_root_user(u), "{u}");
+        }
     }
 }

@@ -334,6 +334,8 @@ fn container(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
             })
             .collect(),
         docker_security_options: strings(c.docker_security_options()),
+        credential_specs: strings(c.credential_specs()),
+        version_consistency: c.version_consistency().map(|v| v.as_str().to_owned()),
         memory: c.memory().map(i64::from),
         memory_reservation: c.memory_reservation().map(i64::from),
         cpu: nonzero(c.cpu()),
@@ -464,6 +466,7 @@ pub(super) fn task_definition(t: &sdk::TaskDefinition, td_tags: &[sdk::Tag]) -> 
                 expression: s(p.expression()),
             })
             .collect(),
+        enable_fault_injection: t.enable_fault_injection(),
         tags: tags(td_tags),
     }
 }

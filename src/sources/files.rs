@@ -20,8 +20,9 @@ pub struct PathError {
     pub message: String,
 }
 
-/// The extensions a directory walk reads (Terraform plans are `.json`).
-pub const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+/// The extensions a directory walk reads (Terraform plans are `.json`; `templatefile()`
+/// inputs are `.json.tpl` or `.tftpl`).
+pub const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tpl", "tftpl"];
 
 /// Directories a walk never enters: version control, dependencies and build output.
 const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "vendor", "__pycache__"];

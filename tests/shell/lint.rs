@@ -35,6 +35,16 @@ fn invalid_as_published(file: &str) -> bool {
     file.contains("dynatrace-task-definition") || file.contains("fargate-colorteller-task-def")
 }
 
+/// Whether a directory walk reads a labelled file and it is valid as published.
+fn walked(file: &str) -> bool {
+    ecs_security_mcp::sources::files::has_candidate_name(Path::new(file)) && !invalid_as_published(file)
+}
+
+/// How many `must` labels the files a walk reads hold: every one must be found.
+fn walked_musts() -> usize {
+    labels().iter().filter(|e| walked(e["file"].as_str().unwrap())).map(|e| e["must"].as_array().unwrap().len()).sum()
+}
+
 /// Files the minified and YAML variants are made from.
 const VARIANTS: &[&str] = &[
     "taskdef/aws-samples__amazon-ecs-firelens-examples__newrelic-example-task-definition.json",
@@ -59,8 +69,7 @@ fn repository() -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     for entry in labels() {
         let file = entry["file"].as_str().unwrap();
-        let ext = Path::new(file).extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !["json", "yaml", "yml", "template"].contains(&ext) || invalid_as_published(file) {
+        if !walked(file) {
             continue;
         }
         let to = dir.path().join("pretty").join(file);
@@ -110,8 +119,7 @@ fn sarif_places(sarif: &Value) -> Vec<(String, String, u64, u64, String)> {
 /// (rule, line, column) of each finding the library places in a corpus file a directory
 /// walk reads, or None when the walk skips it or it is invalid as published.
 fn library_places(file: &str) -> Option<BTreeSet<(String, u64, u64)>> {
-    let ext = Path::new(file).extension().and_then(|e| e.to_str()).unwrap_or("");
-    if !["json", "yaml", "yml", "template"].contains(&ext) || invalid_as_published(file) {
+    if !walked(file) {
         return None;
     }
     let text = std::fs::read_to_string(corpus().join(file)).unwrap();
@@ -163,7 +171,7 @@ fn sarif_places_every_label_on_its_line_in_pretty_minified_and_yaml_files() {
         assert_eq!(ours, library, "{uri}");
         found += labels_found(&entry, &ours);
     }
-    assert!(found >= 90, "only {found} labels found on their lines");
+    assert_eq!(found, walked_musts(), "every label of the files a walk reads is on its line");
 
     for file in VARIANTS {
         let of = |uri: &str| -> BTreeSet<(String, String)> {
@@ -223,7 +231,36 @@ fn github_format_annotates_the_labelled_lines_with_the_documented_syntax() {
         assert_eq!(ours, library, "{file}");
         found += labels_found(&entry, &ours);
     }
-    assert!(found >= 90, "only {found} labels found on their lines");
+    assert_eq!(found, walked_musts(), "every label of the files a walk reads is on its line");
+}
+
+#[test]
+fn every_format_shows_each_finding_at_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("deploy")).unwrap();
+    for (i, file) in VARIANTS[1..3].iter().enumerate() {
+        std::fs::copy(corpus().join(file), dir.path().join(format!("deploy/td{i}.json"))).unwrap();
+    }
+    let out = lint(dir.path(), &["deploy", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let places: Vec<String> = json["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| format!("{}:{}:{}", l["path"].as_str().unwrap(), l["line"], l["column"]))
+        .collect();
+    assert!(places.len() > 10, "{json:#}");
+    assert_eq!(places.len(), json["findings"].as_array().unwrap().len());
+    // `--show-details`: the Markdown summary lists every finding, not only the top ones.
+    for format in ["terminal", "markdown", "detailed", "json", "sarif", "html", "ocsf", "csv", "junit", "github"] {
+        let out = lint(dir.path(), &["deploy", "--format", format, "--show-details"]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        // HTML escapes `/` as an entity; a browser shows the path as written.
+        let text = if format == "html" { text.replace("&#x2f;", "/") } else { text };
+        for place in &places {
+            assert!(text.contains(place.as_str()), "{format} does not show {place}:\n{text}");
+        }
+    }
 }
 
 #[test]

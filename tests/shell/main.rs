@@ -21,6 +21,7 @@ mod formats;
 mod http;
 mod lint;
 mod mcp;
+mod precommit;
 mod properties;
 mod recommendations;
 mod stdio;

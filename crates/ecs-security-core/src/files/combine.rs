@@ -1,5 +1,7 @@
 //! Many linted files as one analysis: the findings of every file, one result per rule, and
 //! the place of each finding keyed by its id (for SARIF, GitHub annotations and listings).
+//! Each finding's resource also names its place (`Container: app | Task Definition: web:0
+//! (deploy/web.json:12:7)`), so every report format shows file:line:col.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -50,6 +52,12 @@ pub fn combine(lints: &[FileLint], collected_at: &str) -> Combined {
             f.id = format!("{}~{n}", f.id);
         }
         at.finding = i;
+        // Every format shows the resource: with the place in it, each shows file:line:col.
+        let place = format!("{}:{}:{}", at.path, at.line, at.column);
+        f.resource.qualifier = Some(match f.resource.qualifier.take() {
+            Some(q) => format!("{q}; {place}"),
+            None => place,
+        });
         locations.insert(f.id.clone(), at);
         findings.push(f);
     }

@@ -47,9 +47,19 @@ const FIELDS: &[(&str, &[&str])] = &[
             "secrets",
         ],
     ),
-    ("container-dangerous-capabilities", &["linuxParameters/capabilities/add"]),
+    (
+        "container-dangerous-capabilities",
+        &["linuxParameters/capabilities/add[=@capabilities.add]", "linuxParameters/capabilities/add"],
+    ),
     ("container-capabilities-not-dropped", &["linuxParameters/capabilities/drop"]),
-    ("container-host-devices", &["linuxParameters/devices"]),
+    (
+        "container-host-devices",
+        &[
+            "linuxParameters/devices[hostPath=@exposes_host]",
+            "linuxParameters/devices[hostPath=@devices]",
+            "linuxParameters/devices",
+        ],
+    ),
     ("container-init-process", &["linuxParameters/initProcessEnabled"]),
     ("container-tmpfs", &["linuxParameters/tmpfs"]),
     (
@@ -67,6 +77,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("container-no-new-privileges", &["dockerSecurityOptions"]),
     ("container-security-profile", &["dockerSecurityOptions"]),
     ("container-memory-limit", &["memory", "memoryReservation"]),
+    ("container-version-consistency", &["versionConsistency"]),
     ("container-image-missing", &["image"]),
     ("container-image-", &["image"]),
     ("envoy-debug-logging", &["environment[name=ENVOY_LOG_LEVEL]/value", "command"]),
@@ -76,6 +87,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("task-host-network-mode", &["networkMode"]),
     ("workload-network-mode", &["networkMode"]),
     ("task-host-pid", &["pidMode"]),
+    ("task-fault-injection", &["enableFaultInjection"]),
     ("task-host-ipc", &["ipcMode"]),
     // The later of the two equal roles.
     ("task-role-same-as-execution-role", &["taskRoleArn|executionRoleArn"]),
@@ -199,22 +211,44 @@ fn walk<'e>(
                 Some(ev) => evidence(ev),
                 None => Some(wanted),
             };
-            let first = wanted.and_then(|w| w.split(", ").next());
             let found = wanted.and_then(|w| {
+                let heads = heads(w);
                 node.items().iter().enumerate().find(|(_, item)| {
-                    let v = item.get(key).and_then(Node::str);
-                    v == Some(w) || v.is_some() && v == first
+                    // `[=…]` selects a string item itself (a capability in `add`).
+                    let v = if key.is_empty() { item.str() } else { item.get(key).and_then(Node::str) };
+                    v.is_some_and(|v| heads.iter().any(|h| v == *h || key.is_empty() && same_capability(v, h)))
                 })
             });
             let Some((i, item)) = found else {
                 return (ptr, pos, false);
             };
             ptr = format!("{ptr}/{i}");
-            pos = item.get(key).map_or(item.pos, |_| item.entry(key).map_or(item.pos, |e| e.key_pos));
+            pos = if key.is_empty() { item.pos } else { item.entry(key).map_or(item.pos, |e| e.key_pos) };
             node = item;
         }
     }
     (ptr, pos, true)
+}
+
+/// What an evidence value may name a list item by: the whole value, its first element
+/// (`SYS_ADMIN, NET_RAW` → `SYS_ADMIN`; `a; b` → `a`) and that element's subject
+/// (`/dev/xvda -> /dev/sda (read)` and `/dev/xvda: why` → `/dev/xvda`).
+fn heads(evidence: &str) -> Vec<&str> {
+    let first = evidence.split("; ").next().unwrap_or(evidence);
+    let first = first.split(", ").next().unwrap_or(first);
+    let subject = first.split(" -> ").next().unwrap_or(first);
+    let subject = subject.split(": ").next().unwrap_or(subject);
+    vec![evidence, first, subject.trim()]
+}
+
+/// Whether two capability names are the same, ignoring case and a `CAP_` prefix (the file
+/// may say `sys_admin` or `CAP_SYS_ADMIN` where the evidence says `SYS_ADMIN`).
+fn same_capability(item: &str, head: &str) -> bool {
+    let norm = |s: &str| {
+        let upper = s.trim().to_ascii_uppercase();
+        upper.strip_prefix("CAP_").map_or(upper.clone(), str::to_owned)
+    };
+    norm(item) == norm(head)
 }
 
 /// Whether `a` is `b` or inside it, as JSON pointers.
@@ -247,6 +281,17 @@ mod tests {
         let (ptr, pos, ok) = walk(&node, "/c/0", "environment[name=@variable]", &ev);
         assert!(ok);
         assert_eq!((ptr.as_str(), pos.line), ("/c/0/environment/1", 4));
+        let caps = crate::files::json::parse(
+            "{\"add\": [\n\"NET_RAW\",\n\"cap_sys_admin\"],\n\"devices\": [{\"hostPath\": \"/dev/a\"},\n{\"hostPath\": \"/dev/xvda\"}]}",
+        )
+        .unwrap();
+        let ev = |k: &str| match k {
+            "capabilities.add" => Some("SYS_ADMIN, NET_RAW"),
+            _ => Some("/dev/xvda -> /dev/sda (read); /dev/a -> /dev/a (read)"),
+        };
+        assert_eq!(walk(&caps, "", "add[=@capabilities.add]", &ev).1.line, 3);
+        assert_eq!(walk(&caps, "", "devices[hostPath=@devices]", &ev).0, "/devices/1");
+        let ev = |k: &str| (k == "variable").then_some("PASSWORD");
         let (ptr, pos, ok) = walk(&node, "", "logConfiguration", &ev);
         assert!(!ok);
         assert_eq!((ptr.as_str(), pos.line), ("", 1));

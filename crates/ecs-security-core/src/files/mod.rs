@@ -3,7 +3,7 @@
 //! [`read`] detects and parses a file — `register-task-definition` input, a bare
 //! `containerDefinitions` array (or one container definition), `describe-task-definition`
 //! output, a CloudFormation template (JSON or YAML) or a Terraform plan (`terraform show
-//! -json`) — into a [`Snapshot`] holding its task definitions (and the template's services).
+//! -json`), also as a Terraform `templatefile()` input (`*.json.tpl`, see [`template`]) — into a [`Snapshot`] holding its task definitions (and the template's services).
 //! [`lint`] runs every rule that can judge a file; rules that need cluster data are
 //! [not applicable](FileLint::not_applicable), never passed. No I/O: the caller reads files.
 //!
@@ -20,6 +20,7 @@ mod locate;
 mod read;
 mod shape;
 mod snapshot;
+mod template;
 pub(crate) mod tree;
 pub(crate) mod yaml;
 
@@ -70,7 +71,7 @@ pub struct FileSnapshot {
 /// Reads one file's text; `path` names it in the snapshot, in errors and in locations.
 pub fn read(path: &str, text: &str) -> Result<FileSnapshot, FileError> {
     let r = read::read(path, text)?;
-    let (snapshot, units, services) = snapshot::build(path, r.units, r.services);
+    let (snapshot, units, services) = snapshot::build(path, r.units, r.services, &r.hosts);
     let unknown = r
         .skipped
         .into_iter()

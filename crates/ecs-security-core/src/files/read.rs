@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::lenient::{Skipped, from_node};
 use super::tree::{Entry, Kind, Node, Pos, escape};
-use super::{FileError, intrinsics, json, yaml};
+use super::{FileError, intrinsics, json, template, yaml};
 use crate::model::{Service, TaskDefinition};
 
 /// What kind of file a task definition was read from.
@@ -51,6 +51,59 @@ pub(crate) struct Read {
     pub units: Vec<Unit>,
     pub services: Vec<ServiceUnit>,
     pub skipped: Vec<Skipped>,
+    /// The EC2 hosts a template declares for its cluster, with the OS their launch data names.
+    pub hosts: Vec<Host>,
+}
+
+/// An EC2 launch configuration, launch template or instance of a CloudFormation template
+/// whose user data or image names Windows: the container instances its tasks will run on.
+#[derive(Debug, Clone)]
+pub(crate) struct Host {
+    pub pointer: String,
+    /// What says Windows, e.g. `<powershell> user data`.
+    pub why: &'static str,
+}
+
+const HOST_TYPES: &[&str] =
+    &["AWS::AutoScaling::LaunchConfiguration", "AWS::EC2::LaunchTemplate", "AWS::EC2::Instance"];
+
+/// Whether a text of a host's launch data names Windows: PowerShell user data (what EC2
+/// Windows runs at launch), or a Windows AMI's public SSM parameter or name.
+fn windows_launch_text(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<powershell>") {
+        Some("<powershell> user data")
+    } else if lower.contains("/aws/service/ami-windows-latest/") || lower.contains("windows_server-") {
+        Some("a Windows AMI")
+    } else {
+        None
+    }
+}
+
+fn strings_of(node: &Node, out: &mut Vec<String>) {
+    match &node.kind {
+        Kind::Str(s) => out.push(s.clone()),
+        Kind::Seq(items) => items.iter().for_each(|n| strings_of(n, out)),
+        Kind::Map(entries) => entries.iter().for_each(|e| strings_of(&e.value, out)),
+        _ => {}
+    }
+}
+
+/// The template's Windows hosts, read before intrinsics hide their user data.
+fn windows_hosts(root: &Node) -> Vec<Host> {
+    let mut hosts = Vec::new();
+    for r in root.get("Resources").map(Node::entries).unwrap_or_default() {
+        let ty = r.value.get("Type").and_then(Node::str).unwrap_or("");
+        if !HOST_TYPES.contains(&ty) {
+            continue;
+        }
+        let mut texts = Vec::new();
+        strings_of(&r.value, &mut texts);
+        if let Some(why) = texts.iter().find_map(|t| windows_launch_text(t)) {
+            hosts.push(Host { pointer: format!("/Resources/{}", escape(&r.key)), why });
+        }
+    }
+    hosts
 }
 
 const START: Pos = Pos { line: 1, column: 1 };
@@ -70,14 +123,27 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Read, FileError> {
     let yaml_name = lower.ends_with(".yaml") || lower.ends_with(".yml");
     let json_like = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut root = if json_like && !yaml_name { json::parse(body) } else { yaml::parse(body) }.map_err(|e| {
-        err(e.pos, None, format!("not valid {}: {}", if json_like && !yaml_name { "JSON" } else { "YAML" }, e.message))
+    let templated = json_like && template::is_template(path);
+    let (body, interpolations) = match templated {
+        true => template::neutralise(body).map_err(|(pos, m)| err(pos, None, m))?,
+        false => (body.to_owned(), Vec::new()),
+    };
+    let mut root = if json_like && !yaml_name { json::parse(&body) } else { yaml::parse(&body) }.map_err(|e| {
+        let what = match (json_like && !yaml_name, templated) {
+            (true, true) => "JSON (a Terraform template, read with its `${…}` as unknown values)",
+            (true, false) => "JSON",
+            _ => "YAML",
+        };
+        err(e.pos, None, format!("not valid {what}: {}", e.message))
     })?;
+    template::mark_unknown(&mut root, &interpolations);
     let skipped = RefCell::new(Vec::new());
     let de = |e: super::lenient::DeError| err(e.pos.unwrap_or(START), e.pointer, e.message);
 
     let mut services = Vec::new();
+    let mut hosts = Vec::new();
     let (kind, units) = if root.get("Resources").is_some() || root.get("AWSTemplateFormatVersion").is_some() {
+        hosts = windows_hosts(&root);
         intrinsics::resolve(&mut root);
         let (units, svcs) = cloudformation(&root, &skipped).map_err(de)?;
         services = svcs;
@@ -109,7 +175,7 @@ pub(crate) fn read(path: &str, text: &str) -> Result<Read, FileError> {
             "not a task definition: expected register-task-definition input, describe-task-definition output, a containerDefinitions array, a CloudFormation template or a Terraform plan (terraform show -json)".into(),
         ));
     };
-    Ok(Read { kind, units, services, skipped: skipped.into_inner() })
+    Ok(Read { kind, units, services, skipped: skipped.into_inner(), hosts })
 }
 
 fn is_container(n: &Node) -> bool {

@@ -1,9 +1,12 @@
 //! The synthetic snapshot of one file: its task definitions, each run by the template's
 //! service that references it or else by one standalone task (so the rules see a workload
-//! whose launch type comes from `requiresCompatibilities`), and nothing else.
+//! whose launch type comes from `requiresCompatibilities`), and, for a template whose EC2
+//! launch data names Windows, one container instance per such host with the `ecs.os-type`
+//! the ECS agent would register (only the OS inference reads it: rules about instances are
+//! not applicable to files).
 
-use super::read::{ServiceUnit, Unit};
-use crate::model::{Cluster, SCHEMA_VERSION, Snapshot, Task, TaskDefinition};
+use super::read::{Host, ServiceUnit, Unit};
+use crate::model::{Attribute, Cluster, ContainerInstance, SCHEMA_VERSION, Snapshot, Task, TaskDefinition};
 
 /// How ECS launches a task definition when the file says nothing else: `EC2` (the default
 /// launch type without a capacity provider strategy) unless it requires Fargate; `None`
@@ -27,6 +30,7 @@ pub(crate) fn build(
     path: &str,
     mut units: Vec<Unit>,
     mut services: Vec<ServiceUnit>,
+    hosts: &[Host],
 ) -> (Snapshot, Vec<Unit>, Vec<ServiceUnit>) {
     let stem = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let stem = stem.split('.').next().unwrap_or(stem);
@@ -75,6 +79,15 @@ pub(crate) fn build(
         services: services.iter().map(|s| s.service.clone()).collect(),
         task_definitions: units.iter().map(|u| u.task_definition.clone()).collect(),
         tasks,
+        container_instances: hosts
+            .iter()
+            .map(|h| ContainerInstance {
+                container_instance_arn: arn(path, &h.pointer),
+                status: Some(format!("declared by the template ({})", h.why)),
+                attributes: vec![Attribute { name: "ecs.os-type".into(), value: Some("windows".into()) }],
+                ..ContainerInstance::default()
+            })
+            .collect(),
         ..Snapshot::default()
     };
     (snapshot, units, services)

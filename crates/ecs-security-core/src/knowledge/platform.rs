@@ -4,12 +4,15 @@
 //!
 //! EC2 Windows task definitions usually omit `runtimePlatform`, so the OS is inferred from
 //! every signal the snapshot holds, strongest first: the declared operating-system family;
-//! the `platformFamily` of the tasks, deployments and service; the `ecs.os-type` and
-//! `ecs.os-family` attributes of the container instances the tasks run on (or of all the
-//! cluster's instances, when they agree); then hints in the task definition: Windows base
-//! images, `C:\` paths, `\\.\pipe\` named pipes and a PowerShell or `cmd` entry point. A
-//! `credentialspec:` option (gMSA) counts only together with another hint, since Linux tasks
-//! use gMSA too.
+//! the `platformFamily` of the tasks, deployments and service; a placement constraint on
+//! `attribute:ecs.os-type` or `ecs.os-family`; the `ecs.os-type` and `ecs.os-family`
+//! attributes of the container instances the tasks run on (or of all the cluster's
+//! instances, when they agree; for a CloudFormation file, the template's launch
+//! configuration); then hints in the task definition: Windows base images, `C:\` paths,
+//! `\\.\pipe\` named pipes, a PowerShell or `cmd` entry point, and a gMSA credential spec
+//! in `dockerSecurityOptions` (`credentialspec:`), the Windows form that predates Linux gMSA.
+//! A spec in `credentialSpecs` counts only together with another hint: Linux gMSA
+//! (credentials-fetcher) uses that field.
 //!
 //! Linux and Windows number their platform versions independently (Windows `1.0.0` has
 //! nothing to do with Linux `1.0.0`). `LATEST` is an alias ECS resolves at deployment time to
@@ -103,6 +106,34 @@ fn is_windows_shell(argv: &[String]) -> bool {
     })
 }
 
+/// The OS a placement constraint pins a task to: `memberOf` with `attribute:ecs.os-type ==
+/// windows` or `attribute:ecs.os-family in [WINDOWS_SERVER_2022_CORE, …]` (a negated test
+/// decides nothing).
+fn from_constraint(expression: &str) -> Option<PlatformOs> {
+    let e = expression.to_ascii_lowercase();
+    for attr in ["ecs.os-type", "ecs.os-family"] {
+        let Some(at) = e.find(attr) else { continue };
+        let rest = e[at + attr.len()..].trim_start();
+        if rest.starts_with("!=") || rest.starts_with("not") {
+            continue;
+        }
+        let Some(value) = rest.strip_prefix("==").or_else(|| rest.strip_prefix("in")) else { continue };
+        let value: String = value
+            .trim_start()
+            .trim_start_matches(['[', '(', '\'', '"'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if value.starts_with("windows") {
+            return Some(PlatformOs::Windows);
+        }
+        if value.starts_with("linux") {
+            return Some(PlatformOs::Linux);
+        }
+    }
+    None
+}
+
 fn from_instance(ci: &ContainerInstance) -> Option<(PlatformOs, String)> {
     if let Some(t) = ci.attribute("ecs.os-type") {
         let os = if t.eq_ignore_ascii_case("windows") { PlatformOs::Windows } else { PlatformOs::Linux };
@@ -134,6 +165,12 @@ pub fn workload_os(snap: &Snapshot, w: &Workload<'_>) -> OsVerdict {
             return stated(PlatformOs::from_family(f), format!("{what} platformFamily {f}"));
         }
     }
+    let pinned = td.placement_constraints.iter().filter_map(|c| c.expression.as_deref()).find_map(|x| {
+        from_constraint(x).map(|os| (os, format!("placement constraint `{}`", x.chars().take(80).collect::<String>())))
+    });
+    if let Some((os, signal)) = pinned {
+        return stated(os, signal);
+    }
     let placed = tasks
         .iter()
         .filter_map(|t| t.container_instance_arn.as_deref())
@@ -144,11 +181,11 @@ pub fn workload_os(snap: &Snapshot, w: &Workload<'_>) -> OsVerdict {
     }
     if w.runs_on_ec2() {
         let all: Vec<_> = snap.container_instances.iter().map(from_instance).collect();
-        if let Some(Some((os, _))) = all.first()
+        if let Some(Some((os, first))) = all.first()
             && all.iter().all(|x| x.as_ref().is_some_and(|(o, _)| o == os))
         {
             let label = os.label();
-            return stated(*os, format!("every container instance of the cluster runs {label}"));
+            return stated(*os, format!("every container instance of the cluster runs {label} ({first})"));
         }
     }
     let mut hints: Vec<String> = Vec::new();
@@ -170,7 +207,10 @@ pub fn workload_os(snap: &Snapshot, w: &Workload<'_>) -> OsVerdict {
         if is_windows_shell(&c.entry_point) || is_windows_shell(&c.command) {
             hints.push(format!("PowerShell or cmd entry point (container {})", c.name));
         }
-        gmsa |= c.docker_security_options.iter().any(|o| o.trim().to_ascii_lowercase().starts_with("credentialspec:"));
+        if c.docker_security_options.iter().any(|o| o.trim().to_ascii_lowercase().starts_with("credentialspec:")) {
+            hints.push(format!("gMSA credential spec in dockerSecurityOptions (container {})", c.name));
+        }
+        gmsa |= !c.credential_specs.is_empty();
     }
     for v in &td.volumes {
         if let Some(p) = v.host.as_ref().and_then(|h| h.source_path.as_deref()).filter(|p| is_windows_path(p)) {
@@ -371,6 +411,15 @@ mod tests {
         assert_eq!(parse_version("1.5"), Some((1, 5, 0)));
         assert_eq!(parse_version("banana"), None);
         assert_eq!(PlatformOs::from_family("WINDOWS_SERVER_2022_CORE"), PlatformOs::Windows);
+    }
+
+    #[test]
+    fn placement_constraints_pin_the_os() {
+        assert_eq!(from_constraint("attribute:ecs.os-type == windows"), Some(PlatformOs::Windows));
+        assert_eq!(from_constraint("attribute:ecs.os-family in [WINDOWS_SERVER_2022_CORE]"), Some(PlatformOs::Windows));
+        assert_eq!(from_constraint("attribute:ecs.os-type==linux"), Some(PlatformOs::Linux));
+        assert_eq!(from_constraint("attribute:ecs.os-type != windows"), None);
+        assert_eq!(from_constraint("attribute:ecs.instance-type =~ t3.*"), None);
     }
 
     #[test]

@@ -419,6 +419,15 @@ fn is_non_secret_value(value: &str) -> bool {
         || (v.starts_with('/') && !v.contains(char::is_whitespace))
 }
 
+/// A numeric password: four or more digits in a variable whose name ends in a password
+/// word (`password=123123`, `DB_PASSWD=4711`). Other numbers under secret-like names
+/// are settings (`TOKEN_LIFETIME=3600` is excluded by its suffix, `SECRET_SHARDS=3` by length).
+fn is_numeric_password(words: &[String], value: &str) -> bool {
+    words.last().is_some_and(|w| matches!(w.as_str(), "password" | "passwd" | "pwd" | "pass" | "passphrase"))
+        && value.len() >= 4
+        && value.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn shannon_entropy(s: &str) -> f64 {
     let mut counts = [0usize; 256];
     for b in s.bytes() {
@@ -504,7 +513,7 @@ pub fn classify(name: &str, value: &str) -> Option<Detection> {
     {
         return Some(Detection { detector: &AWS_SECRET_ACCESS_KEY, secret: trimmed.to_owned() });
     }
-    if is_sensitive_name(name) && !is_non_secret_value(value) {
+    if is_sensitive_name(name) && (!is_non_secret_value(value) || is_numeric_password(&words, trimmed)) {
         return Some(Detection { detector: &SENSITIVE_NAME, secret: value.to_owned() });
     }
     if !is_non_secret_value(value) && looks_random(trimmed) && !trimmed.contains(char::is_whitespace) {
@@ -594,6 +603,10 @@ mod tests {
     fn real_secrets_are_found() {
         let d = classify("DB_PASSWORD", "hunter2").unwrap();
         assert_eq!(d.detector.id, "sensitive-name");
+        // A numeric password is a password (KICS's `password=123123`); a short number is not.
+        assert_eq!(classify("password", "123123").map(|d| d.detector.id), Some("sensitive-name"));
+        assert_eq!(classify("DB_PASSWORD", "0"), None);
+        assert_eq!(classify("SECRET_SHARDS", "3"), None);
         let d = classify("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8dX2Lk9p").unwrap();
         assert_eq!(d.detector.id, "aws-secret-access-key");
         let d = classify("SOME_VAR", "AKIAZ7Q3L5V2MEXAMPLX").unwrap();

@@ -309,6 +309,8 @@ pub struct TaskDefinition {
     pub container_definitions: Vec<ContainerDefinition>,
     pub ephemeral_storage: Option<EphemeralStorage>,
     pub placement_constraints: Vec<PlacementConstraint>,
+    /// Whether the task accepts fault-injection requests from AWS FIS (absent: no).
+    pub enable_fault_injection: Option<bool>,
     pub tags: Vec<Tag>,
 }
 
@@ -451,6 +453,12 @@ pub struct ContainerDefinition {
     pub mount_points: Vec<MountPoint>,
     pub volumes_from: Vec<VolumeFrom>,
     pub docker_security_options: Vec<String>,
+    /// gMSA credential specs (`credentialspec:ARN`, `credentialspecdomainless:ARN`), the
+    /// successor of a `credentialspec:` entry in `dockerSecurityOptions`.
+    pub credential_specs: Vec<String>,
+    /// `enabled` (the default) resolves the image tag to a digest at deployment, so every
+    /// task of a deployment runs the same image; `disabled` lets each task pull the tag anew.
+    pub version_consistency: Option<String>,
     pub memory: Option<i64>,
     pub memory_reservation: Option<i64>,
     pub cpu: Option<i64>,

@@ -148,3 +148,17 @@ pub fn plain_text(combined: &Combined, filter: &Filter, errors: &[FileError]) ->
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The escaping of GitHub's toolkit (`@actions/core` `escapeData`/`escapeProperty`):
+    /// `%` first, so an escape is never escaped twice.
+    #[test]
+    fn workflow_command_escaping_follows_the_toolkit() {
+        assert_eq!(escape_data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
+        assert_eq!(escape_property("dir/a,b:c%\r\n.json"), "dir/a%2Cb%3Ac%25%0D%0A.json");
+        assert_eq!(escape_property("%3A"), "%253A");
+    }
+}

@@ -27,6 +27,7 @@ pub(super) const RULES: &[&Rule] = &[
     &CONTAINER_HOST_DEVICES,
     &CONTAINER_DOCKER_SOCKET_MOUNTED,
     &CONTAINER_SENSITIVE_HOST_PATH_MOUNTED,
+    &TASK_FAULT_INJECTION_ENABLED_IN_PRODUCTION,
 ];
 
 const TD: &[DataSource] = &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks];
@@ -148,7 +149,7 @@ pub static CONTAINER_WINDOWS_ADMIN_USER: Rule = Rule {
     scope: Scope::Containers,
     requires: TD,
     confidence: Confidence::High,
-    rationale: "ContainerAdministrator is the Windows equivalent of root inside the container; a compromise of the process has full control of the container and a wider path to the host. When `user` is not set, Windows images run as ContainerAdministrator. EC2 Windows task definitions rarely declare `runtimePlatform`, so the operating system is inferred from the tasks' and service's `platformFamily`, the container instances' `ecs.os-type`, and Windows image names, `C:\\` paths and named pipes (Medium confidence when only such hints decide it).",
+    rationale: "ContainerAdministrator is the Windows equivalent of root inside the container; a compromise of the process has full control of the container and a wider path to the host. When `user` is not set, Windows images run as ContainerAdministrator. EC2 Windows task definitions rarely declare `runtimePlatform`, so the operating system is inferred from the tasks' and service's `platformFamily`, a placement constraint on `ecs.os-type`, the container instances' `ecs.os-type` (for a CloudFormation file, the template's PowerShell user data or Windows AMI), and Windows image names, `C:\\` paths, named pipes and a gMSA credential spec in `dockerSecurityOptions` (Medium confidence when only such hints decide it).",
     remediation: Remediation {
         summary: "Set `user` to `ContainerUser` or another non-administrator account.",
         steps: &[
@@ -1089,6 +1090,85 @@ fn container_sensitive_host_path_mounted(snap: &Snapshot, out: &mut Findings) {
                 f.severity(Severity::Critical);
             }
         }
+    }
+}
+
+pub static TASK_FAULT_INJECTION_ENABLED_IN_PRODUCTION: Rule = Rule {
+    id: "task-fault-injection-enabled-in-production",
+    title: "Fault injection is enabled on a production workload",
+    severity: Severity::Medium,
+    category: Category::Availability,
+    domain: Domain::Container,
+    scope: Scope::Workloads,
+    requires: TD,
+    confidence: Confidence::Medium,
+    rationale: "`enableFaultInjection: true` lets AWS Fault Injection Service send the task's containers network blackhole, latency and packet-loss faults and CPU, memory and I/O stress (on awsvpc and host network modes). That is what a resilience test wants, and it means anyone who can start an FIS experiment against the account can degrade or cut off the workload. On a production workload it should be a deliberate, time-boxed choice rather than a revision left enabled. Production is recognised by the words `prod`, `production`, `prd` or `live` in the cluster, service or family name, or in an `env`/`environment`/`stage` tag (Medium confidence: a naming heuristic); other workloads are not reported.",
+    remediation: Remediation {
+        summary: "Register the production revision without `enableFaultInjection` (it defaults to false); enable it only in the revision used for a scheduled resilience test.",
+        steps: &[
+            "Remove `enableFaultInjection` from the task definition used in production (or set it to false).",
+            "Keep fault injection in a separate revision or environment, and restrict `fis:StartExperiment` to the people who run resilience tests.",
+            "Register the revision and deploy it.",
+        ],
+        cli: TD_CLI,
+        terraform: "resource \"aws_ecs_task_definition\" \"app\" {\n  enable_fault_injection = false\n}",
+        cloudformation: "Type: AWS::ECS::TaskDefinition\nProperties:\n  EnableFaultInjection: false",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fault-injection.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
+    ],
+    peers: &[],
+    check: task_fault_injection_enabled_in_production,
+};
+
+/// Words that mark a name or tag value as production.
+const PRODUCTION_WORDS: &[&str] = &["prod", "production", "prd", "live"];
+
+/// Where a workload says it is production: the first name or environment tag holding a
+/// production word, e.g. `cluster payments-prod`.
+fn production_signal(w: &crate::model::Workload<'_>) -> Option<String> {
+    let has_word = |s: &str| {
+        s.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| PRODUCTION_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+    };
+    let env_tag = |tags: &[crate::model::Tag]| {
+        tags.iter()
+            .find(|t| {
+                matches!(t.key.to_ascii_lowercase().as_str(), "env" | "environment" | "stage") && has_word(&t.value)
+            })
+            .map(|t| format!("tag {}={}", t.key, t.value))
+    };
+    let names = [("cluster", w.cluster.cluster_name.as_str()), ("family", w.task_definition.family.as_str())]
+        .into_iter()
+        .chain(w.service.map(|s| ("service", s.service_name.as_str())));
+    for (what, name) in names {
+        if has_word(name) {
+            return Some(format!("{what} {name}"));
+        }
+    }
+    env_tag(&w.task_definition.tags)
+        .or_else(|| w.service.and_then(|s| env_tag(&s.tags)))
+        .or_else(|| env_tag(&w.cluster.tags))
+}
+
+fn task_fault_injection_enabled_in_production(snap: &Snapshot, out: &mut Findings) {
+    for w in snap.workloads() {
+        if w.task_definition.enable_fault_injection != Some(true) {
+            continue;
+        }
+        let Some(signal) = production_signal(&w) else {
+            continue;
+        };
+        out.report(
+            w.task_definition_ref(),
+            format!(
+                "task definition `{}` accepts fault injection from AWS FIS on a production workload ({signal})",
+                w.task_definition.family_revision()
+            ),
+        )
+        .evidence("enableFaultInjection", "true")
+        .evidence("production", signal);
     }
 }
 

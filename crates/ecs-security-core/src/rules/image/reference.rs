@@ -132,6 +132,67 @@ fn container_image_not_pinned(snap: &Snapshot, out: &mut Findings) {
 }
 
 // ---------------------------------------------------------------------------------------
+// container-version-consistency-disabled
+// ---------------------------------------------------------------------------------------
+
+pub static CONTAINER_VERSION_CONSISTENCY_DISABLED: Rule = Rule {
+    id: "container-version-consistency-disabled",
+    title: "Container image tag is not resolved to one digest per deployment",
+    severity: Severity::Medium,
+    category: Category::ImageSecurity,
+    domain: Domain::Image,
+    scope: Scope::Containers,
+    requires: TD,
+    confidence: Confidence::High,
+    rationale: "By default (`versionConsistency: enabled`) ECS resolves a container's image tag to a digest when a deployment starts, and every task of that deployment runs exactly that image, the one that was reviewed and scanned. With `disabled`, each task pulls the tag when it starts, so a push to the tag (or a compromised registry) changes what new and replacement tasks run in the middle of a deployment, tasks of one service run different images, and the digest ECS records is not what runs. An image referenced by digest is unaffected and not reported.",
+    remediation: Remediation {
+        summary: "Remove `versionConsistency: disabled` (the default, `enabled`, pins the digest per deployment), or reference the image by digest.",
+        steps: &[
+            "Remove `versionConsistency` from the container definition, or set it to `enabled`.",
+            "Better still, reference the image by digest (`repo@sha256:…`) so the task definition itself says what runs.",
+            "Register the revision and deploy it.",
+        ],
+        cli: TD_CLI,
+        terraform: "container_definitions = jsonencode([{\n  name               = \"app\"\n  image              = \"${aws_ecr_repository.app.repository_url}:1.4.2\"\n  versionConsistency = \"enabled\"\n}])",
+        cloudformation: "ContainerDefinitions:\n  - Name: app\n    Image: !Sub '${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:1.4.2'\n    VersionConsistency: enabled",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability",
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html",
+    ],
+    peers: &[],
+    check: container_version_consistency_disabled,
+};
+
+fn container_version_consistency_disabled(snap: &Snapshot, out: &mut Findings) {
+    for c in snap.containers() {
+        let Some(setting) = c.container.version_consistency.as_deref() else {
+            continue;
+        };
+        if !setting.trim().eq_ignore_ascii_case("disabled") {
+            continue;
+        }
+        let Some(img) = image_of(&c) else {
+            continue;
+        };
+        if img.is_pinned() {
+            continue;
+        }
+        let image = c.container.image.as_deref().unwrap_or("");
+        out.report(
+            image_resource(&c, &img),
+            format!(
+                "container `{}` sets versionConsistency: disabled, so each task pulls tag `{}` anew instead of the digest the deployment resolved",
+                c.container.name,
+                img.effective_tag().unwrap_or("latest")
+            ),
+        )
+        .evidence("versionConsistency", setting)
+        .evidence("image", image);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // container-image-external-registry
 // ---------------------------------------------------------------------------------------
 

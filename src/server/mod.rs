@@ -16,6 +16,7 @@ mod fixtures;
 pub mod http;
 mod outputs;
 pub mod prompts;
+mod sse;
 pub mod tools;
 
 use std::sync::Arc;

@@ -924,9 +924,11 @@ fn run_python(args: &[&str], env: &[(&str, &str)]) -> Value {
 
 /// The official MCP Python SDK as the client, over stdio and over HTTP (2025-11-25 with a
 /// session, and stateless 2026-07-28), against a live collection from a seeded moto server:
-/// all six tools, progress notifications, log messages and errors for bad input.
+/// the tools, paging through every finding with cursors, resources (list, templates, the
+/// report a tool links to), prompts and completion, progress notifications, log messages and
+/// errors for bad input.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_official_python_sdk_drives_all_six_tools() {
+async fn the_official_python_sdk_drives_tools_paging_resources_and_prompts() {
     let moto = moto::Moto::start(&[]);
     assert!(moto.seeded["insecure"]["cluster_arn"].is_string(), "moto seeded {}", moto.seeded);
     let endpoint = moto.endpoint();
@@ -955,6 +957,20 @@ async fn the_official_python_sdk_drives_all_six_tools() {
     for summary in [&stdio, &legacy, &modern] {
         assert!(summary["progress"]["analyze_cluster_security"].as_u64() > Some(0), "{summary}");
         assert!(summary["logs"].as_u64() > Some(0), "{summary}");
+        assert!(summary["pages"].as_u64() > Some(1) && summary["findings_paged"].as_u64() > Some(0), "{summary}");
+        assert!(summary["resources"].as_u64() > Some(0) && summary["prompts"] == 3, "{summary}");
+    }
+
+    // Served from a snapshot, the server also lists each cluster's reports as resources and
+    // completes its name. (A live server lists no cluster: `Source::known_clusters` returns
+    // none for AWS, although collected clusters are cached.)
+    let listed = ["--cluster", "payments-prod", "--expect-listed"];
+    let stdio = run_python(&[&listed[..], &["--stdio", BIN, "serve", "--snapshot", &demo()]].concat(), &[]);
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    let http = run_python(&[&listed[..], &["--http", &server.url]].concat(), &[]);
+    for summary in [&stdio, &http] {
+        assert!(summary["pages"].as_u64() > Some(1) && summary["findings_paged"].as_u64() > Some(100), "{summary}");
+        assert!(summary["resources"].as_u64() > Some(100), "{summary}");
     }
 }
 

@@ -74,7 +74,8 @@ pub(super) struct SseState {
     pub(super) origins: Arc<[String]>,
     /// Cancelled at shutdown, after running calls finished: ends every session and stream.
     pub(super) cancel: CancellationToken,
-    /// How long a POST may wait for room in a session's inbox.
+    /// How long a POST may wait for room in a session's inbox, and a new stream for its
+    /// `initialize`.
     pub(super) body_timeout: Duration,
 }
 
@@ -140,14 +141,18 @@ pub(super) async fn open(State(state): State<SseState>, req: Request) -> Respons
     let service = state.server.for_session();
     let transport = Channels { outbox: outbox_tx, inbox: inbox_rx };
     let (task_cancel, task_id) = (cancel.clone(), id.clone());
+    let initialize_within = state.body_timeout;
     tokio::spawn(async move {
-        match service.serve_with_ct(transport, task_cancel).await {
-            Ok(running) => {
+        // A stream that never initializes would hold a session slot: drop it (and with the
+        // transport, the stream) after the body timeout.
+        match tokio::time::timeout(initialize_within, service.serve_with_ct(transport, task_cancel)).await {
+            Ok(Ok(running)) => {
                 if let Err(e) = running.waiting().await {
                     tracing::debug!(session = %task_id, error = %e, "SSE session ended with an error");
                 }
             }
-            Err(e) => tracing::debug!(session = %task_id, error = %e, "SSE session ended before initialize"),
+            Ok(Err(e)) => tracing::debug!(session = %task_id, error = %e, "SSE session ended before initialize"),
+            Err(_) => tracing::info!(session = %task_id, "SSE session closed: no initialize within the body timeout"),
         }
     });
     tracing::debug!(session = %id, "SSE session opened");

@@ -838,6 +838,30 @@ async fn a_stalled_request_body_times_out() {
     serving.await.expect("join").expect("clean stop");
 }
 
+/// An SSE stream that never sends `initialize` is closed after the body timeout, freeing its
+/// session slot (in process, with a 1 s timeout and room for one session).
+#[tokio::test]
+async fn an_sse_stream_that_never_initializes_is_closed() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let opts = HttpOptions { addr, body_timeout: Duration::from_secs(1), max_sessions: 1, ..HttpOptions::default() };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(http::serve(SecurityServer::new(common::fixture_actions()), listener, opts, async {
+        let _ = stopped.await;
+    }));
+    let url = format!("http://{addr}/sse");
+    let mut idle = SseStream::open(&url, &[]).await.expect("a stream");
+    let full = SseStream::open(&url, &[]).await.err().expect("the only slot is taken");
+    assert_eq!(full.status, StatusCode::SERVICE_UNAVAILABLE);
+    let started = Instant::now();
+    assert!(idle.next_event().await.is_none(), "the idle stream got an event");
+    assert!(started.elapsed() < Duration::from_secs(10), "closed after {:?}", started.elapsed());
+    let mut s = SseStream::session(&url, None).await;
+    assert_eq!(s.request(1, "ping", json!({})).await["result"], json!({}));
+    let _ = stop.send(());
+    serving.await.expect("join").expect("clean stop");
+}
+
 /// Item 4 of the issue: 50 clients x 20 tool calls on the demo snapshot, zero errors, and
 /// the server's memory stays bounded (RSS from /proc) across two rounds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -5,20 +5,29 @@
 //!
 //! The suite's tool scenarios call tools with fixed names and expect fixed behaviour (text,
 //! image, audio and embedded-resource content, progress, log messages, a tool error, JSON
-//! Schema 2020-12 keywords). These fixtures exercise the same server, transport, session and
-//! notification paths as the six real tools. Scenarios that need features this server does not
-//! have (resources, prompts, completion, sampling, elicitation) are listed with the reason in
-//! `tests/conformance/expected-failures.yml` instead of being faked here. The elicitation
-//! fixtures stay: `select_cluster_for_analysis` asks the client to choose through the same
-//! form elicitation path.
+//! Schema 2020-12 keywords); its resource and prompt scenarios read fixed resources
+//! (`test://static-text`, `test://static-binary`, the template `test://template/{id}/data`),
+//! subscribe to `test://watched-resource` and get fixed prompts (plain, with arguments, with an
+//! embedded resource, with an image). These fixtures exercise the same server, transport,
+//! session and notification paths as the real tools, resources and prompts, which they are
+//! listed after. Scenarios that need features this server does not have (sampling) are listed
+//! with the reason in `tests/conformance/expected-failures.yml` instead of being faked here.
+//! The elicitation fixtures stay: `select_cluster_for_analysis` asks the client to choose
+//! through the same form elicitation path.
+//!
+//! Resource subscriptions exist only here: the server advertises `resources.subscribe` only
+//! with the fixtures on, and accepts subscriptions only to `test://` resources. Its own
+//! resources change only when a new analysis runs, which it does not track per resource, so it
+//! does not offer subscriptions to them rather than accept ones it would never notify.
 
 use std::time::Duration;
 
 #[allow(deprecated)] // MCP logging: deprecated by SEP-2577, still part of 2025-06-18 and 2025-11-25.
 use rmcp::model::LoggingLevel;
 use rmcp::model::{
-    CallToolResponse, CallToolResult, ContentBlock, ElicitRequestParams, ElicitationSchema, JsonObject,
-    ProgressNotificationParam, ResourceContents, Tool,
+    CallToolResponse, CallToolResult, ContentBlock, ElicitRequestParams, ElicitationSchema, GetPromptResult,
+    JsonObject, ProgressNotificationParam, Prompt, PromptArgument, PromptMessage, Resource, ResourceContents,
+    ResourceTemplate, Role, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer};
@@ -241,4 +250,115 @@ pub(super) async fn call(
         "json_schema_2020_12_tool" => ok(vec![ContentBlock::text("JSON Schema 2020-12 tool executed")]),
         _ => None,
     }
+}
+
+/// The fixture resources, listed after the server's own.
+pub(super) fn resources() -> Vec<Resource> {
+    vec![
+        Resource::new("test://static-text", "Static text (conformance fixture)").with_mime_type("text/plain"),
+        Resource::new("test://static-binary", "Static PNG (conformance fixture)").with_mime_type("image/png"),
+        Resource::new("test://watched-resource", "Subscribable text (conformance fixture)")
+            .with_mime_type("text/plain"),
+    ]
+}
+
+/// The fixture resource template.
+pub(super) fn resource_templates() -> Vec<ResourceTemplate> {
+    let mut t = ResourceTemplate::new("test://template/{id}/data", "Templated data (conformance fixture)");
+    t.mime_type = Some("application/json".into());
+    vec![t]
+}
+
+/// Reads a fixture resource; `None` when `uri` is not one.
+pub(super) fn read(uri: &str) -> Option<ResourceContents> {
+    let text = |mime: &str, text: String| ResourceContents::TextResourceContents {
+        uri: uri.to_owned(),
+        mime_type: Some(mime.to_owned()),
+        text,
+        meta: None,
+    };
+    match uri {
+        "test://static-text" => Some(text("text/plain", "This is the content of the static text resource.".into())),
+        "test://watched-resource" => Some(text("text/plain", "This resource is watched for updates.".into())),
+        "test://static-binary" => Some(ResourceContents::BlobResourceContents {
+            uri: uri.to_owned(),
+            mime_type: Some("image/png".into()),
+            blob: PNG_1X1.into(),
+            meta: None,
+        }),
+        _ => {
+            let id = uri.strip_prefix("test://template/")?.strip_suffix("/data")?;
+            if id.is_empty() || id.contains('/') {
+                return None;
+            }
+            let data = json!({"id": id, "templateTest": true, "data": format!("Data for ID: {id}")});
+            Some(text("application/json", data.to_string()))
+        }
+    }
+}
+
+/// Whether a client may subscribe to `uri`: the fixture resources only.
+pub(super) fn subscribable(uri: &str) -> bool {
+    read(uri).is_some()
+}
+
+/// The fixture prompts, listed after the server's own.
+pub(super) fn prompts() -> Vec<Prompt> {
+    let arg = |name: &str, description: &str| {
+        let mut a = PromptArgument::new(name).with_description(description);
+        a.required = Some(true);
+        a
+    };
+    vec![
+        Prompt::new("test_simple_prompt", Some("Conformance fixture: a prompt without arguments."), None),
+        Prompt::new(
+            "test_prompt_with_arguments",
+            Some("Conformance fixture: a prompt with two arguments."),
+            Some(vec![arg("arg1", "First test argument"), arg("arg2", "Second test argument")]),
+        ),
+        Prompt::new(
+            "test_prompt_with_embedded_resource",
+            Some("Conformance fixture: a prompt that embeds a resource."),
+            Some(vec![arg("resourceUri", "URI of the resource to embed")]),
+        ),
+        Prompt::new("test_prompt_with_image", Some("Conformance fixture: a prompt with an image."), None),
+    ]
+}
+
+/// The messages of fixture prompt `name`; `None` when it is not one, an error when a
+/// required argument is missing.
+pub(super) fn get_prompt(name: &str, arguments: Option<&JsonObject>) -> Option<Result<GetPromptResult, String>> {
+    let arg = |key: &str| {
+        arguments
+            .and_then(|a| a.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("prompt {name} needs the argument {key}"))
+    };
+    let user = |content: ContentBlock| PromptMessage::new(Role::User, content);
+    let messages = match name {
+        "test_simple_prompt" => vec![user(ContentBlock::text("This is a simple prompt for testing."))],
+        "test_prompt_with_arguments" => match (arg("arg1"), arg("arg2")) {
+            (Ok(a), Ok(b)) => vec![user(ContentBlock::text(format!("Prompt with arguments: arg1='{a}', arg2='{b}'")))],
+            (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
+        },
+        "test_prompt_with_embedded_resource" => match arg("resourceUri") {
+            Ok(uri) => vec![
+                user(ContentBlock::resource(ResourceContents::TextResourceContents {
+                    uri,
+                    mime_type: Some("text/plain".into()),
+                    text: "Embedded resource content for testing.".into(),
+                    meta: None,
+                })),
+                user(ContentBlock::text("Please process the embedded resource above.")),
+            ],
+            Err(e) => return Some(Err(e)),
+        },
+        "test_prompt_with_image" => vec![
+            user(ContentBlock::image(PNG_1X1, "image/png")),
+            user(ContentBlock::text("Please analyze the image above.")),
+        ],
+        _ => return None,
+    };
+    Some(Ok(GetPromptResult::new(messages)))
 }

@@ -1,4 +1,6 @@
-//! MCP Streamable HTTP at `/mcp` (rmcp's `StreamableHttpService` in axum).
+//! MCP Streamable HTTP at `/mcp` (rmcp's `StreamableHttpService` in axum), and the older
+//! HTTP+SSE transport of protocol 2024-11-05 at `/sse` and `/messages` ([`super::sse`]) for
+//! the clients that speak only that, behind the same checks and limits.
 //!
 //! Follows the MCP transport security rules: bound to loopback unless told otherwise (with a
 //! loud warning), `Host` and `Origin` checked against an allow-list (DNS-rebinding defence),
@@ -23,6 +25,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use futures::StreamExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -35,7 +38,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::SecurityServer;
+use super::{SecurityServer, sse};
 
 /// The default address: loopback only.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8765";
@@ -76,13 +79,43 @@ impl Default for HttpOptions {
     }
 }
 
+/// The cap on open sessions, over both transports.
+pub(super) struct Capacity {
+    streamable: Arc<LocalSessionManager>,
+    sse: Arc<sse::Sessions>,
+    max: usize,
+    /// Held while a session opens, so the count it checks is exact.
+    opening: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Capacity {
+    /// Sessions open now on either transport.
+    async fn open_sessions(&self) -> usize {
+        self.streamable.sessions.read().await.len() + self.sse.len()
+    }
+
+    /// Room for one more session: a permit to hold until the session is registered, or the
+    /// 503 to answer. Waits at most `wait` for another session to finish opening.
+    pub(super) async fn reserve(&self, wait: Duration) -> Result<tokio::sync::OwnedMutexGuard<()>, Response> {
+        let Ok(permit) = tokio::time::timeout(wait, self.opening.clone().lock_owned()).await else {
+            return Err(reject(StatusCode::SERVICE_UNAVAILABLE, "the server is busy opening sessions; retry shortly"));
+        };
+        if self.open_sessions().await >= self.max {
+            tracing::warn!(max = self.max, "HTTP request rejected: session limit reached");
+            return Err(reject(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many open MCP sessions; close one or retry later",
+            ));
+        }
+        Ok(permit)
+    }
+}
+
 #[derive(Clone)]
 struct Guard {
     token: Option<Arc<Vec<u8>>>,
     sessions: Arc<LocalSessionManager>,
-    max_sessions: usize,
-    /// Held while an `initialize` request is served, so the session count it checks is exact.
-    opening: Arc<tokio::sync::Mutex<()>>,
+    capacity: Arc<Capacity>,
     max_body_bytes: usize,
     body_timeout: Duration,
     closing: Arc<AtomicBool>,
@@ -126,7 +159,7 @@ impl Drop for InFlightGuard {
 }
 
 /// A JSON-RPC error response without an id, as the transport allows for unreadable input.
-fn jsonrpc_error(status: StatusCode, code: i64, message: String) -> Response {
+pub(super) fn jsonrpc_error(status: StatusCode, code: i64, message: String) -> Response {
     let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
@@ -163,7 +196,7 @@ async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes,
 
 /// An error answer. It closes the connection: the request body may be unread, and a client
 /// must not send its next request on a connection the server is about to drop.
-fn reject(status: StatusCode, message: &str) -> Response {
+pub(super) fn reject(status: StatusCode, message: &str) -> Response {
     let mut r = (status, message.to_owned()).into_response();
     r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     if status == StatusCode::UNAUTHORIZED {
@@ -219,6 +252,7 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
     }
 
     let in_flight = g.in_flight.enter();
+    let streamable = req.uri().path().starts_with("/mcp");
     let json = is_json(&req);
     let mut opening = None;
     let req = if json {
@@ -237,17 +271,15 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
                 );
             }
         };
-        if session.is_none() && message.get("method").and_then(Value::as_str) == Some("initialize") {
+        // An SSE session was counted when its stream opened; a Streamable HTTP one opens with
+        // its initialize request.
+        if streamable && session.is_none() && message.get("method").and_then(Value::as_str) == Some("initialize") {
             // One initialize at a time (it takes well under a millisecond): rmcp adds the
-            // session to `sessions` while serving it, so the count below is exact.
-            let Ok(permit) = tokio::time::timeout(g.body_timeout, g.opening.clone().lock_owned()).await else {
-                return reject(StatusCode::SERVICE_UNAVAILABLE, "the server is busy opening sessions; retry shortly");
-            };
-            if g.sessions.sessions.read().await.len() >= g.max_sessions {
-                tracing::warn!(max = g.max_sessions, "HTTP request rejected: session limit reached");
-                return reject(StatusCode::SERVICE_UNAVAILABLE, "too many open MCP sessions; close one or retry later");
+            // session to `sessions` while serving it, so the count is exact.
+            match g.capacity.reserve(g.body_timeout).await {
+                Ok(permit) => opening = Some(permit),
+                Err(r) => return r,
             }
-            opening = Some(permit);
         }
         Request::from_parts(parts, Body::from(bytes))
     } else {
@@ -259,7 +291,7 @@ async fn guard(State(g): State<Guard>, req: Request, next: Next) -> Response {
         // rmcp refused it without reading the body (wrong content type, ...).
         response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    if json && response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+    if streamable && json && response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
         // The body is JSON (checked above) that rmcp could not read as a JSON-RPC message.
         return jsonrpc_error(
             StatusCode::BAD_REQUEST,
@@ -323,8 +355,8 @@ pub async fn serve(
     let (hosts, origins) = allow_lists(addr, &opts);
     let cancel = CancellationToken::new();
     let config = StreamableHttpServerConfig::default()
-        .with_allowed_hosts(hosts)
-        .with_allowed_origins(origins)
+        .with_allowed_hosts(hosts.clone())
+        .with_allowed_origins(origins.clone())
         .with_max_request_body_bytes(opts.max_body_bytes)
         .with_cancellation_token(cancel.child_token());
     let sessions = Arc::new(LocalSessionManager::default());
@@ -332,22 +364,43 @@ pub async fn serve(
     let mcp = StreamableHttpService::new(move || Ok(factory.for_session()), sessions.clone(), config);
     let closing = Arc::new(AtomicBool::new(false));
     let in_flight = Arc::new(InFlight::default());
+    let sse_sessions = Arc::new(sse::Sessions::default());
+    let capacity = Arc::new(Capacity {
+        streamable: sessions.clone(),
+        sse: sse_sessions.clone(),
+        max: opts.max_sessions,
+        opening: Arc::new(tokio::sync::Mutex::new(())),
+    });
+    let legacy = sse::SseState {
+        server: server.clone(),
+        sessions: sse_sessions,
+        capacity: capacity.clone(),
+        hosts: hosts.into(),
+        origins: origins.into(),
+        cancel: cancel.child_token(),
+        body_timeout: opts.body_timeout,
+    };
     let state = Guard {
         token: opts.auth_token.clone().map(|t| Arc::new(t.into_bytes())),
         sessions,
-        max_sessions: opts.max_sessions,
-        opening: Arc::new(tokio::sync::Mutex::new(())),
+        capacity,
         max_body_bytes: opts.max_body_bytes,
         body_timeout: opts.body_timeout,
         closing: closing.clone(),
         in_flight: in_flight.clone(),
     };
     let app: Router = Router::new()
+        .route("/sse", get(sse::open))
+        .route("/messages", post(sse::message))
+        .with_state(legacy)
         .nest_service("/mcp", mcp)
-        .fallback(|| async { (StatusCode::NOT_FOUND, "the MCP endpoint is /mcp") })
+        .fallback(|| async {
+            (StatusCode::NOT_FOUND, "the MCP endpoint is /mcp (Streamable HTTP); /sse is the older HTTP+SSE transport")
+        })
         .layer(middleware::from_fn_with_state(state, guard));
-    tracing::info!(%addr, "MCP Streamable HTTP server listening on /mcp");
+    tracing::info!(%addr, "MCP Streamable HTTP server listening on /mcp, HTTP+SSE (2024-11-05) on /sse");
     eprintln!("ecs-security-mcp: MCP endpoint http://{addr}/mcp");
+    eprintln!("ecs-security-mcp: HTTP+SSE endpoint (protocol 2024-11-05 clients) http://{addr}/sse");
 
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();

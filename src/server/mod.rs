@@ -16,6 +16,7 @@ mod fixtures;
 pub mod http;
 mod outputs;
 pub mod prompts;
+mod sse;
 pub mod tools;
 
 use std::sync::Arc;
@@ -202,17 +203,26 @@ fn error_result(err: &ActionError) -> CallToolResult {
 impl ServerHandler for SecurityServer {
     #[allow(deprecated)] // the logging capability (SEP-2577)
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(
-            ServerCapabilities::builder()
-                .enable_tools()
-                .enable_resources()
-                .enable_prompts()
-                .enable_completions()
-                .enable_logging()
-                .build(),
-        )
-        .with_server_info(Implementation::new(crate::TOOL_NAME, crate::TOOL_VERSION).with_title("ECS Security Auditor"))
-        .with_instructions(INSTRUCTIONS)
+        #[allow(unused_mut)]
+        let mut capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .enable_completions()
+            .enable_logging()
+            .build();
+        // Subscriptions exist for the fixture resources only (see `fixtures`).
+        #[cfg(feature = "conformance-fixtures")]
+        if fixtures::enabled()
+            && let Some(r) = capabilities.resources.as_mut()
+        {
+            r.subscribe = Some(true);
+        }
+        ServerConfig::new(capabilities)
+            .with_server_info(
+                Implementation::new(crate::TOOL_NAME, crate::TOOL_VERSION).with_title("ECS Security Auditor"),
+            )
+            .with_instructions(INSTRUCTIONS)
     }
 
     async fn list_tools(
@@ -244,7 +254,13 @@ impl ServerHandler for SecurityServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, McpError> {
-        Ok(ListPromptsResult::with_all_items(prompts::all()))
+        #[allow(unused_mut)]
+        let mut all = prompts::all();
+        #[cfg(feature = "conformance-fixtures")]
+        if fixtures::enabled() {
+            all.extend(fixtures::prompts());
+        }
+        Ok(ListPromptsResult::with_all_items(all))
     }
 
     async fn get_prompt(
@@ -252,6 +268,12 @@ impl ServerHandler for SecurityServer {
         request: GetPromptRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, McpError> {
+        #[cfg(feature = "conformance-fixtures")]
+        if fixtures::enabled()
+            && let Some(result) = fixtures::get_prompt(&request.name, request.arguments.as_ref())
+        {
+            return result.map(Into::into).map_err(|e| McpError::invalid_params(e, None));
+        }
         prompts::get(&request.name, request.arguments.as_ref())
             .map(Into::into)
             .map_err(|e| McpError::invalid_params(e, None))
@@ -282,13 +304,18 @@ impl ServerHandler for SecurityServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        let resources = self
+        #[allow(unused_mut)]
+        let mut resources: Vec<Resource> = self
             .shared
             .actions
             .list_resources()
             .into_iter()
             .map(|r| Resource::new(r.uri, r.name).with_description(r.description).with_mime_type(r.mime_type))
             .collect();
+        #[cfg(feature = "conformance-fixtures")]
+        if fixtures::enabled() {
+            resources.extend(fixtures::resources());
+        }
         Ok(ListResourcesResult::with_all_items(resources))
     }
 
@@ -297,7 +324,8 @@ impl ServerHandler for SecurityServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, McpError> {
-        let templates = crate::actions::resources::templates()
+        #[allow(unused_mut)]
+        let mut templates: Vec<ResourceTemplate> = crate::actions::resources::templates()
             .into_iter()
             .map(|t| {
                 let mut r = ResourceTemplate::new(t.uri_template, t.name);
@@ -306,6 +334,10 @@ impl ServerHandler for SecurityServer {
                 r
             })
             .collect();
+        #[cfg(feature = "conformance-fixtures")]
+        if fixtures::enabled() {
+            templates.extend(fixtures::resource_templates());
+        }
         Ok(ListResourceTemplatesResult::with_all_items(templates))
     }
 
@@ -314,6 +346,12 @@ impl ServerHandler for SecurityServer {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
+        #[cfg(feature = "conformance-fixtures")]
+        if fixtures::enabled()
+            && let Some(contents) = fixtures::read(&request.uri)
+        {
+            return Ok(ReadResourceResult::new(vec![contents]).into());
+        }
         let shared = &self.shared;
         let read = tokio::time::timeout(shared.limits.call_timeout, shared.actions.read_resource(&request.uri));
         match read.await {
@@ -328,6 +366,50 @@ impl ServerHandler for SecurityServer {
             Ok(Err(e)) => Err(McpError::internal_error(e.to_string(), None)),
             Err(_) => Err(McpError::internal_error("reading the resource took too long; retry", None)),
         }
+    }
+
+    /// Subscriptions: to the conformance fixture resources only (see `fixtures`), which never
+    /// change, so there is nothing to notify and nothing to remember; without the fixtures the
+    /// server does not advertise `resources.subscribe` and refuses the method.
+    #[cfg(feature = "conformance-fixtures")]
+    #[allow(deprecated)] // resources/subscribe: legacy-only in rmcp, part of 2025-11-25
+    async fn subscribe(
+        &self,
+        request: rmcp::model::SubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        if !fixtures::enabled() {
+            return Err(McpError::method_not_found::<rmcp::model::SubscribeRequestMethod>());
+        }
+        if !fixtures::subscribable(&request.uri) {
+            return Err(McpError::invalid_params(
+                format!(
+                    "{} cannot be subscribed to: this server's resources change only when a new analysis runs; read them again instead",
+                    crate::text::plain(&request.uri)
+                ),
+                None,
+            ));
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "conformance-fixtures")]
+    #[allow(deprecated)]
+    async fn unsubscribe(
+        &self,
+        request: rmcp::model::UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        if !fixtures::enabled() {
+            return Err(McpError::method_not_found::<rmcp::model::UnsubscribeRequestMethod>());
+        }
+        if !fixtures::subscribable(&request.uri) {
+            return Err(McpError::invalid_params(
+                format!("{} was never subscribable", crate::text::plain(&request.uri)),
+                None,
+            ));
+        }
+        Ok(())
     }
 
     #[allow(deprecated)]

@@ -359,12 +359,227 @@ async fn host_and_origin_must_be_allowed() {
         (vec![("origin", "https://app.example.com:8443".into())], StatusCode::FORBIDDEN),
         (vec![("origin", "http://app.example.com".into())], StatusCode::FORBIDDEN),
     ];
+    // The HTTP+SSE transport applies the same rules to its stream and its message endpoint.
+    let sse_url = server.url.replace("/mcp", "/sse");
+    let session = SseStream::session(&sse_url, None).await;
     for (headers, want) in cases {
         let refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let reply = initialize_with(&server.url, &refs).await;
-        assert_eq!(reply.status, want, "{headers:?}: {}", reply.body);
+        assert_eq!(reply.status, want, "/mcp {headers:?}: {}", reply.body);
+        let sse = SseStream::open(&sse_url, &refs).await.map(|s| s.status).unwrap_or_else(|r| r.status);
+        assert_eq!(sse, want, "/sse {headers:?}");
+        let posted = session.post(&refs, &json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})).await;
+        let want = if want == StatusCode::OK { StatusCode::ACCEPTED } else { want };
+        assert_eq!(posted.status, want, "/messages {headers:?}: {}", posted.body);
     }
     assert_still_serving(&server.url).await;
+}
+
+/// The client end of an HTTP+SSE (2024-11-05) session: its event stream and the message
+/// endpoint the stream announced.
+struct SseStream {
+    status: StatusCode,
+    body: Incoming,
+    buf: String,
+    /// The absolute URL of `/messages?sessionId=…`.
+    endpoint: String,
+    token: Option<String>,
+}
+
+impl SseStream {
+    /// Opens `GET /sse` with `headers`; the error is the answer when it is not a stream.
+    async fn open(url: &str, headers: &[(&str, &str)]) -> Result<SseStream, Reply> {
+        let mut req = hyper::Request::get(url).header("accept", "text/event-stream");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let token = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.trim_start_matches("Bearer ").to_owned());
+        let resp = client().request(req.body(Full::new(Bytes::new())).expect("request")).await.expect("GET /sse");
+        let (parts, body) = resp.into_parts();
+        if parts.status != StatusCode::OK {
+            let body = body.collect().await.expect("body").to_bytes();
+            return Err(Reply {
+                status: parts.status,
+                headers: parts.headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+        }
+        let content_type = parts.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+        let mut stream = SseStream { status: parts.status, body, buf: String::new(), endpoint: String::new(), token };
+        let (event, data) = stream.next_event().await.expect("the endpoint event");
+        assert_eq!(event, "endpoint", "the first event names the message endpoint: {data}");
+        assert!(data.starts_with("/messages?sessionId="), "{data}");
+        let origin = url.trim_end_matches("/sse");
+        stream.endpoint = format!("{origin}{data}");
+        Ok(stream)
+    }
+
+    /// The next event's name and data (comments, such as keep-alives, skipped); `None` when
+    /// the stream ended or nothing came within 30 s.
+    async fn next_event(&mut self) -> Option<(String, String)> {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let raw: String = self.buf.drain(..end + 2).collect();
+                let (mut event, mut data) = ("message".to_owned(), Vec::new());
+                for line in raw.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push(v.strip_prefix(' ').unwrap_or(v).to_owned());
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                return Some((event, data.join("\n")));
+            }
+            let frame = tokio::time::timeout(Duration::from_secs(30), self.body.frame()).await.ok()??.ok()?;
+            if let Ok(bytes) = frame.into_data() {
+                self.buf.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+
+    /// The next JSON-RPC message on the stream.
+    async fn next_message(&mut self) -> Option<Value> {
+        let (event, data) = self.next_event().await?;
+        assert_eq!(event, "message", "{data}");
+        Some(serde_json::from_str(&data).expect("a JSON-RPC message"))
+    }
+
+    /// POSTs `message` to the session's endpoint with the stream's token and `extra` headers.
+    async fn post(&self, extra: &[(&str, &str)], message: &Value) -> Reply {
+        self.post_raw(extra, message.to_string()).await
+    }
+
+    async fn post_raw(&self, extra: &[(&str, &str)], body: String) -> Reply {
+        let auth = self.token.as_ref().map(|t| format!("Bearer {t}"));
+        let mut headers = Vec::new();
+        if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            headers.push(JSON);
+        }
+        headers.extend(auth.iter().map(|a| ("authorization", a.as_str())));
+        headers.extend_from_slice(extra);
+        send(&client(), Method::POST, &self.endpoint, &headers, body).await.expect("POST /messages")
+    }
+
+    /// Sends a request and waits for its response on the stream (notifications before it
+    /// are skipped).
+    async fn request(&mut self, id: i64, method: &str, params: Value) -> Value {
+        let reply = self.post(&[], &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{method}: {}", reply.body);
+        loop {
+            let message = self.next_message().await.unwrap_or_else(|| panic!("no answer to {method}"));
+            if message["id"] == json!(id) {
+                return message;
+            }
+        }
+    }
+
+    /// Opens and initializes a session (protocol 2024-11-05).
+    async fn session(url: &str, token: Option<&str>) -> SseStream {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("authorization", a.as_str())).collect();
+        let mut s = SseStream::open(url, &headers).await.unwrap_or_else(|r| panic!("{}: {}", r.status, r.body));
+        let init = s.request(0, "initialize", init_message("2024-11-05")["params"].clone()).await;
+        assert_eq!(init["result"]["serverInfo"]["name"], "ecs-security-mcp", "{init}");
+        assert_eq!(init["result"]["protocolVersion"], "2024-11-05", "{init}");
+        let reply = s.post(&[], &json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
+        assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+        s
+    }
+}
+
+/// The HTTP+SSE transport keeps the rules of `/mcp`: the bearer token on the stream and
+/// every POST, 404 for an unknown or closed session, the body limit, malformed input, the
+/// session cap shared with Streamable HTTP, and a clean shutdown with streams open.
+#[tokio::test]
+async fn the_sse_transport_has_the_token_limits_and_sessions_of_streamable_http() {
+    let mut server = Server::start(
+        &["serve", "--http", "127.0.0.1:0", "--snapshot", &demo(), "--max-sessions", "2", "--max-body-bytes", "4096"],
+        &[("ECS_SECURITY_MCP_AUTH_TOKEN", TOKEN)],
+    )
+    .await;
+    let url = server.url.replace("/mcp", "/sse");
+    let wrong = format!("Bearer {TOKEN}x");
+    for headers in [vec![], vec![("authorization", wrong.as_str())]] {
+        let refused = SseStream::open(&url, &headers).await.err().expect("refused");
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{headers:?}");
+        assert!(refused.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")));
+    }
+    let mut s = SseStream::session(&url, Some(TOKEN)).await;
+    let tools = s.request(1, "tools/list", json!({})).await;
+    assert_eq!(tools["result"]["tools"].as_array().map(Vec::len), Some(9), "{tools}");
+    let call = s
+        .request(
+            2,
+            "tools/call",
+            json!({"name": "analyze_cluster_security", "arguments": {"cluster_name": "payments-prod"}}),
+        )
+        .await;
+    assert_eq!(call["result"]["isError"], false, "{call}");
+
+    // Every POST needs the token too.
+    let ping = json!({"jsonrpc": "2.0", "id": 3, "method": "ping"});
+    let unauthenticated = send(&client(), Method::POST, &s.endpoint, &[JSON], ping.to_string()).await.expect("POST");
+    assert_eq!(unauthenticated.status, StatusCode::UNAUTHORIZED);
+    // Unknown and missing sessions, hostile bodies.
+    let bearer = format!("Bearer {TOKEN}");
+    let auth = [JSON, ("authorization", bearer.as_str())];
+    let messages = url.replace("/sse", "/messages");
+    let unknown = format!("{messages}?sessionId=no-such-session");
+    let unknown = send(&client(), Method::POST, &unknown, &auth, ping.to_string()).await.expect("POST");
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    let missing = send(&client(), Method::POST, &messages, &auth, ping.to_string()).await.expect("POST");
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    let r = s.post_raw(&[], "{not json".into()).await;
+    assert_eq!(
+        (r.status, r.response().map(|m| m["error"]["code"].clone())),
+        (StatusCode::BAD_REQUEST, Some(json!(-32700)))
+    );
+    let r = s.post_raw(&[], r#"{"hello": "world"}"#.into()).await;
+    assert_eq!(
+        (r.status, r.response().map(|m| m["error"]["code"].clone())),
+        (StatusCode::BAD_REQUEST, Some(json!(-32600)))
+    );
+    let r = s.post_raw(&[("content-type", "text/plain")], ping.to_string()).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    let mut big = init_message("2024-11-05");
+    big["params"]["clientInfo"]["name"] = json!("x".repeat(5000));
+    let r = s.post(&[], &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    // The session still answers after all that.
+    assert_eq!(s.request(4, "ping", json!({})).await["result"], json!({}));
+
+    // Two sessions is the cap, over both transports: an SSE one and a Streamable HTTP one.
+    let http = client();
+    let mcp = Session::open(&http, &server.url, Some(TOKEN), "2025-11-25").await.expect("a second session");
+    let full = SseStream::open(&url, &[("authorization", bearer.as_str())]).await.err().expect("refused");
+    assert_eq!(full.status, StatusCode::SERVICE_UNAVAILABLE, "{}", full.body);
+    assert!(Session::open(&http, &server.url, Some(TOKEN), "2025-11-25").await.is_err(), "a third session opened");
+    // Closing the stream ends its session: its endpoint is gone and there is room again.
+    let endpoint = s.endpoint.clone();
+    drop(s);
+    let mut gone = StatusCode::ACCEPTED;
+    for _ in 0..50 {
+        gone = send(&http, Method::POST, &endpoint, &auth, ping.to_string()).await.expect("POST").status;
+        if gone == StatusCode::NOT_FOUND {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(gone, StatusCode::NOT_FOUND, "the session outlived its stream");
+    let mut s = SseStream::session(&url, Some(TOKEN)).await;
+
+    // SIGTERM with a stream open: the stream ends and the server exits cleanly.
+    assert_eq!(mcp.close().await.expect("DELETE"), StatusCode::NO_CONTENT);
+    server.signal("TERM");
+    assert!(server.exit_within(Duration::from_secs(15)).await.success(), "{}", server.stderr());
+    assert!(s.next_event().await.is_none(), "the stream ended with the server");
 }
 
 #[tokio::test]
@@ -623,6 +838,30 @@ async fn a_stalled_request_body_times_out() {
     serving.await.expect("join").expect("clean stop");
 }
 
+/// An SSE stream that never sends `initialize` is closed after the body timeout, freeing its
+/// session slot (in process, with a 1 s timeout and room for one session).
+#[tokio::test]
+async fn an_sse_stream_that_never_initializes_is_closed() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let opts = HttpOptions { addr, body_timeout: Duration::from_secs(1), max_sessions: 1, ..HttpOptions::default() };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(http::serve(SecurityServer::new(common::fixture_actions()), listener, opts, async {
+        let _ = stopped.await;
+    }));
+    let url = format!("http://{addr}/sse");
+    let mut idle = SseStream::open(&url, &[]).await.expect("a stream");
+    let full = SseStream::open(&url, &[]).await.err().expect("the only slot is taken");
+    assert_eq!(full.status, StatusCode::SERVICE_UNAVAILABLE);
+    let started = Instant::now();
+    assert!(idle.next_event().await.is_none(), "the idle stream got an event");
+    assert!(started.elapsed() < Duration::from_secs(10), "closed after {:?}", started.elapsed());
+    let mut s = SseStream::session(&url, None).await;
+    assert_eq!(s.request(1, "ping", json!({})).await["result"], json!({}));
+    let _ = stop.send(());
+    serving.await.expect("join").expect("clean stop");
+}
+
 /// Item 4 of the issue: 50 clients x 20 tool calls on the demo snapshot, zero errors, and
 /// the server's memory stays bounded (RSS from /proc) across two rounds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -709,9 +948,11 @@ fn run_python(args: &[&str], env: &[(&str, &str)]) -> Value {
 
 /// The official MCP Python SDK as the client, over stdio and over HTTP (2025-11-25 with a
 /// session, and stateless 2026-07-28), against a live collection from a seeded moto server:
-/// all six tools, progress notifications, log messages and errors for bad input.
+/// the tools, paging through every finding with cursors, resources (list, templates, the
+/// report a tool links to), prompts and completion, progress notifications, log messages and
+/// errors for bad input.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_official_python_sdk_drives_all_six_tools() {
+async fn the_official_python_sdk_drives_tools_paging_resources_and_prompts() {
     let moto = moto::Moto::start(&[]);
     assert!(moto.seeded["insecure"]["cluster_arn"].is_string(), "moto seeded {}", moto.seeded);
     let endpoint = moto.endpoint();
@@ -740,6 +981,20 @@ async fn the_official_python_sdk_drives_all_six_tools() {
     for summary in [&stdio, &legacy, &modern] {
         assert!(summary["progress"]["analyze_cluster_security"].as_u64() > Some(0), "{summary}");
         assert!(summary["logs"].as_u64() > Some(0), "{summary}");
+        assert!(summary["pages"].as_u64() > Some(1) && summary["findings_paged"].as_u64() > Some(0), "{summary}");
+        assert!(summary["resources"].as_u64() > Some(0) && summary["prompts"] == 3, "{summary}");
+    }
+
+    // Served from a snapshot, the server also lists each cluster's reports as resources and
+    // completes its name. (A live server lists no cluster: `Source::known_clusters` returns
+    // none for AWS, although collected clusters are cached.)
+    let listed = ["--cluster", "payments-prod", "--expect-listed"];
+    let stdio = run_python(&[&listed[..], &["--stdio", BIN, "serve", "--snapshot", &demo()]].concat(), &[]);
+    let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
+    let http = run_python(&[&listed[..], &["--http", &server.url]].concat(), &[]);
+    for summary in [&stdio, &http] {
+        assert!(summary["pages"].as_u64() > Some(1) && summary["findings_paged"].as_u64() > Some(100), "{summary}");
+        assert!(summary["resources"].as_u64() > Some(100), "{summary}");
     }
 }
 
@@ -764,8 +1019,9 @@ fn run_typescript(args: &[&str]) -> Value {
 }
 
 /// The official TypeScript SDK (the library most desktop and IDE clients build on) as the
-/// client over stdio and Streamable HTTP: every tool's structured content validated against
-/// its outputSchema by the SDK, paging with cursors, resources, prompts and completion.
+/// client over stdio, Streamable HTTP and the older HTTP+SSE transport (`SSEClientTransport`):
+/// every tool's structured content validated against its outputSchema by the SDK, paging
+/// with cursors, resources, prompts and completion.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_typescript_sdk_drives_tools_resources_and_prompts() {
     let stdio = run_typescript(&["--stdio", BIN, "serve", "--snapshot", &demo()]);
@@ -778,4 +1034,11 @@ async fn the_official_typescript_sdk_drives_tools_resources_and_prompts() {
     .await;
     let http = run_typescript(&["--http", &server.url, "--token", TOKEN]);
     assert_eq!(http["prompts"], 3, "{http}");
+    let sse = run_typescript(&["--sse", &server.url.replace("/mcp", "/sse"), "--token", TOKEN]);
+    assert_eq!(
+        (&sse["server"], &sse["tools"], &sse["prompts"]),
+        (&json!("ecs-security-mcp"), &json!(9), &json!(3)),
+        "{sse}"
+    );
+    assert!(sse["resources"].as_u64() > Some(0) && sse["pages"].as_u64() > Some(1), "{sse}");
 }

@@ -468,6 +468,50 @@ async fn prompts_and_completion() {
     client.cancel().await.ok();
 }
 
+/// The conformance suite's fixtures (built into this test binary by the
+/// `conformance-fixtures` feature) stay out of sight unless
+/// `ECS_SECURITY_MCP_CONFORMANCE_FIXTURES=1`: no `test://` resources or template, no
+/// `test_*` prompts or tools, no subscriptions advertised or accepted, and the server's own
+/// resources and prompts are what a user sees. tests/conformance/run.sh covers them turned on.
+#[tokio::test]
+async fn conformance_fixtures_are_absent_by_default() {
+    assert!(std::env::var_os("ECS_SECURITY_MCP_CONFORMANCE_FIXTURES").is_none(), "run the tests without it");
+    let client = connect().await;
+    let info = client.peer_info().expect("server info");
+    let resources_capability = info.capabilities.resources.as_ref().expect("resources capability");
+    assert_ne!(resources_capability.subscribe, Some(true), "subscriptions advertised without fixtures");
+
+    let resources = client.list_all_resources().await.expect("resources/list");
+    assert!(!resources.is_empty() && resources.iter().all(|r| r.uri.starts_with("ecs-security://")), "{resources:?}");
+    let templates = client.list_all_resource_templates().await.expect("resources/templates/list");
+    let templates: Vec<&str> = templates.iter().map(|t| t.uri_template.as_str()).collect();
+    assert_eq!(
+        templates,
+        [
+            "ecs-security://report/{region}/{cluster}.{format}",
+            "ecs-security://snapshot/{region}/{cluster}.json",
+            "ecs-security://rule/{rule_id}"
+        ]
+    );
+    for uri in ["test://static-text", "test://static-binary", "test://template/123/data"] {
+        let read = client.read_resource(rmcp::model::ReadResourceRequestParams::new(uri)).await;
+        assert!(read.is_err(), "{uri} was readable: {read:?}");
+    }
+    let prompts = client.list_all_prompts().await.expect("prompts/list");
+    assert!(prompts.iter().all(|p| !p.name.starts_with("test_")), "{prompts:?}");
+    let fixture = client.get_prompt(rmcp::model::GetPromptRequestParams::new("test_simple_prompt")).await;
+    assert!(fixture.is_err(), "{fixture:?}");
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().all(|t| !t.name.starts_with("test_")), "fixture tools listed");
+    #[allow(deprecated)]
+    let subscribed = client.subscribe(rmcp::model::SubscribeRequestParams::new("test://watched-resource")).await;
+    assert!(subscribed.is_err(), "a subscription was accepted: {subscribed:?}");
+    #[allow(deprecated)]
+    let own = client.subscribe(rmcp::model::SubscribeRequestParams::new("ecs-security://rule/container-privileged"));
+    assert!(own.await.is_err(), "a subscription to the server's own resource was accepted");
+    client.cancel().await.ok();
+}
+
 /// Every tool declares an output schema, and its structured content is valid against it
 /// for each shape the tool answers with (clients such as the TypeScript SDK check this).
 #[tokio::test]

@@ -3,10 +3,12 @@
 // tool's outputSchema), paging with cursors, resources, prompts and completion.
 //
 // node client.mjs --stdio <binary> <args...>   |   node client.mjs --http <url> [--token T]
+//   |   node client.mjs --sse <url of /sse> [--token T]   (the HTTP+SSE transport of 2024-11-05)
 // Prints one JSON line: {"ok": bool, "failures": [...], ...counts}.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 
 const argv = process.argv.slice(2);
 const failures = [];
@@ -15,12 +17,14 @@ const check = (cond, what) => { if (!cond) failures.push(what); };
 let transport;
 if (argv[0] === "--stdio") {
   transport = new StdioClientTransport({ command: argv[1], args: argv.slice(2), stderr: "ignore" });
-} else if (argv[0] === "--http") {
+} else if (argv[0] === "--http" || argv[0] === "--sse") {
   const token = argv.indexOf("--token") >= 0 ? argv[argv.indexOf("--token") + 1] : undefined;
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
-  transport = new StreamableHTTPClientTransport(new URL(argv[1]), { requestInit: { headers } });
+  // SSEClientTransport sends these headers on the GET of the event stream and on every POST.
+  const Transport = argv[0] === "--http" ? StreamableHTTPClientTransport : SSEClientTransport;
+  transport = new Transport(new URL(argv[1]), { requestInit: { headers } });
 } else {
-  console.error("usage: client.mjs --stdio BIN ARGS... | --http URL [--token T]");
+  console.error("usage: client.mjs --stdio BIN ARGS... | --http URL [--token T] | --sse URL [--token T]");
   process.exit(2);
 }
 
@@ -38,6 +42,7 @@ const call = async (name, args) => {
 };
 try {
   await client.connect(transport);
+  result.server = client.getServerVersion()?.name;
   const { tools } = await client.listTools();
   result.tools = tools.length;
   check(tools.every((t) => t.outputSchema && t.annotations?.readOnlyHint === true), "every tool has outputSchema and readOnlyHint");

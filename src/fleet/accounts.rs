@@ -206,8 +206,13 @@ pub async fn account_config(
         Err(e) => {
             let e = classify(&e);
             let detail = crate::text::plain(&e.message);
-            let code = if detail.contains("AccessDenied") { "AccessDenied".to_owned() } else { e.code };
-            Err(failure(code, format!("cannot assume {arn}: {detail}")))
+            if detail.contains("AccessDenied") {
+                return Err(failure(
+                    "AccessDenied".into(),
+                    format!("AWS denied sts:AssumeRole on {arn} to the scanning credentials"),
+                ));
+            }
+            Err(failure(e.code, format!("cannot assume {arn}: {detail}")))
         }
     }
 }

@@ -25,6 +25,15 @@ pub use scheduler::Limits;
 pub use scope::{ClusterFilter, Regions};
 pub use shard::Shard;
 
+/// The AWS operations a fleet scan adds to the collector's (docs/iam-policy.json grants
+/// them; sts:AssumeRole is the one call that is not a read, and only obtains credentials).
+pub const OPERATIONS: [(&str, &str); 4] = [
+    ("sts", "AssumeRole"),
+    ("sts", "GetCallerIdentity"),
+    ("ec2", "DescribeRegions"),
+    ("organizations", "ListAccounts"),
+];
+
 /// What to scan and how.
 #[derive(Debug, Clone)]
 pub struct ScanRequest {

@@ -14,7 +14,7 @@ use super::json::{FindingDto, ToolInfo};
 use super::{ReportOptions, counts_line, risk_icon, sarif, severity_icon};
 use crate::model::fleet::{FleetScan, ScanFailure};
 use crate::rules::{self, Analysis, Filter, RiskLevel, Severity, SeverityCounts};
-use crate::text::md;
+use crate::text::{md, md_limit};
 
 /// The version of the fleet JSON contract.
 pub const FLEET_REPORT_SCHEMA_VERSION: u32 = 1;
@@ -177,6 +177,9 @@ impl Fleet {
             let mut permissions = BTreeSet::new();
             if let Some(f) = &t.failure {
                 cov.status = "failed";
+                if f.stage == "assume-role" && f.code == "AccessDenied" {
+                    permissions.insert("sts:AssumeRole".to_owned());
+                }
                 failures.push(FleetFailure {
                     account_id: t.account_id.clone(),
                     region: t.region.clone(),
@@ -558,8 +561,8 @@ fn summary(fleet: &Fleet, filter: &Filter, detailed: bool) -> String {
                 "- **{place}** ({}, `{}`): {} **Fix:** {}\n",
                 md(&f.failure.stage),
                 md(&f.failure.code),
-                md(&f.failure.message),
-                md(&f.failure.remedy)
+                md_limit(&f.failure.message, 600),
+                md_limit(&f.failure.remedy, 600)
             ));
         }
     }

@@ -35,11 +35,12 @@ pub enum ActionKind {
     ListFindings,
     FindingDetails,
     AnalyzeTaskDefinition,
+    ScanFleet,
 }
 
 impl ActionKind {
-    /// The spec's six actions, then the drill-down ones, then the file check.
-    pub const ALL: [ActionKind; 9] = [
+    /// The spec's six actions, then the drill-down ones, then the file check, then the fleet.
+    pub const ALL: [ActionKind; 10] = [
         ActionKind::ListClusters,
         ActionKind::SelectCluster,
         ActionKind::Analyze,
@@ -49,6 +50,7 @@ impl ActionKind {
         ActionKind::ListFindings,
         ActionKind::FindingDetails,
         ActionKind::AnalyzeTaskDefinition,
+        ActionKind::ScanFleet,
     ];
 
     /// The name, as the spec spells it (the MCP tool name and the payload's `action`).
@@ -63,6 +65,7 @@ impl ActionKind {
             ActionKind::ListFindings => "list_findings",
             ActionKind::FindingDetails => "get_finding_details",
             ActionKind::AnalyzeTaskDefinition => "analyze_task_definition",
+            ActionKind::ScanFleet => "scan_fleet",
         }
     }
 
@@ -78,6 +81,7 @@ impl ActionKind {
             ActionKind::ListFindings => "List findings",
             ActionKind::FindingDetails => "Get finding details",
             ActionKind::AnalyzeTaskDefinition => "Check a task definition before it is deployed",
+            ActionKind::ScanFleet => "Rank the clusters of many regions and accounts",
         }
     }
 
@@ -104,6 +108,9 @@ impl ActionKind {
             }
             ActionKind::Compliance => {
                 "Check the cluster against a compliance framework: aws-foundational (AWS Security Hub FSBP controls), pci-dss (PCI DSS v4.0.1 requirements), hipaa (45 CFR 164.308/164.312 safeguards), soc2 (Trust Services Criteria), nist-800-53 (Security Hub controls outside FSBP, with NIST SP 800-53 r5 ids) or all. Each control is pass, fail (with failing resources), needs review (only low-confidence evidence, with the reason), not evaluated (with the missing data or permission; never counted as pass) or not applicable, with a per-framework summary. Read-only."
+            }
+            ActionKind::ScanFleet => {
+                "Scan every ECS cluster of several regions (or all enabled regions) and accounts (through a read-only role in each, or every ACTIVE account of the AWS Organization) and answer which clusters are worst: clusters ranked by score with their account, region and finding counts, the problems most widespread across the fleet (e.g. privileged containers: 14 clusters in 5 accounts), and every account, region or cluster that could not be read with its reason and fix (never counted as passed; complete says whether everything was seen). Lists are cut to limit and to the answer budget, with what was left out counted. Use analyze_cluster_security for one cluster in full. Read-only."
             }
             ActionKind::ListFindings | ActionKind::FindingDetails | ActionKind::AnalyzeTaskDefinition => "",
         }
@@ -152,6 +159,7 @@ pub enum Action {
     ListFindings(ListFindingsParams),
     FindingDetails(FindingDetailsParams),
     AnalyzeTaskDefinition(AnalyzeTaskDefinitionParams),
+    ScanFleet(crate::fleet::mcp::ScanFleetParams),
 }
 
 #[derive(Deserialize)]
@@ -174,6 +182,7 @@ impl Action {
             Action::ListFindings(_) => ActionKind::ListFindings,
             Action::FindingDetails(_) => ActionKind::FindingDetails,
             Action::AnalyzeTaskDefinition(_) => ActionKind::AnalyzeTaskDefinition,
+            Action::ScanFleet(_) => ActionKind::ScanFleet,
         }
     }
 
@@ -216,6 +225,7 @@ impl Action {
             ActionKind::ListFindings => Action::ListFindings(typed(name, params)?),
             ActionKind::FindingDetails => Action::FindingDetails(typed(name, params)?),
             ActionKind::AnalyzeTaskDefinition => Action::AnalyzeTaskDefinition(typed(name, params)?),
+            ActionKind::ScanFleet => Action::ScanFleet(typed(name, params)?),
         })
     }
 
@@ -370,6 +380,10 @@ impl Actions {
             Action::ListFindings(p) => handlers::list_findings(self, p, &progress).await,
             Action::FindingDetails(p) => handlers::finding_details(self, p, &progress).await,
             Action::AnalyzeTaskDefinition(p) => task_definition::analyze(self, p),
+            Action::ScanFleet(p) => {
+                let budget = self.budget(p.max_result_chars)?;
+                crate::fleet::mcp::scan_fleet(self, p, budget, &progress).await
+            }
         }
     }
 

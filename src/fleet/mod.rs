@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod cli;
+pub mod mcp;
 pub mod output;
 pub mod progress;
 pub mod scheduler;

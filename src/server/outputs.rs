@@ -135,5 +135,6 @@ fn schema_for(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::ListFindings => schema_for_output::<FindingsPage>(),
         ActionKind::FindingDetails => schema_for_output::<Details>(),
         ActionKind::AnalyzeTaskDefinition => schema_for_output::<TaskDefinitionCheck>(),
+        ActionKind::ScanFleet => schema_for_output::<crate::report::fleet::FleetDigest>(),
     }
 }

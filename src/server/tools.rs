@@ -31,6 +31,7 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::ListFindings => input_schema::<ListFindingsParams>(),
         ActionKind::FindingDetails => input_schema::<FindingDetailsParams>(),
         ActionKind::AnalyzeTaskDefinition => input_schema::<AnalyzeTaskDefinitionParams>(),
+        ActionKind::ScanFleet => input_schema::<crate::fleet::mcp::ScanFleetParams>(),
     }
 }
 

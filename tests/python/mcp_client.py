@@ -35,6 +35,7 @@ TOOLS = [
     "list_findings",
     "get_finding_details",
     "analyze_task_definition",
+    "scan_fleet",
 ]
 
 

@@ -233,7 +233,7 @@ async fn speaks_2025_06_18_2025_11_25_and_stateless_2026_07_28() {
         assert_eq!(s.protocol, version);
         let list = s.request("tools/list", json!({})).await.expect("tools/list");
         let tools = list.response().expect("response")["result"]["tools"].as_array().map(Vec::len);
-        assert_eq!(tools, Some(9));
+        assert_eq!(tools, Some(10));
         let r = s.call_tool("get_security_recommendations", json!({"cluster_name": "payments-prod", "limit": 2})).await;
         assert_eq!(r.expect("call")["structuredContent"]["returned"], 2);
         let ping = s.request("ping", json!({})).await.expect("ping");
@@ -769,7 +769,7 @@ fn run_typescript(args: &[&str]) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_typescript_sdk_drives_tools_resources_and_prompts() {
     let stdio = run_typescript(&["--stdio", BIN, "serve", "--snapshot", &demo()]);
-    assert_eq!(stdio["tools"], 9, "{stdio}");
+    assert_eq!(stdio["tools"], 10, "{stdio}");
     assert!(stdio["pages"].as_u64().is_some_and(|p| p > 1), "paged: {stdio}");
     let server = Server::start(
         &["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()],

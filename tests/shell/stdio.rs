@@ -85,7 +85,7 @@ async fn speaks_json_rpc_over_stdio_and_survives_bad_input() {
 
     s.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).await;
     let list = s.response(2).await;
-    assert_eq!(list["result"]["tools"].as_array().map(Vec::len), Some(9), "{list}");
+    assert_eq!(list["result"]["tools"].as_array().map(Vec::len), Some(10), "{list}");
 
     let r = s.call(3, "analyze_cluster_security", json!({"cluster_name": "payments-prod"})).await;
     assert_eq!(r["result"]["isError"], false);

@@ -718,3 +718,191 @@ fn sarif_log(fleet: &Fleet, filter: &Filter, opts: &ReportOptions) -> Value {
         }],
     })
 }
+
+/// A cluster in the model-sized answer.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RankDigest {
+    pub rank: usize,
+    pub account_id: String,
+    pub region: String,
+    pub cluster: String,
+    pub score: u8,
+    pub risk_level: String,
+    pub findings: super::digest::Counts,
+}
+
+/// A rule across the fleet in the model-sized answer.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ProblemDigest {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// e.g. `Container runs in privileged mode: 14 clusters in 5 accounts`.
+    pub summary: String,
+    pub clusters: usize,
+    pub accounts: usize,
+}
+
+/// Something not read, in the model-sized answer.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FailureDigest {
+    pub account_id: String,
+    pub region: String,
+    pub cluster: Option<String>,
+    pub stage: String,
+    pub code: String,
+    pub remedy: String,
+}
+
+/// The fleet answer of the MCP tool: which clusters are worst, what is widespread, what
+/// could not be read; each list cut to fit the answer budget, with what was left out counted.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct FleetDigest {
+    /// True only when every account-region and cluster was read without a gap.
+    pub complete: bool,
+    pub incomplete_reasons: Vec<String>,
+    pub accounts: usize,
+    pub regions: usize,
+    pub account_regions: usize,
+    pub account_regions_failed: usize,
+    pub clusters_analysed: usize,
+    pub clusters_failed: usize,
+    pub findings: super::digest::Counts,
+    /// The worst risk in any analysed cluster.
+    pub risk_level: String,
+    /// Worst first.
+    pub clusters: Vec<RankDigest>,
+    pub clusters_omitted: usize,
+    /// Most severe, then most widespread first.
+    pub problems: Vec<ProblemDigest>,
+    pub problems_omitted: usize,
+    pub failures: Vec<FailureDigest>,
+    pub failures_omitted: usize,
+    pub notes: Vec<String>,
+}
+
+/// The digest and its Markdown with at most `rows` rows per list.
+fn digest_with(fleet: &Fleet, rows: usize) -> (String, FleetDigest) {
+    let t = fleet.totals();
+    let ranking = fleet.ranking();
+    let rollup = fleet.rollup(&Filter::default());
+    let clusters: Vec<RankDigest> = ranking
+        .iter()
+        .take(rows)
+        .map(|r| RankDigest {
+            rank: r.rank,
+            account_id: r.account_id.clone(),
+            region: r.region.clone(),
+            cluster: r.cluster.clone(),
+            score: r.score,
+            risk_level: r.risk_level.as_str().to_owned(),
+            findings: (&r.by_severity).into(),
+        })
+        .collect();
+    let problems: Vec<ProblemDigest> = rollup
+        .iter()
+        .take(rows)
+        .map(|r| ProblemDigest {
+            rule_id: r.rule_id.to_owned(),
+            severity: r.severity,
+            summary: r.summary.clone(),
+            clusters: r.clusters,
+            accounts: r.accounts,
+        })
+        .collect();
+    let failures: Vec<FailureDigest> = fleet
+        .failures
+        .iter()
+        .take(rows)
+        .map(|f| FailureDigest {
+            account_id: f.account_id.clone(),
+            region: f.region.clone(),
+            cluster: f.cluster.clone(),
+            stage: f.failure.stage.clone(),
+            code: f.failure.code.clone(),
+            remedy: f.failure.remedy.clone(),
+        })
+        .collect();
+    let d = FleetDigest {
+        complete: fleet.complete(),
+        incomplete_reasons: fleet.incomplete_reasons(),
+        accounts: t.accounts,
+        regions: t.regions,
+        account_regions: t.account_regions,
+        account_regions_failed: t.account_regions_failed,
+        clusters_analysed: t.clusters_analysed,
+        clusters_failed: t.clusters_failed,
+        findings: (&t.by_severity).into(),
+        risk_level: t.risk_level.as_str().to_owned(),
+        clusters_omitted: ranking.len() - clusters.len(),
+        problems_omitted: rollup.len() - problems.len(),
+        failures_omitted: fleet.failures.len() - failures.len(),
+        clusters,
+        problems,
+        failures,
+        notes: fleet.notes.clone(),
+    };
+    let mut s = format!(
+        "# ECS fleet: {} clusters in {} account(s), {} region(s)\n\nFindings: {}. Worst risk: **{}**.\n\n{}\n",
+        d.clusters_analysed,
+        d.accounts,
+        d.regions,
+        counts_line(&t.by_severity),
+        d.risk_level,
+        completeness_line(fleet)
+    );
+    s.push_str("\n## Worst clusters\n\n");
+    for r in &d.clusters {
+        s.push_str(&format!(
+            "{}. {} (account {}, {}): {}/100, {} risk, {} Critical, {} High\n",
+            r.rank,
+            md(&r.cluster),
+            md(&r.account_id),
+            md(&r.region),
+            r.score,
+            r.risk_level,
+            r.findings.critical,
+            r.findings.high
+        ));
+    }
+    if d.clusters_omitted > 0 {
+        s.push_str(&format!("\n{} more clusters not shown.\n", d.clusters_omitted));
+    }
+    s.push_str("\n## Most widespread problems\n\n");
+    for p in &d.problems {
+        s.push_str(&format!("- {} {} (`{}`)\n", p.severity.as_str(), md(&p.summary), p.rule_id));
+    }
+    if d.problems_omitted > 0 {
+        s.push_str(&format!("\n{} more rules not shown.\n", d.problems_omitted));
+    }
+    if !d.failures.is_empty() {
+        s.push_str("\n## Could not be read\n\n");
+        for f in &d.failures {
+            let cluster = f.cluster.as_deref().map(|c| format!(" cluster {}", md(c))).unwrap_or_default();
+            s.push_str(&format!(
+                "- account {} {}{cluster}: {} `{}`. Fix: {}\n",
+                md(&f.account_id),
+                md(&f.region),
+                md(&f.stage),
+                md(&f.code),
+                md(&f.remedy)
+            ));
+        }
+        if d.failures_omitted > 0 {
+            s.push_str(&format!("\n{} more not shown.\n", d.failures_omitted));
+        }
+    }
+    s.push_str(
+        "\nAnalyse one cluster in full with analyze_cluster_security (cluster_name and region; its account's credentials).\n",
+    );
+    (s, d)
+}
+
+/// The model-sized answer: up to `limit` rows per list, fewer when the answer would not fit
+/// `budget` characters.
+pub fn digest(fleet: &Fleet, limit: usize, budget: usize) -> (String, FleetDigest) {
+    let rows = super::budget::largest_fitting(limit, budget, |n| {
+        let (text, data) = digest_with(fleet, n);
+        super::budget::answer_size(&text, &data)
+    });
+    digest_with(fleet, rows)
+}

@@ -143,8 +143,9 @@ impl ScanArgs {
             }
             (false, true, _) => Accounts::Current,
         };
+        // No --regions: the configured default region (resolved with the credentials).
         let regions = if self.regions.is_empty() {
-            Regions::List(vec![aws.region.clone().unwrap_or_else(|| "us-east-1".into())])
+            Regions::List(Vec::new())
         } else {
             Regions::parse(&self.regions).map_err(anyhow::Error::msg)?
         };

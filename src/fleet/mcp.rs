@@ -68,7 +68,7 @@ pub async fn scan_fleet(
             };
             let regions = match &p.regions {
                 Some(r) if !r.is_empty() => Regions::parse(r).map_err(invalid)?,
-                _ => Regions::List(vec![aws.default_region().await]),
+                _ => Regions::List(Vec::new()),
             };
             let req = ScanRequest {
                 limits: Limits { per_target: options.concurrency, global: 64, clusters_per_target: 4 },

@@ -40,7 +40,8 @@ pub async fn resolve_regions(
     home: &str,
 ) -> Result<(Vec<String>, Vec<String>), String> {
     if let Regions::List(list) = spec {
-        return Ok((list.clone(), Vec::new()));
+        let list = if list.is_empty() { vec![home.to_owned()] } else { list.clone() };
+        return Ok((list, Vec::new()));
     }
     let config = base.to_builder().region(aws_config::Region::new(home.to_owned())).build();
     let ec2 = aws_sdk_ec2::Client::new(&config);

@@ -208,6 +208,50 @@ pub async fn fleet_scan_reports_accounts_regions_and_failures(env: &Env) -> Outc
     Ok(())
 }
 
+/// Throttling on a third of the calls, in every account-region: the SDK backs off and
+/// retries per account-region, and the report is the same as without throttling.
+pub async fn throttled_fleet_scan_reports_the_same(env: &Env) -> Outcome {
+    env.proxy.set_faults(faults());
+    let clean = scan(&["--format", "json"])?;
+    env.proxy.set_faults(Faults { throttle_percent: 30, seed: 14, ..faults() });
+    let throttled = bin()
+        .args([
+            "scan",
+            "--accounts",
+            &format!("{ACCOUNT_A},{ACCOUNT_B},{ACCOUNT_C}"),
+            "--role-name",
+            ROLE,
+            "--regions",
+            &format!("us-east-1,eu-west-1,{FAILING_REGION}"),
+            "--clusters",
+            "fleet-*",
+            "--format",
+            "json",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let injected = env
+        .proxy
+        .injected()
+        .iter()
+        .filter(|i| i.contains("Throttl") || i.contains("TooMany") || i.contains("RequestLimit"))
+        .count();
+    ensure!(injected > 10, "too few throttles injected to mean anything: {injected}");
+    ensure!(throttled.status.code() == Some(3), "exit {:?}: {}", throttled.status.code(), stderr(&throttled));
+    let (a, b) = (
+        without_timestamps(&String::from_utf8_lossy(&clean.stdout)),
+        without_timestamps(&String::from_utf8_lossy(&throttled.stdout)),
+    );
+    // The API call counts include the retries; everything else must be the same.
+    let strip = |s: &str| -> Result<Value, String> {
+        let mut v: Value = serde_json::from_str(s).map_err(|e| e.to_string())?;
+        v["totals"]["api_calls"] = Value::Null;
+        Ok(v)
+    };
+    ensure!(strip(&a)? == strip(&b)?, "the throttled scan reports differently from the clean one");
+    Ok(())
+}
+
 pub async fn sharded_scan_merges_to_the_single_run(env: &Env) -> Outcome {
     env.proxy.set_faults(faults());
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;

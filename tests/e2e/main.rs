@@ -431,6 +431,7 @@ fn main() {
             hanging_endpoint_times_out_within_the_bound,
             planted_secrets_never_leak,
             fleet::fleet_scan_reports_accounts_regions_and_failures,
+            fleet::throttled_fleet_scan_reports_the_same,
             fleet::sharded_scan_merges_to_the_single_run,
             fleet::organization_and_all_regions_scopes,
             // Last: checks every operation the scenarios above performed.

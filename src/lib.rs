@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod clock;
 pub mod collect;
+pub mod fleet;
 pub mod server;
 pub mod sources;
 

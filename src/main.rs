@@ -159,6 +159,12 @@ enum Command {
     /// What changed between two JSON reports (--format json) or two snapshots: new, fixed and
     /// re-rated findings, score and coverage, per rule and per resource.
     Diff(DiffArgs),
+    /// Scan every cluster of many regions and accounts (roles assumed, or a whole AWS
+    /// Organization) and print the fleet report. Exit 0 complete, 1 a finding at or above
+    /// --fail-on, 2 usage error, 3 incomplete (something could not be read), 4 both 1 and 3.
+    Scan(ecs_security_mcp::fleet::cli::ScanArgs),
+    /// Combine the outputs of `scan --shard I/N --out DIR` into one fleet report.
+    Merge(ecs_security_mcp::fleet::cli::MergeArgs),
     /// List the rule catalog.
     Checks {
         #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
@@ -478,6 +484,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Lint { paths, out } => lint(&paths, &out, &cli.global),
         Command::Diff(args) => diff(&args),
+        Command::Scan(args) => {
+            ecs_security_mcp::fleet::cli::scan(&args, cli.global.aws_options(), cli.global.quiet).await
+        }
+        Command::Merge(args) => ecs_security_mcp::fleet::cli::merge(&args),
         Command::Checks { format } => {
             print_catalog(format)?;
             Ok(ExitCode::SUCCESS)

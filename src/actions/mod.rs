@@ -38,11 +38,13 @@ pub enum ActionKind {
     FindingDetails,
     AnalyzeTaskDefinition,
     DraftSuppression,
+    ScanFleet,
 }
 
 impl ActionKind {
-    /// The spec's six actions, then the drill-down ones, then the file check.
-    pub const ALL: [ActionKind; 10] = [
+    /// The spec's six actions, then the drill-down ones, then the file check, the suppression
+    /// draft and the fleet.
+    pub const ALL: [ActionKind; 11] = [
         ActionKind::ListClusters,
         ActionKind::SelectCluster,
         ActionKind::Analyze,
@@ -53,6 +55,7 @@ impl ActionKind {
         ActionKind::FindingDetails,
         ActionKind::AnalyzeTaskDefinition,
         ActionKind::DraftSuppression,
+        ActionKind::ScanFleet,
     ];
 
     /// The name, as the spec spells it (the MCP tool name and the payload's `action`).
@@ -68,6 +71,7 @@ impl ActionKind {
             ActionKind::FindingDetails => "get_finding_details",
             ActionKind::AnalyzeTaskDefinition => "analyze_task_definition",
             ActionKind::DraftSuppression => "draft_suppression",
+            ActionKind::ScanFleet => "scan_fleet",
         }
     }
 
@@ -84,6 +88,7 @@ impl ActionKind {
             ActionKind::FindingDetails => "Get finding details",
             ActionKind::AnalyzeTaskDefinition => "Check a task definition before it is deployed",
             ActionKind::DraftSuppression => "Draft a suppression entry for a finding",
+            ActionKind::ScanFleet => "Rank the clusters of many regions and accounts",
         }
     }
 
@@ -115,6 +120,9 @@ impl ActionKind {
             | ActionKind::FindingDetails
             | ActionKind::AnalyzeTaskDefinition
             | ActionKind::DraftSuppression => "",
+            ActionKind::ScanFleet => {
+                "Scan every ECS cluster of several regions (or all enabled regions) and accounts (through a read-only role in each, or every ACTIVE account of the AWS Organization) and answer which clusters are worst: clusters ranked by score with their account, region and finding counts, the problems most widespread across the fleet (e.g. privileged containers: 14 clusters in 5 accounts), and every account, region or cluster that could not be read with its reason and fix (never counted as passed; complete says whether everything was seen). Lists are cut to limit and to the answer budget, with what was left out counted. Use analyze_cluster_security for one cluster in full. Read-only."
+            }
         }
     }
 
@@ -165,6 +173,7 @@ pub enum Action {
     FindingDetails(FindingDetailsParams),
     AnalyzeTaskDefinition(AnalyzeTaskDefinitionParams),
     DraftSuppression(DraftSuppressionParams),
+    ScanFleet(crate::fleet::mcp::ScanFleetParams),
 }
 
 #[derive(Deserialize)]
@@ -188,6 +197,7 @@ impl Action {
             Action::FindingDetails(_) => ActionKind::FindingDetails,
             Action::AnalyzeTaskDefinition(_) => ActionKind::AnalyzeTaskDefinition,
             Action::DraftSuppression(_) => ActionKind::DraftSuppression,
+            Action::ScanFleet(_) => ActionKind::ScanFleet,
         }
     }
 
@@ -231,6 +241,7 @@ impl Action {
             ActionKind::FindingDetails => Action::FindingDetails(typed(name, params)?),
             ActionKind::AnalyzeTaskDefinition => Action::AnalyzeTaskDefinition(typed(name, params)?),
             ActionKind::DraftSuppression => Action::DraftSuppression(typed(name, params)?),
+            ActionKind::ScanFleet => Action::ScanFleet(typed(name, params)?),
         })
     }
 
@@ -400,6 +411,10 @@ impl Actions {
             Action::FindingDetails(p) => handlers::finding_details(self, p, &progress).await,
             Action::AnalyzeTaskDefinition(p) => task_definition::analyze(self, p),
             Action::DraftSuppression(p) => handlers::draft_suppression(self, p, &progress).await,
+            Action::ScanFleet(p) => {
+                let budget = self.budget(p.max_result_chars)?;
+                crate::fleet::mcp::scan_fleet(self, p, budget, &progress).await
+            }
         }
     }
 

@@ -34,6 +34,11 @@ impl FileSource {
         FileSource { prepared: snapshots.into_iter().map(Prepared::new).collect() }
     }
 
+    /// The loaded snapshots.
+    pub fn snapshots(&self) -> impl Iterator<Item = &Snapshot> {
+        self.prepared.iter().map(|p| p.snapshot.as_ref())
+    }
+
     /// The region of the first snapshot: the default when a call names none.
     pub fn default_region(&self) -> String {
         self.prepared.first().map(|p| p.snapshot.region.clone()).unwrap_or_else(|| "us-east-1".into())

@@ -6,6 +6,8 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use std::sync::Arc;
+
 use tokio::sync::Semaphore;
 use tracing::Dispatch;
 use tracing::instrument::WithSubscriber;
@@ -78,6 +80,9 @@ pub struct Ctx {
     pub clients: Clients,
     pub depth: Depth,
     limit: Semaphore,
+    /// Limits shared with other collections (a fleet scan's account-region and global caps),
+    /// acquired in this order after `limit`.
+    gates: Vec<Arc<Semaphore>>,
     calls: Mutex<BTreeMap<String, u64>>,
     gaps: Mutex<Vec<Gap>>,
     progress: ProgressTx,
@@ -86,12 +91,20 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(region: String, clients: Clients, depth: Depth, concurrency: usize, progress: ProgressTx) -> Ctx {
+    pub fn new(
+        region: String,
+        clients: Clients,
+        depth: Depth,
+        concurrency: usize,
+        gates: Vec<Arc<Semaphore>>,
+        progress: ProgressTx,
+    ) -> Ctx {
         Ctx {
             region,
             clients,
             depth,
             limit: Semaphore::new(concurrency.max(1)),
+            gates,
             calls: Mutex::new(BTreeMap::new()),
             gaps: Mutex::new(Vec::new()),
             progress,
@@ -108,6 +121,10 @@ impl Ctx {
         R: std::fmt::Debug,
     {
         let _permit = self.limit.acquire().await;
+        let mut _shared = Vec::with_capacity(self.gates.len());
+        for gate in &self.gates {
+            _shared.push(gate.acquire().await);
+        }
         self.count(service, operation);
         tracing::debug!(service, operation, "AWS call");
         fut.with_subscriber(self.log.clone()).await.map_err(|e| {

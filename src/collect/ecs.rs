@@ -266,6 +266,11 @@ pub async fn task_definitions(ctx: &Ctx, arns: &[String]) -> Vec<m::TaskDefiniti
 
 /// Every cluster in the region, described in batches of 100.
 pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, CollectError> {
+    Ok(cluster_details(ctx).await?.iter().map(ClusterSummary::of).collect())
+}
+
+/// Every cluster of the region, described with settings, statistics and tags, by name.
+pub async fn cluster_details(ctx: &Ctx) -> Result<Vec<crate::model::Cluster>, CollectError> {
     let arns = all_pages(
         ctx,
         "ListClusters",
@@ -282,14 +287,15 @@ pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, CollectErro
             .set_clusters(Some(chunk.to_vec()))
             .include(ClusterField::Settings)
             .include(ClusterField::Statistics)
+            .include(ClusterField::Tags)
             .send();
         ctx.try_call("ecs", "DescribeClusters", req)
     });
     let mut out = Vec::new();
     for r in join_all(batches).await {
         let page = r.map_err(|e| fatal(&ctx.region, "DescribeClusters", e))?;
-        out.extend(page.clusters().iter().map(|c| ClusterSummary::of(&from_ecs::cluster(c))));
+        out.extend(page.clusters().iter().map(from_ecs::cluster));
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.sort_by(|a, b| a.cluster_name.cmp(&b.cluster_name));
     Ok(out)
 }

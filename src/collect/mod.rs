@@ -26,7 +26,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use tokio::sync::{Mutex, OnceCell};
 
-pub use calls::STAGES;
+pub use calls::{CallError, STAGES, classify};
 pub use ecs::{CLUSTERS_PER_CALL, SERVICES_PER_CALL, TASKS_PER_CALL};
 pub use progress::{CollectError, Depth, ProgressEvent, ProgressTx};
 
@@ -75,11 +75,46 @@ struct Inner {
     options: AwsOptions,
     config: OnceCell<SdkConfig>,
     accounts: Mutex<HashMap<String, String>>,
+    /// A fleet scan's account-region: its retry partition and the shared call limits.
+    bucket: Option<Bucket>,
+}
+
+/// An account-region of a fleet scan, as the collector sees it: a name that keeps its SDK
+/// retry state apart, and limits shared by every collection in it (and the whole scan).
+#[derive(Debug, Clone)]
+pub struct Bucket {
+    pub name: String,
+    pub gates: Vec<Arc<tokio::sync::Semaphore>>,
 }
 
 impl AwsSource {
     pub fn new(options: AwsOptions) -> AwsSource {
-        AwsSource { inner: Arc::new(Inner { options, config: OnceCell::new(), accounts: Mutex::new(HashMap::new()) }) }
+        AwsSource {
+            inner: Arc::new(Inner {
+                options,
+                config: OnceCell::new(),
+                accounts: Mutex::new(HashMap::new()),
+                bucket: None,
+            }),
+        }
+    }
+
+    /// A source with given credentials (a fleet scan's assumed role) whose calls also hold
+    /// the bucket's shared limits.
+    pub fn with_config(options: AwsOptions, config: SdkConfig, bucket: Bucket) -> AwsSource {
+        AwsSource {
+            inner: Arc::new(Inner {
+                options,
+                config: OnceCell::new_with(Some(config)),
+                accounts: Mutex::new(HashMap::new()),
+                bucket: Some(bucket),
+            }),
+        }
+    }
+
+    /// The SDK configuration (credentials chain, retries, timeouts) this source uses.
+    pub async fn sdk_config(&self) -> SdkConfig {
+        self.config().await.clone()
     }
 
     pub fn options(&self) -> &AwsOptions {
@@ -126,11 +161,13 @@ impl AwsSource {
     }
 
     fn ctx(&self, config: &SdkConfig, region: &str, depth: Depth, progress: &ProgressTx) -> calls::Ctx {
+        let bucket = self.inner.bucket.as_ref();
         calls::Ctx::new(
             region.to_owned(),
-            clients::Clients::new(config, region),
+            clients::Clients::new(config, region, bucket.map(|b| b.name.as_str())),
             depth,
             self.inner.options.concurrency,
+            bucket.map(|b| b.gates.clone()).unwrap_or_default(),
             progress.clone(),
         )
     }
@@ -163,6 +200,13 @@ impl AwsSource {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, Depth::Full, progress);
         with_deadline(self.inner.options.collection_timeout, region, Box::pin(ecs::list_clusters(&ctx))).await
+    }
+
+    /// Every cluster of `region`, described with settings, statistics and tags.
+    pub async fn clusters(&self, region: &str) -> Result<Vec<crate::model::Cluster>, CollectError> {
+        let config = self.config().await.clone();
+        let ctx = self.ctx(&config, region, Depth::Full, &None);
+        with_deadline(self.inner.options.collection_timeout, region, Box::pin(ecs::cluster_details(&ctx))).await
     }
 
     /// The account of the credentials used in `region`, if STS answers.

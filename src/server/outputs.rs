@@ -137,5 +137,6 @@ fn schema_for(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::FindingDetails => schema_for_output::<Details>(),
         ActionKind::AnalyzeTaskDefinition => schema_for_output::<TaskDefinitionCheck>(),
         ActionKind::DraftSuppression => schema_for_output::<SuppressionDraft>(),
+        ActionKind::ScanFleet => schema_for_output::<crate::report::fleet::FleetDigest>(),
     }
 }

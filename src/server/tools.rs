@@ -33,6 +33,7 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
         ActionKind::FindingDetails => input_schema::<FindingDetailsParams>(),
         ActionKind::AnalyzeTaskDefinition => input_schema::<AnalyzeTaskDefinitionParams>(),
         ActionKind::DraftSuppression => input_schema::<DraftSuppressionParams>(),
+        ActionKind::ScanFleet => input_schema::<crate::fleet::mcp::ScanFleetParams>(),
     }
 }
 

@@ -23,7 +23,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use moto::Moto;
 use proxy::{Faults, Proxy};
 
-type Outcome = Result<(), String>;
+pub(crate) type Outcome = Result<(), String>;
 
 macro_rules! ensure {
     ($cond:expr, $($msg:tt)+) => {
@@ -33,6 +33,7 @@ macro_rules! ensure {
     };
 }
 
+mod fleet;
 mod trust;
 
 use trust::{
@@ -42,7 +43,7 @@ use trust::{
     server_errors_are_retried_to_identical_findings, throttling_is_retried_to_identical_findings,
 };
 
-struct Env {
+pub(crate) struct Env {
     moto: Moto,
     proxy: Proxy,
 }
@@ -55,7 +56,7 @@ fn source() -> AwsSource {
     })
 }
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ecs-security-mcp"))
 }
 
@@ -459,13 +460,13 @@ async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
 type Scenario = for<'a> fn(&'a Env) -> std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + 'a>>;
 
 macro_rules! scenarios {
-    ($($name:ident),+ $(,)?) => {
+    ($($name:path),+ $(,)?) => {
         vec![$( (stringify!($name), (|e| Box::pin($name(e))) as Scenario), )+]
     };
 }
 
 fn main() {
-    let moto = Moto::start(&[]);
+    let moto = Moto::start(&["--fleet"]);
     let listener = Proxy::bind();
     let proxy_url = format!("http://{}", listener.local_addr().expect("proxy address"));
     // SAFETY: no other thread exists yet; the runtime and the tests start afterwards.
@@ -505,6 +506,10 @@ fn main() {
             hanging_endpoint_times_out_within_the_bound,
             planted_secrets_never_leak,
             a_new_revision_with_the_same_problem_keeps_the_finding_ids,
+            fleet::fleet_scan_reports_accounts_regions_and_failures,
+            fleet::throttled_fleet_scan_reports_the_same,
+            fleet::sharded_scan_merges_to_the_single_run,
+            fleet::organization_and_all_regions_scopes,
             // Last: checks every operation the scenarios above performed.
             iam_policy_covers_every_recorded_operation,
         ];

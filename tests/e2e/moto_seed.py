@@ -8,7 +8,10 @@ Fields that moto drops or fakes (see shared research, tech-feasibility.md sectio
 planted with follow-up API calls (update_service) or, where no API exists, by setting
 attributes on moto's backend objects from this process.
 
-Usage: moto_seed.py [--bench N ...]   (--bench adds clusters bench-N-services with N services each)
+Usage: moto_seed.py [--bench N ...] [--fleet] [--fleet-bench A R C S]
+  --bench adds clusters bench-N-services with N services each;
+  --fleet adds fleet-* clusters in a second account (reached by sts:AssumeRole) and region;
+  --fleet-bench adds A accounts x R regions x C clusters x S Fargate services (fleet benchmark).
 """
 
 import json
@@ -352,13 +355,88 @@ def seed_many(c, name, services):
     return {"services": services}
 
 
+FLEET_ACCOUNT = "222222222222"
+FLEET_ROLE = "ecs-security-audit"
+FLEET_REGIONS = ["us-east-1", "eu-west-1"]
+
+
+def account_clients(endpoint, account, region):
+    """boto3 clients in `account` (the caller's own, or through sts:AssumeRole, which moto
+    honours across account ids) and `region`."""
+    kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
+    if account != ACCOUNT:
+        creds = boto3.client("sts", **kw).assume_role(
+            RoleArn=f"arn:aws:iam::{account}:role/{FLEET_ROLE}", RoleSessionName="moto-seed")["Credentials"]
+        kw.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                  aws_session_token=creds["SessionToken"])
+    return {name: boto3.client(name, **kw) for name in ["ecs", "ec2"]}
+
+
+def seed_fleet_cluster(c, name, privileged, services=1, tags=()):
+    """A small EC2-launch cluster: bridge-mode services on a task definition, privileged or not."""
+    ecs = c["ecs"]
+    ecs.create_cluster(clusterName=name, settings=[{"name": "containerInsights", "value": "enabled"}], tags=list(tags))
+    td = ecs.register_task_definition(
+        family=f"{name}-app", networkMode="bridge", requiresCompatibilities=["EC2"],
+        containerDefinitions=[{"name": "app", "image": "public.ecr.aws/nginx/nginx:1.27", "essential": True, "memory": 256,
+                               "user": "101", "privileged": privileged, "readonlyRootFilesystem": True}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    for i in range(services):
+        ecs.create_service(cluster=name, serviceName=f"svc-{i:03d}", taskDefinition=td, desiredCount=0, launchType="EC2")
+    return name
+
+
+def seed_fleet(endpoint):
+    """Five fleet-* clusters in two accounts and two regions, and one cluster the name glob leaves out."""
+    out = {}
+    for account, region, name, privileged in [
+        (ACCOUNT, "us-east-1", "fleet-a-web", True),
+        (ACCOUNT, "us-east-1", "fleet-a-api", False),
+        (ACCOUNT, "eu-west-1", "fleet-a-eu", True),
+        (FLEET_ACCOUNT, "us-east-1", "fleet-b-web", True),
+        (FLEET_ACCOUNT, "eu-west-1", "fleet-b-eu", False),
+    ]:
+        seed_fleet_cluster(account_clients(endpoint, account, region), name, privileged, tags=[{"key": "team", "value": "fleet"}])
+        out.setdefault(account, {}).setdefault(region, []).append(name)
+    seed_fleet_cluster(account_clients(endpoint, FLEET_ACCOUNT, "eu-west-1"), "other-b", False)
+    # An organization in the caller's account: one member account, one closed.
+    org = boto3.client("organizations", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    org.create_organization(FeatureSet="ALL")
+    member = org.create_account(Email="member@example.com", AccountName="member")["CreateAccountStatus"]["AccountId"]
+    closed = org.create_account(Email="closed@example.com", AccountName="closed")["CreateAccountStatus"]["AccountId"]
+    org.close_account(AccountId=closed)
+    return {"clusters": out, "account": FLEET_ACCOUNT, "role": FLEET_ROLE, "regions": FLEET_REGIONS,
+            "org_member": member, "org_closed": closed}
+
+
+def seed_fleet_bench(endpoint, accounts, regions, clusters, services):
+    """accounts x regions x clusters x services, for the fleet benchmark (accounts 3000...)."""
+    region_names = ["us-east-1", "eu-west-1", "us-west-2", "ap-southeast-1", "eu-central-1", "us-east-2"][:regions]
+    ids = [f"{300000000000 + i:012d}" for i in range(accounts)]
+    for account in ids:
+        for region in region_names:
+            c = account_clients(endpoint, account, region)
+            for k in range(clusters):
+                seed_fleet_cluster(c, f"fb-{k:02d}", k % 3 == 0, services=services)
+    return {"accounts": ids, "regions": region_names, "clusters": clusters, "services": services}
+
+
 def main():
     bench = []
+    fleet = False
+    fleet_bench = None
     args = sys.argv[1:]
     while args:
         if args[0] == "--bench" and len(args) > 1:
             bench.append(int(args[1]))
             args = args[2:]
+        elif args[0] == "--fleet":
+            fleet = True
+            args = args[1:]
+        elif args[0] == "--fleet-bench" and len(args) > 4:
+            fleet_bench = [int(x) for x in args[1:5]]
+            args = args[5:]
         else:
             log(f"unknown argument {args[0]}")
             sys.exit(2)
@@ -388,6 +466,10 @@ def main():
         # Not "bench-N": moto's ListTasks matches cluster names by prefix (bench-10 would see
         # bench-100's tasks).
         seeded[f"bench-{n}-services"] = seed_bench(c, f"bench-{n}-services", n)
+    if fleet:
+        seeded["fleet"] = seed_fleet(endpoint)
+    if fleet_bench:
+        seeded["fleet_bench"] = seed_fleet_bench(endpoint, *fleet_bench)
     print(json.dumps(seeded), flush=True)
     # Serve until the test closes our stdin.
     sys.stdin.read()

@@ -41,6 +41,12 @@ pub struct Faults {
     pub seed: u64,
     /// Throttle the first attempt of every request (each retry then succeeds).
     pub throttle_first_attempt: bool,
+    /// `(service:Operation, text)`: access denied when the request body contains the text
+    /// (e.g. sts:AssumeRole of one account's role).
+    pub deny_when: Vec<(String, String)>,
+    /// Regions (from the SigV4 scope) whose every call is refused the way AWS refuses calls
+    /// to a region that is not enabled for the account.
+    pub fail_regions: BTreeSet<String>,
 }
 
 /// moto returns every item of an ECS List call in one page; AWS pages at `maxResults`. The
@@ -255,6 +261,12 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
     (service, op)
 }
 
+/// The region of a request, from the SigV4 credential scope.
+fn region_of(req: &hyper::http::request::Parts) -> String {
+    let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    auth.split("Credential=").nth(1).and_then(|c| c.split('/').nth(2)).unwrap_or("").to_owned()
+}
+
 fn error_response(service: &str, status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
     let (content_type, body) = match service {
         "ecs" | "ecr" => ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#)),
@@ -303,7 +315,19 @@ async fn handle(
         note(&state, &key, "hang");
         std::future::pending::<()>().await;
     }
-    if faults.deny.contains(&key) {
+    if faults.fail_regions.contains(&region_of(&parts)) {
+        note(&state, &key, "region not enabled");
+        let code = if service == "ec2" { "AuthFailure" } else { "UnrecognizedClientException" };
+        return Ok(error_response(
+            &service,
+            StatusCode::BAD_REQUEST,
+            code,
+            "The security token included in the request is invalid.",
+        ));
+    }
+    let denied_here =
+        faults.deny_when.iter().any(|(k, text)| k == &key && String::from_utf8_lossy(&body).contains(text.as_str()));
+    if faults.deny.contains(&key) || denied_here {
         note(&state, &key, "deny");
         let code = match service.as_str() {
             "ec2" => "UnauthorizedOperation",

@@ -45,7 +45,11 @@ fn opts() -> ReportOptions {
     ReportOptions { show_details: true, generated_at: "2026-11-26T12:00:00Z".into() }
 }
 
+/// A read, or sts:AssumeRole (which only obtains a fleet scan's credentials).
 fn is_read_only(op: &str) -> bool {
+    if op == "sts:AssumeRole" {
+        return true;
+    }
     let name = op.split(':').nth(1).unwrap_or("");
     name.starts_with("Describe") || name.starts_with("List") || name.starts_with("Get")
 }

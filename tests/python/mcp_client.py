@@ -38,6 +38,7 @@ TOOLS = [
     "get_finding_details",
     "analyze_task_definition",
     "draft_suppression",
+    "scan_fleet",
 ]
 
 

@@ -17,6 +17,7 @@ mod sarif_schema;
 
 mod cli;
 mod elicitation;
+mod fleet;
 mod formats;
 mod http;
 mod lint;

@@ -65,7 +65,8 @@ async fn initialize_and_list_tools() {
             "list_findings",
             "get_finding_details",
             "analyze_task_definition",
-            "draft_suppression"
+            "draft_suppression",
+            "scan_fleet"
         ]
     );
     for t in &tools {
@@ -546,6 +547,7 @@ async fn structured_content_matches_each_output_schema() {
             "analyze_task_definition",
             json!({"task_definition": "family: web\ncontainerDefinitions:\n  - name: app\n    image: nginx:1.27\n"}),
         ),
+        ("scan_fleet", json!({"limit": 3})),
     ];
     for (tool, args) in calls {
         let schema = tools

@@ -47,11 +47,15 @@ fn policy_actions() -> BTreeSet<String> {
 /// The operation names spelled out in the collector's source: every AWS call is made through
 /// `ctx.call`/`ctx.try_call` (or a helper) with its operation as a string literal.
 fn operations_in_collector() -> (BTreeSet<String>, BTreeSet<String>) {
-    let dir = common::root().join("src/collect");
-    let pair = regex::Regex::new(r#""(ecs|ecr|ec2|elasticloadbalancing|sts)",\s*"([A-Z][A-Za-z]+)""#).unwrap();
-    let name = regex::Regex::new(r#""((?:Describe|List|Get|Create|Update|Delete|Put|Register|Deregister|Run|Start|Stop|Tag|Untag|Modify|Set|Batch|Execute)[A-Z][A-Za-z]+)""#).unwrap();
+    let pair =
+        regex::Regex::new(r#""(ecs|ecr|ec2|elasticloadbalancing|sts|organizations)",\s*"([A-Z][A-Za-z]+)""#).unwrap();
+    let name = regex::Regex::new(r#""((?:Assume|Describe|List|Get|Create|Update|Delete|Put|Register|Deregister|Run|Start|Stop|Tag|Untag|Modify|Set|Batch|Execute)[A-Z][A-Za-z]+)""#).unwrap();
     let (mut pairs, mut names) = (BTreeSet::new(), BTreeSet::new());
-    for entry in std::fs::read_dir(&dir).expect("src/collect") {
+    // The collector, and the fleet scan's own calls (listed in fleet::OPERATIONS).
+    let entries = ["src/collect", "src/fleet"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(common::root().join(d)).expect("source directory"));
+    for entry in entries {
         let path = entry.expect("dir entry").path();
         if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).expect("source file");
@@ -79,8 +83,15 @@ fn iam_policy_is_exactly_the_collectors_operations() {
     assert!(unused.is_empty(), "docs/iam-policy.json grants operations src/collect never names: {unused:?}");
     for op in &policy {
         let (service, name) = op.split_once(':').expect("service:Operation");
-        assert!(["ecs", "ecr", "ec2", "elasticloadbalancing", "sts"].contains(&service), "{op}: unexpected service");
-        assert!(["Describe", "List", "Get"].iter().any(|p| name.starts_with(p)), "{op} is not a read-only operation");
+        assert!(
+            ["ecs", "ecr", "ec2", "elasticloadbalancing", "sts", "organizations"].contains(&service),
+            "{op}: unexpected service"
+        );
+        // sts:AssumeRole only obtains credentials for a fleet scan's accounts.
+        assert!(
+            op == "sts:AssumeRole" || ["Describe", "List", "Get"].iter().any(|p| name.starts_with(p)),
+            "{op} is not a read-only operation"
+        );
         assert!(!op.contains('*'), "{op}: no wildcards");
     }
 }

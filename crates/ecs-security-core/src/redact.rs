@@ -17,6 +17,14 @@ impl Snapshot {
         // Serialising plain data types cannot fail.
         serde_json::to_string_pretty(&copy).unwrap_or_default() // ok: infallible for these types
     }
+
+    /// A copy with secret-looking values replaced by markers, as [`Snapshot::to_json_redacted`]
+    /// writes it (fleet scans keep and share only redacted snapshots).
+    pub fn redacted(&self) -> Snapshot {
+        let mut copy = self.clone();
+        redact_snapshot(&mut copy);
+        copy
+    }
 }
 
 /// The places in a snapshot where a secret can hide, visited with a mutable value.

@@ -9,6 +9,7 @@ mod coverage;
 mod ecr;
 mod ecs;
 mod elb;
+pub mod fleet;
 mod image;
 mod network;
 mod parse;

@@ -10,6 +10,7 @@ pub mod detailed;
 pub mod digest;
 pub mod drill;
 pub mod executive;
+pub mod fleet;
 pub mod html;
 pub mod json;
 pub mod junit;

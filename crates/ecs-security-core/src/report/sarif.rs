@@ -202,7 +202,6 @@ pub fn build_with_locations(
 ) -> Sarif {
     let view = full.filtered(filter);
     let all = rules_mod::all();
-    let rules: Vec<ReportingDescriptor> = all.iter().map(|r| descriptor(r)).collect();
     let index_of = |id: &str| all.iter().position(|r| r.id == id).unwrap_or(0);
     let baseline = full.triage.baseline.as_ref();
     let state = |f: &Finding| baseline.and_then(|b| b.state(&f.id)).map(|s| json!(s.as_str()));
@@ -283,14 +282,6 @@ pub fn build_with_locations(
     let mut invocation = Invocation::builder().execution_successful(true).build();
     invocation.tool_execution_notifications = (!notifications.is_empty()).then_some(notifications);
     invocation.end_time_utc = (!opts.generated_at.is_empty()).then(|| opts.generated_at.clone());
-    let driver = ToolComponent::builder()
-        .name(crate::TOOL_NAME)
-        .version(crate::TOOL_VERSION)
-        .semantic_version(crate::TOOL_VERSION)
-        .full_name("ecs-security-mcp: read-only Amazon ECS security auditor")
-        .information_uri("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security.html")
-        .rules(rules)
-        .build();
     let mut run_props = BTreeMap::new();
     run_props.insert("cluster".to_owned(), json!(full.cluster_name));
     run_props.insert("clusterArn".to_owned(), json!(full.cluster_arn));
@@ -300,7 +291,7 @@ pub fn build_with_locations(
     run_props.insert("score".to_owned(), json!(full.overall.score));
     run_props.insert("riskLevel".to_owned(), json!(full.overall.risk_level));
     let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
+        .tool(Tool::builder().driver(driver()).build())
         .results(results)
         .invocations(vec![invocation])
         .automation_details(
@@ -311,6 +302,19 @@ pub fn build_with_locations(
         .properties(PropertyBag::builder().additional_properties(run_props).build())
         .build();
     Sarif::builder().schema(SCHEMA_URL).version(json!("2.1.0")).runs(vec![run]).build()
+}
+
+/// The tool component with every rule, in catalog order (results refer to rules by index).
+pub(crate) fn driver() -> ToolComponent {
+    let rules: Vec<ReportingDescriptor> = rules_mod::all().iter().map(|r| descriptor(r)).collect();
+    ToolComponent::builder()
+        .name(crate::TOOL_NAME)
+        .version(crate::TOOL_VERSION)
+        .semantic_version(crate::TOOL_VERSION)
+        .full_name("ecs-security-mcp: read-only Amazon ECS security auditor")
+        .information_uri("https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security.html")
+        .rules(rules)
+        .build()
 }
 
 /// The SARIF log as pretty JSON.

@@ -54,6 +54,21 @@ impl SnapshotCache {
         self.ttl
     }
 
+    /// The clusters with a fresh snapshot, as (cluster, region), sorted. Never waits: a
+    /// cluster being collected right now is left out until its snapshot lands.
+    pub fn known(&self) -> Vec<(String, String)> {
+        let Ok(slots) = self.slots.try_lock() else { return Vec::new() };
+        let ttl = self.ttl;
+        let mut out: Vec<(String, String)> = slots
+            .iter()
+            .filter(|(_, v)| v.try_lock().is_ok_and(|e| e.stored.as_ref().is_some_and(|(at, _, _)| at.elapsed() < ttl)))
+            .map(|(k, _)| (k.cluster.clone(), k.region.clone()))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The slot for a key; expired entries of other keys are dropped on the way.
     pub async fn slot(&self, key: &Key) -> Arc<Mutex<Entry>> {
         let mut slots = self.slots.lock().await;

@@ -398,6 +398,17 @@ impl Actions {
         &self.source
     }
 
+    /// The clusters this server holds data for, as (cluster, region): the snapshot files it
+    /// serves and the clusters collected from AWS whose snapshot is still fresh. Feeds
+    /// `resources/list` and argument completion.
+    pub fn known_clusters(&self) -> Vec<(String, String)> {
+        let mut known = self.source.known_clusters();
+        known.extend(self.cache.known());
+        known.sort();
+        known.dedup();
+        known
+    }
+
     /// Runs an action. `progress` receives collection progress when given.
     pub async fn run(&self, action: Action, progress: ProgressTx) -> Result<ActionOutput, ActionError> {
         match action {

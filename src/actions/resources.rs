@@ -114,7 +114,7 @@ impl Actions {
     /// server holds data for (the snapshot files it serves, or clusters already collected).
     pub fn list_resources(&self) -> Vec<Listed> {
         let mut out = Vec::new();
-        for (cluster, region) in self.source.known_clusters() {
+        for (cluster, region) in self.known_clusters() {
             for format in Format::ALL {
                 out.push(Listed {
                     uri: format!("{SCHEME}report/{region}/{cluster}.{}", format.as_str()),

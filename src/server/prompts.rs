@@ -114,7 +114,7 @@ pub fn get(name: &str, arguments: Option<&serde_json::Map<String, Value>>) -> Re
 
 /// Completion values for `argument` starting with `prefix`, at most 100.
 pub fn complete(actions: &Actions, argument: &str, prefix: &str) -> Vec<String> {
-    let known = actions.source().known_clusters();
+    let known = actions.known_clusters();
     let mut values: Vec<String> = match argument {
         "cluster_name" | "cluster" => known.iter().map(|(c, _)| c.clone()).collect(),
         "region" => known.iter().map(|(_, r)| r.clone()).collect(),

@@ -513,7 +513,11 @@ async fn the_sse_transport_has_the_token_limits_and_sessions_of_streamable_http(
     }
     let mut s = SseStream::session(&url, Some(TOKEN)).await;
     let tools = s.request(1, "tools/list", json!({})).await;
-    assert_eq!(tools["result"]["tools"].as_array().map(Vec::len), Some(9), "{tools}");
+    assert_eq!(
+        tools["result"]["tools"].as_array().map(Vec::len),
+        Some(ecs_security_mcp::actions::ActionKind::ALL.len()),
+        "{tools}"
+    );
     let call = s
         .request(
             2,
@@ -963,7 +967,9 @@ async fn the_official_python_sdk_drives_tools_paging_resources_and_prompts() {
         ("AWS_REGION", "us-east-1"),
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ];
-    let cluster = ["--cluster", "insecure-cluster", "--expect-progress", "--expect-logs"];
+    // Once a tool has collected the cluster, the live server lists its reports as resources
+    // and completes its name (from the snapshot cache).
+    let cluster = ["--cluster", "insecure-cluster", "--expect-progress", "--expect-logs", "--expect-listed"];
 
     let stdio = run_python(&[&cluster[..], &["--stdio", BIN, "serve"]].concat(), &aws);
     assert_eq!(stdio["protocol_version"], "2025-11-25", "{stdio}");
@@ -985,9 +991,7 @@ async fn the_official_python_sdk_drives_tools_paging_resources_and_prompts() {
         assert!(summary["resources"].as_u64() > Some(0) && summary["prompts"] == 3, "{summary}");
     }
 
-    // Served from a snapshot, the server also lists each cluster's reports as resources and
-    // completes its name. (A live server lists no cluster: `Source::known_clusters` returns
-    // none for AWS, although collected clusters are cached.)
+    // Served from a snapshot, the server lists each loaded cluster's reports from the start.
     let listed = ["--cluster", "payments-prod", "--expect-listed"];
     let stdio = run_python(&[&listed[..], &["--stdio", BIN, "serve", "--snapshot", &demo()]].concat(), &[]);
     let server = Server::start(&["serve", "--http", "127.0.0.1:0", "--snapshot", &demo()], &[]).await;
@@ -1037,7 +1041,7 @@ async fn the_official_typescript_sdk_drives_tools_resources_and_prompts() {
     let sse = run_typescript(&["--sse", &server.url.replace("/mcp", "/sse"), "--token", TOKEN]);
     assert_eq!(
         (&sse["server"], &sse["tools"], &sse["prompts"]),
-        (&json!("ecs-security-mcp"), &json!(9), &json!(3)),
+        (&json!("ecs-security-mcp"), &json!(ecs_security_mcp::actions::ActionKind::ALL.len()), &json!(3)),
         "{sse}"
     );
     assert!(sse["resources"].as_u64() > Some(0) && sse["pages"].as_u64() > Some(1), "{sse}");

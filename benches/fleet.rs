@@ -45,15 +45,7 @@ fn main() {
     let clusters = fb["clusters"].as_u64().unwrap() as usize;
     let listener = proxy::Proxy::bind();
     let url = format!("http://{}", listener.local_addr().expect("proxy address"));
-    // SAFETY: no other thread exists yet.
-    #[allow(unsafe_code)] // setting the environment before any thread starts
-    unsafe {
-        std::env::set_var("AWS_ENDPOINT_URL", &url);
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    }
+    proxy::aim_sdk_at(&url);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (runs, sequential, per_cluster_calls) = runtime.block_on(async {
         let proxy = proxy::Proxy::start(listener, &moto.endpoint());

@@ -28,15 +28,7 @@ fn main() {
     let moto = moto::Moto::start(&["--bench", &SERVICES.to_string()]);
     let listener = proxy::Proxy::bind();
     let url = format!("http://{}", listener.local_addr().expect("proxy address"));
-    // SAFETY: no other thread exists yet.
-    #[allow(unsafe_code)] // setting the environment before any thread starts
-    unsafe {
-        std::env::set_var("AWS_ENDPOINT_URL", &url);
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    }
+    proxy::aim_sdk_at(&url);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (mut walls, calls, floor) = runtime.block_on(async {
         let proxy = proxy::Proxy::start(listener, &moto.endpoint());

@@ -469,16 +469,7 @@ fn main() {
     let moto = Moto::start(&["--fleet"]);
     let listener = Proxy::bind();
     let proxy_url = format!("http://{}", listener.local_addr().expect("proxy address"));
-    // SAFETY: no other thread exists yet; the runtime and the tests start afterwards.
-    #[allow(unsafe_code)] // setting the environment before any thread starts
-    unsafe {
-        std::env::set_var("AWS_ENDPOINT_URL", &proxy_url);
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-        std::env::remove_var("AWS_PROFILE");
-    }
+    proxy::aim_sdk_at(&proxy_url);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let failures = runtime.block_on(async {
         let proxy = Proxy::start(listener, &moto.endpoint());

@@ -397,3 +397,18 @@ async fn handle(
         Err(e) => Ok(error_response(&service, StatusCode::BAD_GATEWAY, "ProxyError", &e.to_string())),
     }
 }
+
+/// Points this process's AWS SDK at `url` (the proxy) with moto's test credentials, through
+/// the environment. Call it before any other thread starts.
+pub fn aim_sdk_at(url: &str) {
+    // SAFETY: callers run this first in `main`, before any other thread exists.
+    #[allow(unsafe_code)] // setting the environment before any thread starts
+    unsafe {
+        std::env::set_var("AWS_ENDPOINT_URL", url);
+        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+        std::env::set_var("AWS_REGION", "us-east-1");
+        std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
+        std::env::remove_var("AWS_PROFILE");
+    }
+}

@@ -27,3 +27,29 @@ pub fn hardened() -> Snapshot {
 pub fn fixture_actions() -> Actions {
     Actions::new(Source::Files(FileSource::new(vec![demo(), hardened()])))
 }
+
+/// A task definition no file-applicable rule flags: the clean case of the lint tests.
+pub const CLEAN_TASK_DEFINITION: &str = r#"{
+  "family": "ok",
+  "requiresCompatibilities": ["FARGATE"],
+  "networkMode": "awsvpc",
+  "cpu": "256",
+  "memory": "512",
+  "taskRoleArn": "arn:aws:iam::123456789012:role/app",
+  "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
+  "tags": [{"key": "team", "value": "a"}],
+  "containerDefinitions": [
+    {
+      "name": "app",
+      "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+      "essential": true,
+      "user": "1000:1000",
+      "readonlyRootFilesystem": true,
+      "memory": 256,
+      "linuxParameters": {"initProcessEnabled": true, "capabilities": {"drop": ["ALL"]}},
+      "healthCheck": {"command": ["CMD", "/bin/check"]},
+      "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "g"}}
+    }
+  ]
+}
+"#;

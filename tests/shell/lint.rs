@@ -306,30 +306,7 @@ fn a_malformed_file_is_placed_and_the_others_are_still_reported() {
 #[test]
 fn fail_on_exit_codes_quoted_globs_and_json_locations() {
     let dir = tempfile::tempdir().unwrap();
-    let hardened = r#"{
-  "family": "ok",
-  "requiresCompatibilities": ["FARGATE"],
-  "networkMode": "awsvpc",
-  "cpu": "256",
-  "memory": "512",
-  "taskRoleArn": "arn:aws:iam::123456789012:role/app",
-  "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
-  "tags": [{"key": "team", "value": "a"}],
-  "containerDefinitions": [
-    {
-      "name": "app",
-      "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0000000000000000000000000000000000000000000000000000000000000000",
-      "essential": true,
-      "user": "1000:1000",
-      "readonlyRootFilesystem": true,
-      "memory": 256,
-      "linuxParameters": {"initProcessEnabled": true, "capabilities": {"drop": ["ALL"]}},
-      "healthCheck": {"command": ["CMD", "/bin/check"]},
-      "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "g"}}
-    }
-  ]
-}
-"#;
+    let hardened = common::CLEAN_TASK_DEFINITION;
     std::fs::create_dir_all(dir.path().join("deploy/prod")).unwrap();
     std::fs::write(dir.path().join("deploy/prod/clean.json"), hardened).unwrap();
     std::fs::write(dir.path().join("deploy/root.json"), hardened.replace("      \"user\": \"1000:1000\",\n", ""))

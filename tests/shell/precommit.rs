@@ -39,31 +39,6 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-const GOOD: &str = r#"{
-  "family": "ok",
-  "requiresCompatibilities": ["FARGATE"],
-  "networkMode": "awsvpc",
-  "cpu": "256",
-  "memory": "512",
-  "taskRoleArn": "arn:aws:iam::123456789012:role/app",
-  "executionRoleArn": "arn:aws:iam::123456789012:role/exec",
-  "tags": [{"key": "team", "value": "a"}],
-  "containerDefinitions": [
-    {
-      "name": "app",
-      "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:0000000000000000000000000000000000000000000000000000000000000000",
-      "essential": true,
-      "user": "1000:1000",
-      "readonlyRootFilesystem": true,
-      "memory": 256,
-      "linuxParameters": {"initProcessEnabled": true, "capabilities": {"drop": ["ALL"]}},
-      "healthCheck": {"command": ["CMD", "/bin/check"]},
-      "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "g"}}
-    }
-  ]
-}
-"#;
-
 #[test]
 fn the_manifest_validates() {
     let cache = tempfile::tempdir().unwrap();
@@ -77,7 +52,7 @@ fn try_repo_fails_a_bad_staged_task_definition_on_its_line_and_passes_a_good_one
     let repo = tempfile::tempdir().unwrap();
     git(repo.path(), &["init", "-q"]);
     std::fs::create_dir(repo.path().join("deploy")).unwrap();
-    std::fs::write(repo.path().join("deploy/taskdef.json"), GOOD).unwrap();
+    std::fs::write(repo.path().join("deploy/taskdef.json"), common::CLEAN_TASK_DEFINITION).unwrap();
     git(repo.path(), &["add", "deploy/taskdef.json"]);
     let hooks = common::root().display().to_string();
     let run =
@@ -89,7 +64,8 @@ fn try_repo_fails_a_bad_staged_task_definition_on_its_line_and_passes_a_good_one
     assert!(text.contains("Passed"), "{text}");
 
     // Privileged, on line 15 of the staged file.
-    let bad = GOOD.replace("\"essential\": true,", "\"essential\": true,\n      \"privileged\": true,");
+    let bad = common::CLEAN_TASK_DEFINITION
+        .replace("\"essential\": true,", "\"essential\": true,\n      \"privileged\": true,");
     assert_eq!(bad.lines().nth(14).map(str::trim), Some("\"privileged\": true,"));
     std::fs::write(repo.path().join("deploy/taskdef.json"), bad).unwrap();
     git(repo.path(), &["add", "deploy/taskdef.json"]);

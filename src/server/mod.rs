@@ -16,6 +16,7 @@ mod fixtures;
 pub mod http;
 mod outputs;
 pub mod prompts;
+mod schema;
 mod sse;
 pub mod tools;
 

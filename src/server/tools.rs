@@ -40,9 +40,11 @@ fn schema_of(kind: ActionKind) -> Arc<JsonObject> {
 /// The tool of one action.
 pub fn tool(kind: ActionKind) -> Tool {
     let title = kind.title();
-    Tool::new(kind.name(), kind.description(), schema_of(kind))
+    let input = super::schema::portable(schema_of(kind).as_ref().clone());
+    let output = super::schema::portable(super::outputs::schema_of(kind).as_ref().clone());
+    Tool::new(kind.name(), kind.description(), input)
         .with_title(title)
-        .with_raw_output_schema(super::outputs::schema_of(kind))
+        .with_raw_output_schema(Arc::new(output))
         .with_annotations(
             ToolAnnotations::with_title(title)
                 .read_only(true)

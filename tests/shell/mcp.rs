@@ -570,3 +570,33 @@ async fn structured_content_matches_each_output_schema() {
     }
     client.cancel().await.ok();
 }
+
+/// tools/list carries no schema format outside JSON Schema's own list: Ajv (the TypeScript
+/// SDK's validator) prints a warning for each unknown one, such as schemars' `uint`.
+#[tokio::test]
+async fn tool_schemas_use_only_standard_formats() {
+    fn formats(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::String(f)) = o.get("format") {
+                    out.push(f.clone());
+                }
+                o.values().for_each(|x| formats(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| formats(x, out)),
+            _ => {}
+        }
+    }
+    let client = connect().await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let mut found = Vec::new();
+    for t in &tools {
+        formats(&Value::Object(t.input_schema.as_ref().clone()), &mut found);
+        if let Some(o) = &t.output_schema {
+            formats(&Value::Object(o.as_ref().clone()), &mut found);
+        }
+    }
+    let odd: Vec<&String> = found.iter().filter(|f| !["date-time", "uri", "email"].contains(&f.as_str())).collect();
+    assert!(odd.is_empty(), "non-standard formats in tools/list: {odd:?}");
+    client.cancel().await.ok();
+}

@@ -122,7 +122,10 @@ pub struct Changes {
     /// When the earlier data was collected.
     pub since: String,
     pub new: usize,
+    /// Findings that are gone from the cluster (not those a suppression now accepts).
     pub fixed: usize,
+    /// Findings still present that a suppression accepted since then.
+    pub newly_suppressed: usize,
     /// Up to ten ids of new findings.
     pub new_ids: Vec<String>,
     /// Up to ten ids of findings that are gone.
@@ -130,19 +133,34 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// New and fixed finding ids between `previous` and `current`.
+    /// New and fixed finding ids between `previous` and `current`. A finding that moved into
+    /// or out of the suppressed list is still there: it is neither fixed nor new.
     pub fn between(previous: &Analysis, current: &Analysis) -> Changes {
-        let before: BTreeSet<&str> = previous.findings.iter().map(|f| f.id.as_str()).collect();
-        let now: BTreeSet<&str> = current.findings.iter().map(|f| f.id.as_str()).collect();
-        let new: Vec<&str> = now.difference(&before).copied().collect();
-        let fixed: Vec<&str> = before.difference(&now).copied().collect();
+        let ids = |a: &'_ Analysis| -> (BTreeSet<String>, BTreeSet<String>) {
+            let active = a.findings.iter().map(|f| f.id.clone()).collect();
+            let suppressed = a.triage.suppressed.iter().map(|s| s.finding.id.clone()).collect();
+            (active, suppressed)
+        };
+        let (before_active, before_suppressed) = ids(previous);
+        let (now_active, now_suppressed) = ids(current);
+        let before_all: BTreeSet<&String> = before_active.union(&before_suppressed).collect();
+        let now_all: BTreeSet<&String> = now_active.union(&now_suppressed).collect();
+        let new: Vec<&String> = now_active.iter().filter(|id| !before_all.contains(id)).collect();
+        let fixed: Vec<&String> = before_all.difference(&now_all).copied().collect();
+        let newly_suppressed = before_active.intersection(&now_suppressed).count();
         Changes {
             since: previous.collected_at.clone(),
             new: new.len(),
             fixed: fixed.len(),
-            new_ids: new.iter().take(10).map(|s| (*s).to_owned()).collect(),
-            fixed_ids: fixed.iter().take(10).map(|s| (*s).to_owned()).collect(),
+            newly_suppressed,
+            new_ids: new.iter().take(10).map(|s| (*s).clone()).collect(),
+            fixed_ids: fixed.iter().take(10).map(|s| (*s).clone()).collect(),
         }
+    }
+
+    /// ", K newly suppressed" when a suppression accepted findings since then.
+    fn suppressed_note(&self) -> String {
+        if self.newly_suppressed > 0 { format!(", {} newly suppressed", self.newly_suppressed) } else { String::new() }
     }
 }
 
@@ -366,7 +384,7 @@ fn summary(
         super::counts_line(&o.by_severity)
     );
     if let Some(c) = changes {
-        s.push_str(&format!(" Since {}: {} new, {} fixed.", plain(&c.since), c.new, c.fixed));
+        s.push_str(&format!(" Since {}: {} new, {} fixed{}.", plain(&c.since), c.new, c.fixed, c.suppressed_note()));
     }
     if let Some(b) = suppressions {
         s.push_str(&format!(
@@ -400,7 +418,13 @@ pub fn markdown(d: &AnalysisDigest, opts: &DigestOptions<'_>) -> String {
         s.push_str(&format!("> {f}\n\n"));
     }
     if let Some(ch) = &d.changes {
-        s.push_str(&format!("Since the analysis of {}: {} new, {} fixed.\n\n", md(&ch.since), ch.new, ch.fixed));
+        s.push_str(&format!(
+            "Since the analysis of {}: {} new, {} fixed{}.\n\n",
+            md(&ch.since),
+            ch.new,
+            ch.fixed,
+            ch.suppressed_note()
+        ));
     }
     if let Some(b) = &d.suppressions {
         s.push_str(&format!(

@@ -468,3 +468,28 @@ fn a_draft_entry_parses_and_matches_its_finding_and_the_next_revision() {
     }
     assert!(checked > 3);
 }
+
+/// "What changed since the last analysis": a finding a suppression accepted in between is
+/// still on the cluster, so it is counted as newly suppressed, not fixed; lifting the
+/// suppression again does not make it new.
+#[test]
+fn a_suppression_between_two_analyses_is_not_a_fix() {
+    use ecs_security_core::report::digest::Changes;
+    let snap = common::demo();
+    let before = rules::analyze(&snap);
+    let after = suppressed(&snap, &entry("rule: container-privileged"));
+    let accepted = suppressed_ids(&after);
+    assert!(!accepted.is_empty(), "the demo has privileged containers");
+
+    let changes = Changes::between(&before, &after);
+    assert_eq!((changes.new, changes.fixed, changes.newly_suppressed), (0, 0, accepted.len()));
+
+    let back = Changes::between(&after, &before);
+    assert_eq!((back.new, back.fixed, back.newly_suppressed), (0, 0, 0));
+
+    // A finding that is really gone still counts as fixed.
+    let mut fixed = before.clone();
+    let gone = fixed.findings.pop().expect("the demo has findings");
+    let c = Changes::between(&before, &fixed);
+    assert_eq!((c.fixed, c.fixed_ids.clone()), (1, vec![gone.id]));
+}

@@ -31,6 +31,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-exec-logging-disabled",
                 "vpc-flow-logs-disabled",
                 "lb-access-logs-disabled",
+                "clb-access-logs-disabled",
                 "container-logging-missing",
             ],
             source: ANALOG,
@@ -111,6 +112,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-logging-missing",
                 "vpc-flow-logs-disabled",
                 "lb-access-logs-disabled",
+                "clb-access-logs-disabled",
                 "service-connect-logging-missing",
             ],
             source: ANALOG,
@@ -141,7 +143,9 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Transmission security",
             rules: &[
                 "lb-listener-http-without-redirect",
+                "clb-listener-not-encrypted",
                 "lb-tls-policy-outdated",
+                "clb-tls-policy-outdated",
                 "lb-nlb-plaintext-tcp-listener",
                 "efs-transit-encryption-disabled",
                 "service-connect-tls-disabled",
@@ -162,6 +166,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Encryption (transmission)",
             rules: &[
                 "lb-tls-policy-outdated",
+                "clb-tls-policy-outdated",
                 "lb-tls-policy-legacy-ciphers",
                 "efs-transit-encryption-disabled",
                 "service-connect-tls-disabled",

@@ -336,6 +336,7 @@ fn scope_sources(scope: Scope) -> &'static [DataSource] {
         Scope::SecurityGroups => &[D::SecurityGroups],
         Scope::LoadBalancers => &[D::LoadBalancers],
         Scope::Listeners => &[D::Listeners],
+        Scope::ClassicLoadBalancers => &[D::ClassicLoadBalancers],
     }
 }
 

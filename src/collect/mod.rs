@@ -10,9 +10,9 @@ mod clients;
 mod ecr;
 mod ecs;
 mod elb;
+mod from_clb;
 mod from_ec2;
 mod from_ecr;
-mod from_clb;
 mod from_ecs;
 mod from_elb;
 mod kms;
@@ -296,10 +296,7 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
     ctx.progress(
         4,
         "load balancers",
-        format!(
-            "{} load balancers",
-            load_balancing.load_balancers.len() + load_balancing.classic_load_balancers.len()
-        ),
+        format!("{} load balancers", load_balancing.load_balancers.len() + load_balancing.classic_load_balancers.len()),
     );
 
     let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);

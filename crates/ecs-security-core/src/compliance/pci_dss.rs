@@ -93,7 +93,11 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "2.2.5",
             title: "If any insecure services, protocols, or daemons are present, business justification is documented and additional security features are implemented",
-            rules: &["lb-listener-http-without-redirect", "lb-nlb-plaintext-tcp-listener", "clb-listener-not-encrypted"],
+            rules: &[
+                "lb-listener-http-without-redirect",
+                "lb-nlb-plaintext-tcp-listener",
+                "clb-listener-not-encrypted",
+            ],
             source: OURS,
             ..Control::BASE
         },

@@ -27,8 +27,7 @@ const CLB: &[DataSource] = &[DataSource::ClassicLoadBalancers];
 const CLB_POLICIES: &[DataSource] = &[DataSource::ClassicLoadBalancers, DataSource::ClassicLoadBalancerPolicies];
 const CLB_ATTRIBUTES: &[DataSource] = &[DataSource::ClassicLoadBalancers, DataSource::ClassicLoadBalancerAttributes];
 
-/// The predefined policy Security Hub ELB.8 passes (`predefinedPolicyName`, not customisable).
-pub const SECURITY_HUB_ELB_8_POLICY: &str = "ELBSecurityPolicy-TLS-1-2-2017-01";
+use tls::SECURITY_HUB_ELB_8 as SECURITY_HUB_ELB_8_POLICY;
 
 /// Protocols deprecated by RFC 8996 (and SSLv3 by RFC 7568).
 const OUTDATED_PROTOCOLS: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
@@ -425,7 +424,8 @@ pub static CLB_CROSS_ZONE_DISABLED: Rule = Rule {
     remediation: Remediation {
         summary: "Enable cross-zone load balancing on the Classic Load Balancer.",
         steps: &[
-            "Enable CrossZoneLoadBalancing with modify-load-balancer-attributes and set it in infrastructure code.",
+            "Enable CrossZoneLoadBalancing with modify-load-balancer-attributes (no downtime; a Classic Load Balancer's cross-zone traffic is not charged).",
+            "Set it in infrastructure code so a re-apply does not turn it off.",
         ],
         cli: "aws elb modify-load-balancer-attributes --load-balancer-name <clb-name> --load-balancer-attributes '{\"CrossZoneLoadBalancing\":{\"Enabled\":true}}'",
         terraform: "resource \"aws_elb\" \"app\" {\n  cross_zone_load_balancing = true\n}",
@@ -462,7 +462,8 @@ pub static CLB_CONNECTION_DRAINING_DISABLED: Rule = Rule {
     remediation: Remediation {
         summary: "Enable connection draining with a timeout at least as long as the slowest request.",
         steps: &[
-            "Enable ConnectionDraining (timeout 300 seconds, or the service's longest request) and set it in infrastructure code.",
+            "Enable ConnectionDraining with a timeout of 300 seconds, or the service's longest request.",
+            "Set it in infrastructure code so a re-apply does not turn it off.",
         ],
         cli: "aws elb modify-load-balancer-attributes --load-balancer-name <clb-name> --load-balancer-attributes '{\"ConnectionDraining\":{\"Enabled\":true,\"Timeout\":300}}'",
         terraform: "resource \"aws_elb\" \"app\" {\n  connection_draining         = true\n  connection_draining_timeout = 300\n}",

@@ -410,9 +410,9 @@ fn key_manager(snap: &Snapshot, key: Option<&str>, collected: Option<&str>) -> K
 
 /// The failed kms:DescribeKey call about this key, if any.
 fn describe_key_gap<'a>(snap: &'a Snapshot, key: &str) -> Option<&'a crate::model::Gap> {
-    snap.gaps.iter().find(|g| {
-        g.service == "kms" && g.operation == "DescribeKey" && g.resource.as_deref().is_none_or(|r| r == key)
-    })
+    snap.gaps
+        .iter()
+        .find(|g| g.service == "kms" && g.operation == "DescribeKey" && g.resource.as_deref().is_none_or(|r| r == key))
 }
 
 fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
@@ -454,10 +454,10 @@ fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
         if kms && manager == KeyManager::Unknown {
             let why = match key.and_then(|k| describe_key_gap(snap, k)) {
                 Some(g) => format!(
-                    "unknown: kms:DescribeKey failed with {}; grant kms:DescribeKey on the key (KeyManager AWS or CUSTOMER)",
+                    "unknown: kms:DescribeKey failed with {} (grant kms:DescribeKey on the key: KeyManager AWS or CUSTOMER)",
                     g.error_code
                 ),
-                None => "unknown: not collected; grant kms:DescribeKey and collect again, or check with `aws kms describe-key` (KeyManager AWS or CUSTOMER)".to_owned(),
+                None => "unknown: not collected (grant kms:DescribeKey and collect again; or run `aws kms describe-key`: KeyManager AWS or CUSTOMER)".to_owned(),
             };
             f.evidence("key_manager", why).confidence(Confidence::Low);
         }
@@ -475,12 +475,19 @@ mod tests {
         assert_eq!(key_manager(&snap, None, None), KeyManager::Aws);
         assert_eq!(key_manager(&snap, Some("alias/aws/ecr"), None), KeyManager::Aws);
         assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/aws/ecr"), None), KeyManager::Aws);
-        assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/team-ecr"), None), KeyManager::Customer);
+        assert_eq!(
+            key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/team-ecr"), None),
+            KeyManager::Customer
+        );
         assert_eq!(key_manager(&snap, Some(arn), None), KeyManager::Unknown);
         assert_eq!(key_manager(&snap, Some("0a1b2c3d-1111-4222-8333-444455556666"), None), KeyManager::Unknown);
         let config = serde_json::json!({"managedStorageConfiguration": {"fargateEphemeralStorageKmsKeyId": "0a1b2c3d-1111-4222-8333-444455556666"}});
         snap.cluster.configuration = Some(serde_json::from_value(config).unwrap());
-        assert_eq!(key_manager(&snap, Some(arn), None), KeyManager::Customer, "Fargate storage takes only customer keys");
+        assert_eq!(
+            key_manager(&snap, Some(arn), None),
+            KeyManager::Customer,
+            "Fargate storage takes only customer keys"
+        );
         // What kms:DescribeKey said decides over every inference.
         assert_eq!(key_manager(&snap, Some(arn), Some("AWS")), KeyManager::Aws);
         assert_eq!(key_manager(&Snapshot::default(), Some(arn), Some("CUSTOMER")), KeyManager::Customer);

@@ -202,6 +202,13 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             ..Control::BASE
         },
         Control {
+            id: "ELB.2",
+            title: "Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS Certificate Manager",
+            rules: &["clb-certificate-not-from-acm"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
             id: "ELB.3",
             title: "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
             rules: &["clb-listener-not-encrypted"],
@@ -252,6 +259,13 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             ..Control::BASE
         },
         Control {
+            id: "ELB.10",
+            title: "Classic Load Balancer should span multiple Availability Zones",
+            rules: &["clb-single-availability-zone"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
             id: "ELB.12",
             title: "Application Load Balancer should be configured with defensive or strictest desync mitigation mode",
             rules: &["lb-desync-mitigation-monitor"],
@@ -262,6 +276,13 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             id: "ELB.13",
             title: "Application, Network and Gateway Load Balancers should span multiple Availability Zones",
             rules: &["lb-single-availability-zone"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.14",
+            title: "Classic Load Balancer should be configured with defensive or strictest desync mitigation mode",
+            rules: &["clb-desync-mitigation-monitor"],
             source: SH,
             ..Control::BASE
         },

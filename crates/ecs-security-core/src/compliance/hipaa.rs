@@ -71,6 +71,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-not-active",
                 "capacity-provider-termination-protection-disabled",
                 "lb-single-availability-zone",
+                "clb-single-availability-zone",
                 "service-deployment-circuit-breaker-disabled",
             ],
             source: OURS,
@@ -157,7 +158,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "164.312(e)(2)(i)",
             title: "Integrity controls (transmission)",
-            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
+            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor", "clb-desync-mitigation-monitor"],
             source: OURS,
             ..Control::BASE
         },

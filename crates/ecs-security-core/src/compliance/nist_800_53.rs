@@ -223,6 +223,17 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             ..Control::BASE
         },
         Control {
+            id: "ELB.2",
+            title: "Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS Certificate Manager",
+            rules: &["clb-certificate-not-from-acm"],
+            source: SH_NIST,
+            requirements: &[
+                "AC-17(2)", "AC-4", "IA-5(1)", "SC-12(3)", "SC-13", "SC-23", "SC-23(5)", "SC-7(4)", "SC-8", "SC-8(1)",
+                "SC-8(2)", "SI-7(6)",
+            ],
+            ..Control::BASE
+        },
+        Control {
             id: "ELB.3",
             title: "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
             rules: &["clb-listener-not-encrypted"],
@@ -287,6 +298,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             ..Control::BASE
         },
         Control {
+            id: "ELB.10",
+            title: "Classic Load Balancer should span multiple Availability Zones",
+            rules: &["clb-single-availability-zone"],
+            source: SH_NIST,
+            requirements: &["CP-10", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)"],
+            ..Control::BASE
+        },
+        Control {
             id: "ELB.12",
             title: "Application Load Balancer should be configured with defensive or strictest desync mitigation mode",
             rules: &["lb-desync-mitigation-monitor"],
@@ -300,6 +319,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             rules: &["lb-single-availability-zone"],
             source: SH_NIST,
             requirements: &["CP-10", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)"],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.14",
+            title: "Classic Load Balancer should be configured with defensive or strictest desync mitigation mode",
+            rules: &["clb-desync-mitigation-monitor"],
+            source: SH_NIST,
+            requirements: &["AC-4(21)", "CA-9(1)", "CM-2"],
             ..Control::BASE
         },
         Control {

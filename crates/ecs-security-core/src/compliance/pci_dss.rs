@@ -151,7 +151,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "4.2.1.1",
             title: "An inventory of the entity's trusted keys and certificates is maintained",
-            rules: &["lb-certificate-not-from-acm"],
+            rules: &["lb-certificate-not-from-acm", "clb-certificate-not-from-acm"],
             source: OURS,
             ..Control::BASE
         },
@@ -183,7 +183,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "6.4.1",
             title: "Public-facing web applications are protected against attacks",
-            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
+            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor", "clb-desync-mitigation-monitor"],
             source: OURS,
             ..Control::BASE
         },

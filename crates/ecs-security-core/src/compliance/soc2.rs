@@ -160,6 +160,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "capacity-provider-managed-scaling-disabled",
                 "lb-deletion-protection-disabled",
                 "lb-single-availability-zone",
+                "clb-single-availability-zone",
             ],
             source: PROWLER,
             ..Control::BASE

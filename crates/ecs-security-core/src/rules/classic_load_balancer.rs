@@ -21,6 +21,9 @@ pub(super) const RULES: &[&Rule] = &[
     &CLB_ACCESS_LOGS_DISABLED,
     &CLB_CROSS_ZONE_DISABLED,
     &CLB_CONNECTION_DRAINING_DISABLED,
+    &CLB_DESYNC_MITIGATION_MONITOR,
+    &CLB_CERTIFICATE_NOT_FROM_ACM,
+    &CLB_SINGLE_AVAILABILITY_ZONE,
 ];
 
 const CLB: &[DataSource] = &[DataSource::ClassicLoadBalancers];
@@ -479,6 +482,156 @@ pub static CLB_CONNECTION_DRAINING_DISABLED: Rule = Rule {
 
 fn clb_connection_draining_disabled(snap: &Snapshot, out: &mut Findings) {
     attribute_off(snap, out, "ConnectionDraining.Enabled", |a| a.connection_draining_enabled, "connection draining");
+}
+
+pub static CLB_DESYNC_MITIGATION_MONITOR: Rule = Rule {
+    id: "clb-desync-mitigation-monitor",
+    title: "Classic Load Balancer only monitors HTTP desync",
+    severity: Severity::Medium,
+    category: Category::NetworkSecurity,
+    domain: Domain::LoadBalancer,
+    scope: Scope::ClassicLoadBalancers,
+    requires: CLB_ATTRIBUTES,
+    confidence: Confidence::High,
+    rationale: "In `monitor` mode the load balancer forwards requests it classifies as ambiguous or severe (conflicting Content-Length and Transfer-Encoding, for example) to the instances, which is how HTTP request smuggling (desync) attacks reach the backends. `defensive`, the default when the attribute is absent, and `strictest` block them.",
+    remediation: Remediation {
+        summary: "Set the additional attribute `elb.http.desyncmitigationmode` to `defensive` (or `strictest`).",
+        steps: &[
+            "Review the DesyncMitigationMode_NonCompliant_Request_Count metric to see which clients would be affected.",
+            "Set the attribute to `defensive` and keep it in infrastructure code.",
+        ],
+        cli: "aws elb modify-load-balancer-attributes --load-balancer-name <clb-name> --load-balancer-attributes '{\"AdditionalAttributes\":[{\"Key\":\"elb.http.desyncmitigationmode\",\"Value\":\"defensive\"}]}'",
+        terraform: "resource \"aws_elb\" \"app\" {\n  desync_mitigation_mode = \"defensive\"\n}",
+        cloudformation: "# The mode is a load balancer attribute: set it with `aws elb modify-load-balancer-attributes`\n# (or the AWS-UpdateCLBDesyncMitigationMode automation runbook) once the stack is deployed.\nType: AWS::ElasticLoadBalancing::LoadBalancer\nProperties:\n  Listeners:\n    - LoadBalancerPort: \"443\"\n      Protocol: HTTPS\n      InstancePort: \"8080\"\n      SSLCertificateId: !Ref Certificate",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-desync-mitigation-mode.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-14",
+    ],
+    peers: &["SecurityHub ELB.14"],
+    check: clb_desync_mitigation_monitor,
+};
+
+fn clb_desync_mitigation_monitor(snap: &Snapshot, out: &mut Findings) {
+    for lb in &snap.load_balancing.classic_load_balancers {
+        let Some(mode) = lb.attributes.as_ref().and_then(|a| a.desync_mitigation_mode.as_deref()) else {
+            continue;
+        };
+        if !mode.trim().eq_ignore_ascii_case("monitor") {
+            continue;
+        }
+        out.report(
+            clb_ref(snap, lb),
+            format!(
+                "Classic Load Balancer `{}` forwards ambiguous requests (desync mitigation mode: monitor)",
+                lb.load_balancer_name
+            ),
+        )
+        .evidence("elb.http.desyncmitigationmode", mode);
+    }
+}
+
+pub static CLB_CERTIFICATE_NOT_FROM_ACM: Rule = Rule {
+    id: "clb-certificate-not-from-acm",
+    title: "Classic Load Balancer listener uses a certificate that is not from ACM",
+    severity: Severity::Low,
+    category: Category::NetworkSecurity,
+    domain: Domain::LoadBalancer,
+    scope: Scope::ClassicLoadBalancers,
+    requires: CLB,
+    confidence: Confidence::High,
+    rationale: "Certificates uploaded to IAM (`arn:aws:iam::…:server-certificate/…`) are never renewed automatically and raise no expiry events, so they expire silently and take the service down or push teams to long-lived certificates; their private keys were also handled outside AWS. ACM-issued certificates renew themselves. Security Hub ELB.2 fails HTTPS and SSL listeners whose certificate is not from ACM.",
+    remediation: Remediation {
+        summary: "Issue (or import) the certificate in ACM and switch the listener to it, then delete the IAM server certificate.",
+        steps: &[
+            "Request a public certificate in ACM (DNS validation) for the load balancer's names.",
+            "Switch the HTTPS/SSL listener to the ACM certificate.",
+            "Delete the IAM server certificate once nothing uses it.",
+        ],
+        cli: "aws elb set-load-balancer-listener-ssl-certificate --load-balancer-name <clb-name> --load-balancer-port 443 --ssl-certificate-id <acm-certificate-arn>",
+        terraform: "resource \"aws_elb\" \"app\" {\n  listener {\n    lb_port            = 443\n    lb_protocol        = \"https\"\n    instance_port      = 8080\n    instance_protocol  = \"http\"\n    ssl_certificate_id = aws_acm_certificate.app.arn\n  }\n}",
+        cloudformation: "Type: AWS::ElasticLoadBalancing::LoadBalancer\nProperties:\n  Listeners:\n    - LoadBalancerPort: \"443\"\n      Protocol: HTTPS\n      InstancePort: \"8080\"\n      SSLCertificateId: !Ref AcmCertificate",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-update-ssl-cert.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-2",
+    ],
+    peers: &["SecurityHub ELB.2", "Prowler elb_ssl_listeners_use_acm_certificate"],
+    check: clb_certificate_not_from_acm,
+};
+
+/// Whether an ARN names an ACM certificate (`arn:<partition>:acm:…`).
+fn is_acm_certificate(arn: &str) -> bool {
+    arn.split(':').nth(2) == Some("acm") && arn.starts_with("arn:")
+}
+
+fn clb_certificate_not_from_acm(snap: &Snapshot, out: &mut Findings) {
+    for lb in &snap.load_balancing.classic_load_balancers {
+        for l in lb.listeners.iter().filter(|l| l.is_encrypted()) {
+            let Some(cert) = l.ssl_certificate_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+                continue;
+            };
+            if is_acm_certificate(cert) {
+                continue;
+            }
+            out.report(
+                listener_ref(snap, lb, l),
+                format!(
+                    "listener {} of Classic Load Balancer `{}` uses a certificate that is not from ACM",
+                    l.label(),
+                    lb.load_balancer_name
+                ),
+            )
+            .evidence("sslCertificateId", cert);
+        }
+    }
+}
+
+pub static CLB_SINGLE_AVAILABILITY_ZONE: Rule = Rule {
+    id: "clb-single-availability-zone",
+    title: "Classic Load Balancer is in a single Availability Zone",
+    severity: Severity::Low,
+    category: Category::Availability,
+    domain: Domain::LoadBalancer,
+    scope: Scope::ClassicLoadBalancers,
+    requires: CLB,
+    confidence: Confidence::High,
+    rationale: "A Classic Load Balancer enabled in one Availability Zone has nodes only there: an outage of that zone takes every service behind it offline even if their instances run in other zones. Security Hub ELB.10 requires at least two zones.",
+    remediation: Remediation {
+        summary: "Enable the Classic Load Balancer in at least two Availability Zones (a subnet in each, in a VPC).",
+        steps: &[
+            "Create a subnet for the load balancer in a second Availability Zone if needed.",
+            "Attach it with `aws elb attach-load-balancer-to-subnets`, and run container instances in both zones.",
+        ],
+        cli: "aws elb attach-load-balancer-to-subnets --load-balancer-name <clb-name> --subnets <subnet-in-second-az>",
+        terraform: "resource \"aws_elb\" \"app\" {\n  subnets = [aws_subnet.public_a.id, aws_subnet.public_b.id]\n}",
+        cloudformation: "Type: AWS::ElasticLoadBalancing::LoadBalancer\nProperties:\n  Subnets: [!Ref PublicSubnetA, !Ref PublicSubnetB]",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-manage-subnets.html",
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-10",
+    ],
+    peers: &["SecurityHub ELB.10"],
+    check: clb_single_availability_zone,
+};
+
+fn clb_single_availability_zone(snap: &Snapshot, out: &mut Findings) {
+    for lb in &snap.load_balancing.classic_load_balancers {
+        let mut zones: Vec<&str> = lb.availability_zones.iter().map(String::as_str).collect();
+        zones.sort_unstable();
+        zones.dedup();
+        if zones.len() != 1 {
+            continue;
+        }
+        out.report(
+            clb_ref(snap, lb),
+            format!(
+                "Classic Load Balancer `{}` is enabled in a single Availability Zone ({})",
+                lb.load_balancer_name, zones[0]
+            ),
+        )
+        .evidence("availability_zones", zones[0]);
+    }
 }
 
 #[cfg(test)]

@@ -24,17 +24,15 @@ pub async fn classic_load_balancer_named_by_a_service_is_audited(env: &Env) -> O
     env.proxy.reset();
     let s = collect_at("insecure-cluster", Depth::Full).await?;
     ensure!(s.gaps.is_empty(), "gaps: {:?}", s.gaps);
-    let clb = s.load_balancing.classic_load_balancer("insecure-clb").ok_or_else(|| {
-        format!("insecure-clb not collected: {:?}", s.load_balancing.classic_load_balancers)
-    })?;
+    let clb = s
+        .load_balancing
+        .classic_load_balancer("insecure-clb")
+        .ok_or_else(|| format!("insecure-clb not collected: {:?}", s.load_balancing.classic_load_balancers))?;
     ensure!(clb.listeners.len() == 2, "listeners: {:?}", clb.listeners);
     let https = clb.listeners.iter().find(|l| l.protocol() == "HTTPS").ok_or("no HTTPS listener")?;
     let policy = clb.negotiation_policy(https).ok_or_else(|| format!("no negotiation policy: {:?}", clb.policies))?;
     ensure!(policy.protocols().contains(&"TLSv1"), "protocols: {:?}", policy.enabled);
-    ensure!(
-        policy.reference_security_policy.as_deref() == Some("ELBSecurityPolicy-2016-08"),
-        "reference: {policy:?}"
-    );
+    ensure!(policy.reference_security_policy.as_deref() == Some("ELBSecurityPolicy-2016-08"), "reference: {policy:?}");
     let attrs = clb.attributes.as_ref().ok_or("attributes not collected")?;
     ensure!(
         attrs.access_log_enabled == Some(false)

@@ -269,7 +269,9 @@ fn region_of(req: &hyper::http::request::Parts) -> String {
 
 fn error_response(service: &str, status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
     let (content_type, body) = match service {
-        "ecs" | "ecr" | "kms" => ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#)),
+        "ecs" | "ecr" | "kms" => {
+            ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#))
+        }
         "ec2" => (
             "text/xml",
             format!(

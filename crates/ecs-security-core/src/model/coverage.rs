@@ -205,3 +205,43 @@ impl Snapshot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gap(operation: &str, resource: Option<&str>) -> Gap {
+        Gap {
+            service: "elasticloadbalancing".into(),
+            operation: operation.into(),
+            error_code: "AccessDenied".into(),
+            message: "denied".into(),
+            resource: resource.map(str::to_owned),
+        }
+    }
+
+    /// Classic and v2 load balancers share IAM actions; a gap counts only for its own kind.
+    #[test]
+    fn classic_and_v2_gaps_stay_apart() {
+        let classic = crate::model::classic_gap_resource(&["web".to_owned()]);
+        let snap =
+            Snapshot { gaps: vec![gap("DescribeLoadBalancerAttributes", Some(&classic))], ..Snapshot::default() };
+        assert!(matches!(snap.completeness(DataSource::ClassicLoadBalancerAttributes), Completeness::Partial(_)));
+        assert_eq!(snap.completeness(DataSource::LoadBalancerAttributes), Completeness::Complete);
+
+        let arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/0123456789abcdef";
+        let snap = Snapshot {
+            gaps: vec![gap("DescribeLoadBalancers", None), gap("DescribeLoadBalancerAttributes", Some(arn))],
+            ..Snapshot::default()
+        };
+        assert!(matches!(snap.completeness(DataSource::LoadBalancers), Completeness::Missing(_)));
+        assert_eq!(snap.completeness(DataSource::ClassicLoadBalancers), Completeness::Complete);
+        assert_eq!(snap.completeness(DataSource::ClassicLoadBalancerAttributes), Completeness::Complete);
+
+        // A failed DescribeLoadBalancers by name leaves the Classic attributes and policies,
+        // reached through it, incomplete too.
+        let snap = Snapshot { gaps: vec![gap("DescribeLoadBalancers", Some(&classic))], ..Snapshot::default() };
+        assert!(matches!(snap.completeness(DataSource::ClassicLoadBalancerPolicies), Completeness::Partial(_)));
+        assert_eq!(snap.completeness(DataSource::LoadBalancers), Completeness::Complete);
+    }
+}

@@ -76,6 +76,11 @@ pub async fn classic_load_balancer_named_by_a_service_is_audited(env: &Env) -> O
         http.resource.arn
     );
     ensure!(status(&a, "clb-tls-policy-not-recommended") == Some(RuleStatus::Pass), "not-recommended status");
+    ensure!(
+        a.exposure.internet_facing.iter().any(|n| n == "worker"),
+        "the service behind the internet-facing CLB is exposed: {:?}",
+        a.exposure
+    );
     let fsbp = compliance::evaluate(&a, Framework::AwsFoundational);
     for id in ["ELB.3", "ELB.5", "ELB.7", "ELB.8", "ELB.9"] {
         let c = fsbp.controls.iter().find(|c| c.id == id).ok_or_else(|| format!("{id} missing"))?;

@@ -32,8 +32,7 @@ fn older_snapshots_load_and_absent_key_managers_are_unknown() {
                 .findings
                 .iter()
                 .find(|f| f.rule.id == "ecr-repository-cmk-missing" && f.resource.name == repo.repository_name);
-            if kms_key_arn && finding.is_some() {
-                let f = finding.unwrap();
+            if let Some(f) = finding.filter(|_| kms_key_arn) {
                 assert!(f.message.contains("unknown") && f.confidence == Confidence::Low, "{name}: {}", f.message);
                 unknown += 1;
             }

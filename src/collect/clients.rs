@@ -10,6 +10,9 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    /// Classic Load Balancers (the 2012-06-01 API).
+    pub elb_classic: aws_sdk_elasticloadbalancing::Client,
+    pub kms: aws_sdk_kms::Client,
     pub sts: aws_sdk_sts::Client,
 }
 
@@ -35,6 +38,8 @@ impl Clients {
             ec2: client!(aws_sdk_ec2, "ec2"),
             ecr: client!(aws_sdk_ecr, "ecr"),
             elb: client!(aws_sdk_elasticloadbalancingv2, "elb"),
+            elb_classic: client!(aws_sdk_elasticloadbalancing, "elb-classic"),
+            kms: client!(aws_sdk_kms, "kms"),
             sts: client!(aws_sdk_sts, "sts"),
             base: base.clone(),
         }
@@ -44,5 +49,11 @@ impl Clients {
     pub fn ecr_in(&self, region: &str) -> aws_sdk_ecr::Client {
         let config = self.base.to_builder().region(Region::new(region.to_owned())).build();
         aws_sdk_ecr::Client::new(&config)
+    }
+
+    /// A KMS client for another region (a repository's key lives in the repository's region).
+    pub fn kms_in(&self, region: &str) -> aws_sdk_kms::Client {
+        let config = self.base.to_builder().region(Region::new(region.to_owned())).build();
+        aws_sdk_kms::Client::new(&config)
     }
 }

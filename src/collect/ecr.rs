@@ -72,6 +72,7 @@ pub async fn ecr(ctx: &Ctx, tds: &[m::TaskDefinition], tasks: &[m::Task], own_ac
     });
     let mut repositories: Vec<m::Repository> = join_all(calls).await.into_iter().flatten().collect();
     repositories.sort_by(|a, b| a.repository_arn.cmp(&b.repository_arn));
+    super::kms::ecr_key_managers(ctx, &mut repositories).await;
 
     let registry_scanning_configuration = if ctx.quick() {
         ctx.skipped("ecr", "GetRegistryScanningConfiguration");

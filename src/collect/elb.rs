@@ -50,7 +50,7 @@ pub async fn load_balancing(ctx: &Ctx, services: &[m::Service]) -> m::LoadBalanc
         lb.attributes = attributes;
     }
     lbs.sort_by(|a, b| a.load_balancer_name.cmp(&b.load_balancer_name));
-    m::LoadBalancing { load_balancers: lbs, target_groups }
+    m::LoadBalancing { load_balancers: lbs, target_groups, classic_load_balancers: Vec::new() }
 }
 
 async fn details(ctx: &Ctx, arn: String) -> (Vec<m::Listener>, std::collections::BTreeMap<String, String>) {

@@ -22,6 +22,7 @@ pub(super) fn repository(r: &sdk::Repository) -> m::Repository {
         encryption_configuration: r.encryption_configuration().map(|e| m::EncryptionConfiguration {
             encryption_type: Some(e.encryption_type().as_str().to_owned()),
             kms_key: s(e.kms_key()),
+            key_manager: None,
         }),
         lifecycle_policy: None,
         repository_policy: None,

@@ -5,14 +5,17 @@
 //! see. Snapshots are cached per (account, region, cluster) for a short time.
 
 mod calls;
+mod clb;
 mod clients;
 mod ecr;
 mod ecs;
 mod elb;
+mod from_clb;
 mod from_ec2;
 mod from_ecr;
 mod from_ecs;
 mod from_elb;
+mod kms;
 mod network;
 mod progress;
 mod sdk_log;
@@ -282,13 +285,19 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
     );
 
     let revisions = ecs::revisions_in_use(&services, &tasks);
-    let (task_definitions, load_balancing, ()) = tokio::join!(
+    let (task_definitions, mut load_balancing, classic_load_balancers, ()) = tokio::join!(
         ecs::task_definitions(ctx, &revisions),
         elb::load_balancing(ctx, &services),
+        clb::classic_load_balancers(ctx, &services),
         network::instances(ctx, &mut container_instances),
     );
+    load_balancing.classic_load_balancers = classic_load_balancers;
     ctx.progress(3, "task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
-    ctx.progress(4, "load balancers", format!("{} load balancers", load_balancing.load_balancers.len()));
+    ctx.progress(
+        4,
+        "load balancers",
+        format!("{} load balancers", load_balancing.load_balancers.len() + load_balancing.classic_load_balancers.len()),
+    );
 
     let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
     let own_account = account_of(&arn);

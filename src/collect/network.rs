@@ -54,6 +54,11 @@ impl Scope {
             s.subnets.extend(lb.availability_zones.iter().filter_map(|z| z.subnet_id.clone()));
             s.vpcs.extend(lb.vpc_id.iter().cloned());
         }
+        for clb in &lbs.classic_load_balancers {
+            s.security_groups.extend(clb.security_groups.iter().cloned());
+            s.subnets.extend(clb.subnets.iter().cloned());
+            s.vpcs.extend(clb.vpc_id.iter().cloned());
+        }
         s.subnets.retain(|x| !x.is_empty());
         s.security_groups.retain(|x| !x.is_empty());
         s

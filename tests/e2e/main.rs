@@ -33,6 +33,7 @@ macro_rules! ensure {
     };
 }
 
+mod clb_kms;
 mod fleet;
 mod trust;
 
@@ -225,6 +226,11 @@ const PLANTED: &[&str] = &[
     "image-vulnerabilities-found",
     "container-image-not-pinned",
     "image-end-of-life-base",
+    "clb-listener-not-encrypted",
+    "clb-tls-policy-outdated",
+    "clb-access-logs-disabled",
+    "clb-cross-zone-disabled",
+    "clb-connection-draining-disabled",
 ];
 
 async fn analysis_finds_planted_problems(_: &Env) -> Outcome {
@@ -501,6 +507,8 @@ fn main() {
             fleet::throttled_fleet_scan_reports_the_same,
             fleet::sharded_scan_merges_to_the_single_run,
             fleet::organization_and_all_regions_scopes,
+            clb_kms::classic_load_balancer_named_by_a_service_is_audited,
+            clb_kms::ecr_key_manager_comes_from_kms,
             // Last: checks every operation the scenarios above performed.
             iam_policy_covers_every_recorded_operation,
         ];

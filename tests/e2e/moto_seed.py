@@ -33,7 +33,7 @@ def log(*args):
 
 def clients(endpoint):
     kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ["ecs", "ec2", "ecr", "elbv2", "iam", "acm", "logs", "kms", "s3"]}
+    return {name: boto3.client(name, **kw) for name in ["ecs", "ec2", "ecr", "elbv2", "elb", "iam", "acm", "logs", "kms", "s3"]}
 
 
 def network(c, cidr, name, flow_logs):
@@ -122,7 +122,12 @@ def seed_insecure(c, ecs_backend):
     sg_alb = sg(ec2, net["vpc"], "insecure-alb", [tcp(80, ["0.0.0.0/0"]), tcp(443, ["0.0.0.0/0"])])
     lb, tg = load_balancer(c, "insecure-alb", net, sg_alb, "internet-facing", "ELBSecurityPolicy-2016-08", False, None, "insecure-web-tg")
 
-    ecr.create_repository(repositoryName="insecure/web", imageTagMutability="MUTABLE", imageScanningConfiguration={"scanOnPush": False})
+    # Encrypted with a key that KMS reports as AWS-managed (the aws/ecr key, which ECR names by
+    # key ARN): moto makes every key CUSTOMER, so the manager is planted on its backend.
+    aws_key = c["kms"].create_key(Description="stands in for aws/ecr")["KeyMetadata"]
+    from moto.kms.models import kms_backends
+    kms_backends[ACCOUNT][REGION].keys[aws_key["KeyId"]].key_manager = "AWS"
+    ecr.create_repository(repositoryName="insecure/web", imageTagMutability="MUTABLE", imageScanningConfiguration={"scanOnPush": False}, encryptionConfiguration={"encryptionType": "KMS", "kmsKey": aws_key["Arn"]})
     ecr.set_repository_policy(repositoryName="insecure/web", policyText=json.dumps({"Version": "2012-10-17", "Statement": [{"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}))
     digest = push_image(ecr, "insecure/web", "latest")
     ecr.start_image_scan(repositoryName="insecure/web", imageId={"imageTag": "latest"})
@@ -163,7 +168,27 @@ def seed_insecure(c, ecs_backend):
         tags=[{"key": "team", "value": "web"}],
     )
     ecs.update_service(cluster="insecure-cluster", service="web", enableExecuteCommand=True)
-    ecs.create_service(cluster="insecure-cluster", serviceName="worker", taskDefinition=worker, desiredCount=1, launchType="EC2")
+    # A Classic Load Balancer the EC2 service registers with by name: HTTP, and HTTPS on a
+    # policy that enables TLS 1.0 and 1.1; attributes left at their defaults (all off).
+    clb_cert = c["acm"].request_certificate(DomainName="insecure-clb.example.com")["CertificateArn"]
+    c["elb"].create_load_balancer(
+        LoadBalancerName="insecure-clb", Scheme="internet-facing", Subnets=net["public"], SecurityGroups=[sg_alb],
+        Listeners=[
+            {"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP", "InstancePort": 8080},
+            {"Protocol": "HTTPS", "LoadBalancerPort": 443, "InstanceProtocol": "HTTP", "InstancePort": 8080, "SSLCertificateId": clb_cert},
+        ],
+    )
+    c["elb"].create_load_balancer_policy(
+        LoadBalancerName="insecure-clb", PolicyName="insecure-negotiation", PolicyTypeName="SSLNegotiationPolicyType",
+        PolicyAttributes=[{"AttributeName": "Reference-Security-Policy", "AttributeValue": "ELBSecurityPolicy-2016-08"}]
+        + [{"AttributeName": f"Protocol-{p}", "AttributeValue": "true"} for p in ("TLSv1", "TLSv1.1", "TLSv1.2")]
+        + [{"AttributeName": "Protocol-SSLv3", "AttributeValue": "false"}, {"AttributeName": "ECDHE-RSA-AES128-GCM-SHA256", "AttributeValue": "true"}],
+    )
+    c["elb"].set_load_balancer_policies_of_listener(LoadBalancerName="insecure-clb", LoadBalancerPort=443, PolicyNames=["insecure-negotiation"])
+    ecs.create_service(
+        cluster="insecure-cluster", serviceName="worker", taskDefinition=worker, desiredCount=1, launchType="EC2",
+        loadBalancers=[{"loadBalancerName": "insecure-clb", "containerName": "worker", "containerPort": 8080}],
+    )
 
     # A container instance with an old agent on a previous-generation instance type.
     ami = ec2.describe_images()["Images"][0]["ImageId"]
@@ -179,7 +204,7 @@ def seed_insecure(c, ecs_backend):
     for t in ecs_backend.tasks["insecure-cluster"].values():
         if t.launch_type == "FARGATE":
             t.platform_version = "1.4.0"
-    return {"cluster_arn": cluster, "vpc": net["vpc"], "load_balancer": lb, "image_digest": digest, "container_instance": ci_arn, "instance": instance}
+    return {"cluster_arn": cluster, "vpc": net["vpc"], "load_balancer": lb, "image_digest": digest, "container_instance": ci_arn, "instance": instance, "aws_managed_key": aws_key["Arn"]}
 
 
 def seed_hardened(c, ecs_backend):

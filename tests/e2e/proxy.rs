@@ -269,7 +269,9 @@ fn region_of(req: &hyper::http::request::Parts) -> String {
 
 fn error_response(service: &str, status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
     let (content_type, body) = match service {
-        "ecs" | "ecr" => ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#)),
+        "ecs" | "ecr" | "kms" => {
+            ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#))
+        }
         "ec2" => (
             "text/xml",
             format!(
@@ -286,7 +288,7 @@ fn error_response(service: &str, status: StatusCode, code: &str, message: &str) 
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     r.headers_mut().insert("content-type", content_type.parse().expect("valid header"));
-    if matches!(service, "ecs" | "ecr") {
+    if matches!(service, "ecs" | "ecr" | "kms") {
         r.headers_mut().insert("x-amzn-errortype", code.parse().expect("valid header"));
     }
     r
@@ -331,7 +333,7 @@ async fn handle(
         note(&state, &key, "deny");
         let code = match service.as_str() {
             "ec2" => "UnauthorizedOperation",
-            "ecs" | "ecr" => "AccessDeniedException",
+            "ecs" | "ecr" | "kms" => "AccessDeniedException",
             _ => "AccessDenied",
         };
         let msg = format!("User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}");
@@ -347,10 +349,10 @@ async fn handle(
         // 400 ThrottlingException, or 429 when the front door throttles; ELB 400 Throttling.
         let (status, code) = match service.as_str() {
             "ec2" => (StatusCode::SERVICE_UNAVAILABLE, "RequestLimitExceeded"),
-            "ecs" | "ecr" if roll(&state, faults.seed, &key, &body, "throttle-kind") < 50 => {
+            "ecs" | "ecr" | "kms" if roll(&state, faults.seed, &key, &body, "throttle-kind") < 50 => {
                 (StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException")
             }
-            "ecs" | "ecr" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
+            "ecs" | "ecr" | "kms" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
             _ => (StatusCode::BAD_REQUEST, "Throttling"),
         };
         note(&state, &key, &format!("{} {code}", status.as_u16()));

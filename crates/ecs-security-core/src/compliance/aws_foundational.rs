@@ -202,6 +202,20 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             ..Control::BASE
         },
         Control {
+            id: "ELB.2",
+            title: "Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS Certificate Manager",
+            rules: &["clb-certificate-not-from-acm"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.3",
+            title: "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
+            rules: &["clb-listener-not-encrypted"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
             id: "ELB.4",
             title: "Application Load Balancer should be configured to drop invalid HTTP headers",
             rules: &["lb-invalid-headers-not-dropped"],
@@ -211,7 +225,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "ELB.5",
             title: "Application and Classic Load Balancers logging should be enabled",
-            rules: &["lb-access-logs-disabled"],
+            rules: &["lb-access-logs-disabled", "clb-access-logs-disabled"],
             source: SH,
             condition: Some(security_hub::ELB_5),
             ..Control::BASE
@@ -220,6 +234,34 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             id: "ELB.6",
             title: "Application, Gateway, and Network Load Balancers should have deletion protection enabled",
             rules: &["lb-deletion-protection-disabled"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.7",
+            title: "Classic Load Balancers should have connection draining enabled",
+            rules: &["clb-connection-draining-disabled"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.8",
+            title: "Classic Load Balancers with SSL listeners should use a predefined security policy that has strong AWS Configuration",
+            rules: &["clb-tls-policy-outdated", "clb-tls-policy-not-recommended"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.9",
+            title: "Classic Load Balancers should have cross-zone load balancing enabled",
+            rules: &["clb-cross-zone-disabled"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.10",
+            title: "Classic Load Balancer should span multiple Availability Zones",
+            rules: &["clb-single-availability-zone"],
             source: SH,
             ..Control::BASE
         },
@@ -234,6 +276,13 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             id: "ELB.13",
             title: "Application, Network and Gateway Load Balancers should span multiple Availability Zones",
             rules: &["lb-single-availability-zone"],
+            source: SH,
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.14",
+            title: "Classic Load Balancer should be configured with defensive or strictest desync mitigation mode",
+            rules: &["clb-desync-mitigation-monitor"],
             source: SH,
             ..Control::BASE
         },

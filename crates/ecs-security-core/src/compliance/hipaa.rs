@@ -31,6 +31,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-exec-logging-disabled",
                 "vpc-flow-logs-disabled",
                 "lb-access-logs-disabled",
+                "clb-access-logs-disabled",
                 "container-logging-missing",
             ],
             source: ANALOG,
@@ -70,6 +71,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-not-active",
                 "capacity-provider-termination-protection-disabled",
                 "lb-single-availability-zone",
+                "clb-single-availability-zone",
                 "service-deployment-circuit-breaker-disabled",
             ],
             source: OURS,
@@ -111,6 +113,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-logging-missing",
                 "vpc-flow-logs-disabled",
                 "lb-access-logs-disabled",
+                "clb-access-logs-disabled",
                 "service-connect-logging-missing",
             ],
             source: ANALOG,
@@ -141,7 +144,9 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Transmission security",
             rules: &[
                 "lb-listener-http-without-redirect",
+                "clb-listener-not-encrypted",
                 "lb-tls-policy-outdated",
+                "clb-tls-policy-outdated",
                 "lb-nlb-plaintext-tcp-listener",
                 "efs-transit-encryption-disabled",
                 "service-connect-tls-disabled",
@@ -153,7 +158,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "164.312(e)(2)(i)",
             title: "Integrity controls (transmission)",
-            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
+            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor", "clb-desync-mitigation-monitor"],
             source: OURS,
             ..Control::BASE
         },
@@ -162,6 +167,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Encryption (transmission)",
             rules: &[
                 "lb-tls-policy-outdated",
+                "clb-tls-policy-outdated",
                 "lb-tls-policy-legacy-ciphers",
                 "efs-transit-encryption-disabled",
                 "service-connect-tls-disabled",

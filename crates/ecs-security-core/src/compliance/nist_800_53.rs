@@ -223,6 +223,28 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             ..Control::BASE
         },
         Control {
+            id: "ELB.2",
+            title: "Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS Certificate Manager",
+            rules: &["clb-certificate-not-from-acm"],
+            source: SH_NIST,
+            requirements: &[
+                "AC-17(2)", "AC-4", "IA-5(1)", "SC-12(3)", "SC-13", "SC-23", "SC-23(5)", "SC-7(4)", "SC-8", "SC-8(1)",
+                "SC-8(2)", "SI-7(6)",
+            ],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.3",
+            title: "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
+            rules: &["clb-listener-not-encrypted"],
+            source: SH_NIST,
+            requirements: &[
+                "AC-17(2)", "AC-4", "IA-5(1)", "SC-12(3)", "SC-13", "SC-23", "SC-23(3)", "SC-7(4)", "SC-8", "SC-8(1)",
+                "SC-8(2)", "SI-7(6)",
+            ],
+            ..Control::BASE
+        },
+        Control {
             id: "ELB.4",
             title: "Application Load Balancer should be configured to drop invalid HTTP headers",
             rules: &["lb-invalid-headers-not-dropped"],
@@ -233,7 +255,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "ELB.5",
             title: "Application and Classic Load Balancers logging should be enabled",
-            rules: &["lb-access-logs-disabled"],
+            rules: &["lb-access-logs-disabled", "clb-access-logs-disabled"],
             condition: Some(security_hub::ELB_5),
             source: SH_NIST,
             requirements: &[
@@ -246,6 +268,41 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             rules: &["lb-deletion-protection-disabled"],
             source: SH_NIST,
             requirements: &["CA-9(1)", "CM-2", "CM-2(2)", "CM-3", "SC-5(2)"],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.7",
+            title: "Classic Load Balancers should have connection draining enabled",
+            rules: &["clb-connection-draining-disabled"],
+            source: SH_NIST,
+            requirements: &["CA-9(1)", "CM-2"],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.8",
+            title: "Classic Load Balancers with SSL listeners should use a predefined security policy that has strong AWS Configuration",
+            rules: &["clb-tls-policy-outdated", "clb-tls-policy-not-recommended"],
+            source: SH_NIST,
+            requirements: &[
+                "AC-17(2)", "AC-4", "IA-5(1)", "SC-12(3)", "SC-13", "SC-23", "SC-23(3)", "SC-7(4)", "SC-8", "SC-8(1)",
+                "SC-8(2)", "SI-7(6)",
+            ],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.9",
+            title: "Classic Load Balancers should have cross-zone load balancing enabled",
+            rules: &["clb-cross-zone-disabled"],
+            source: SH_NIST,
+            requirements: &["CP-10", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)"],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.10",
+            title: "Classic Load Balancer should span multiple Availability Zones",
+            rules: &["clb-single-availability-zone"],
+            source: SH_NIST,
+            requirements: &["CP-10", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)"],
             ..Control::BASE
         },
         Control {
@@ -262,6 +319,14 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             rules: &["lb-single-availability-zone"],
             source: SH_NIST,
             requirements: &["CP-10", "CP-6(2)", "SC-36", "SC-5(2)", "SI-13(5)"],
+            ..Control::BASE
+        },
+        Control {
+            id: "ELB.14",
+            title: "Classic Load Balancer should be configured with defensive or strictest desync mitigation mode",
+            rules: &["clb-desync-mitigation-monitor"],
+            source: SH_NIST,
+            requirements: &["AC-4(21)", "CA-9(1)", "CM-2"],
             ..Control::BASE
         },
         Control {

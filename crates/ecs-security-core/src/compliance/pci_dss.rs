@@ -93,7 +93,11 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "2.2.5",
             title: "If any insecure services, protocols, or daemons are present, business justification is documented and additional security features are implemented",
-            rules: &["lb-listener-http-without-redirect", "lb-nlb-plaintext-tcp-listener"],
+            rules: &[
+                "lb-listener-http-without-redirect",
+                "lb-nlb-plaintext-tcp-listener",
+                "clb-listener-not-encrypted",
+            ],
             source: OURS,
             ..Control::BASE
         },
@@ -134,7 +138,9 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Strong cryptography and security protocols are implemented to safeguard PAN during transmission over open, public networks",
             rules: &[
                 "lb-listener-http-without-redirect",
+                "clb-listener-not-encrypted",
                 "lb-tls-policy-outdated",
+                "clb-tls-policy-outdated",
                 "lb-nlb-plaintext-tcp-listener",
                 "efs-transit-encryption-disabled",
                 "service-connect-tls-disabled",
@@ -145,7 +151,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "4.2.1.1",
             title: "An inventory of the entity's trusted keys and certificates is maintained",
-            rules: &["lb-certificate-not-from-acm"],
+            rules: &["lb-certificate-not-from-acm", "clb-certificate-not-from-acm"],
             source: OURS,
             ..Control::BASE
         },
@@ -177,7 +183,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
         Control {
             id: "6.4.1",
             title: "Public-facing web applications are protected against attacks",
-            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor"],
+            rules: &["lb-invalid-headers-not-dropped", "lb-desync-mitigation-monitor", "clb-desync-mitigation-monitor"],
             source: OURS,
             ..Control::BASE
         },
@@ -261,6 +267,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "cluster-exec-configuration-missing",
                 "container-logging-missing",
                 "lb-access-logs-disabled",
+                "clb-access-logs-disabled",
                 "vpc-flow-logs-disabled",
                 "service-connect-logging-missing",
             ],

@@ -73,7 +73,9 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
             title: "Restriction of the transmission, movement, and removal of information",
             rules: &[
                 "lb-listener-http-without-redirect",
+                "clb-listener-not-encrypted",
                 "lb-tls-policy-outdated",
+                "clb-tls-policy-outdated",
                 "lb-tls-policy-legacy-ciphers",
                 "lb-nlb-plaintext-tcp-listener",
                 "efs-transit-encryption-disabled",
@@ -130,6 +132,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "container-logging-missing",
                 "vpc-flow-logs-disabled",
                 "lb-access-logs-disabled",
+                "clb-access-logs-disabled",
                 "container-instance-agent-disconnected",
             ],
             source: ANALOG,
@@ -157,6 +160,7 @@ pub static FRAMEWORK: FrameworkDef = FrameworkDef {
                 "capacity-provider-managed-scaling-disabled",
                 "lb-deletion-protection-disabled",
                 "lb-single-availability-zone",
+                "clb-single-availability-zone",
             ],
             source: PROWLER,
             ..Control::BASE

@@ -40,6 +40,11 @@ pub const SECURITY_HUB_ELB_17_SOURCE: Provenance = Provenance {
     as_of: "2026-08-21",
 };
 
+/// The predefined policy Security Hub ELB.8 passes on Classic Load Balancer HTTPS/SSL
+/// listeners (`predefinedPolicyName`, not customisable; Classic Load Balancers have no TLS 1.3
+/// policies, so the ELB.17 list does not apply to them).
+pub const SECURITY_HUB_ELB_8: &str = "ELBSecurityPolicy-TLS-1-2-2017-01";
+
 /// Whether Security Hub ELB.17 accepts this policy name (ASCII case-insensitive).
 pub fn security_hub_recommended(name: &str) -> bool {
     SECURITY_HUB_ELB_17.iter().any(|p| p.eq_ignore_ascii_case(name.trim()))

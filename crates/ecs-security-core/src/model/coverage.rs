@@ -9,7 +9,7 @@ use super::Snapshot;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Gap {
-    /// The AWS service prefix: ecs, ecr, ec2 or elasticloadbalancing.
+    /// The AWS service prefix: ecs, ecr, ec2, elasticloadbalancing or kms.
     pub service: String,
     /// The API operation, e.g. `DescribeTaskDefinition`.
     pub operation: String,
@@ -30,6 +30,12 @@ impl Gap {
     pub fn is_access_denied(&self) -> bool {
         let c = self.error_code.to_ascii_lowercase();
         c.contains("accessdenied") || c.contains("unauthorized") || c.contains("forbidden")
+    }
+
+    /// Whether the call was about Classic Load Balancers (see [`super::CLASSIC_GAP_PREFIX`]).
+    pub fn is_classic_load_balancing(&self) -> bool {
+        self.service == "elasticloadbalancing"
+            && self.resource.as_deref().is_some_and(|r| r.starts_with(super::CLASSIC_GAP_PREFIX))
     }
 }
 
@@ -84,6 +90,11 @@ data_sources! {
     LoadBalancerAttributes => "load balancer attributes", [("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
     Listeners => "load balancer listeners", [("elasticloadbalancing", "DescribeListeners")];
     TargetGroups => "target groups", [("elasticloadbalancing", "DescribeTargetGroups")];
+    // The same IAM actions as the v2 sources above; their gaps carry a Classic resource.
+    ClassicLoadBalancers => "Classic Load Balancers", [("elasticloadbalancing", "DescribeLoadBalancers")];
+    ClassicLoadBalancerAttributes => "Classic Load Balancer attributes", [("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
+    ClassicLoadBalancerPolicies => "Classic Load Balancer SSL negotiation policies", [("elasticloadbalancing", "DescribeLoadBalancerPolicies")];
+    EcrKmsKeys => "KMS keys of ECR repositories", [("kms", "DescribeKey")];
 }
 
 impl DataSource {
@@ -94,6 +105,17 @@ impl DataSource {
 
     fn fed_by(self, gap: &Gap) -> bool {
         self.operations().iter().any(|(s, o)| *s == gap.service && *o == gap.operation)
+            && self.is_classic_load_balancing() == gap.is_classic_load_balancing()
+    }
+
+    /// The Classic Load Balancer sources, whose calls share names with the v2 ones.
+    fn is_classic_load_balancing(self) -> bool {
+        matches!(
+            self,
+            DataSource::ClassicLoadBalancers
+                | DataSource::ClassicLoadBalancerAttributes
+                | DataSource::ClassicLoadBalancerPolicies
+        )
     }
     /// The sources the collector reaches only through others: task definitions through the
     /// services and tasks that run them, load balancers through the services' target groups,
@@ -109,15 +131,21 @@ impl DataSource {
             D::Ec2Instances => &[D::ContainerInstances],
             D::LoadBalancers => &[D::TargetGroups],
             D::Listeners | D::LoadBalancerAttributes => &[D::LoadBalancers],
-            D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
+            D::ClassicLoadBalancers => &[D::Services],
+            D::ClassicLoadBalancerAttributes | D::ClassicLoadBalancerPolicies => &[D::ClassicLoadBalancers],
+            D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers, D::ClassicLoadBalancers],
             // VPC ids come from the subnets, the instances and the load balancers.
-            D::Vpcs | D::RouteTables | D::FlowLogs => &[D::Subnets, D::Ec2Instances, D::LoadBalancers],
-            // Explicit groups, plus the default group of each VPC.
-            D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets],
-            D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
-            D::EcrImages | D::EcrRepositoryTags | D::EcrRepositoryPolicies | D::EcrLifecyclePolicies => {
-                &[D::EcrRepositories]
+            D::Vpcs | D::RouteTables | D::FlowLogs => {
+                &[D::Subnets, D::Ec2Instances, D::LoadBalancers, D::ClassicLoadBalancers]
             }
+            // Explicit groups, plus the default group of each VPC.
+            D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::ClassicLoadBalancers, D::Subnets],
+            D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
+            D::EcrImages
+            | D::EcrRepositoryTags
+            | D::EcrRepositoryPolicies
+            | D::EcrLifecyclePolicies
+            | D::EcrKmsKeys => &[D::EcrRepositories],
         }
     }
 }
@@ -175,5 +203,45 @@ impl Snapshot {
         } else {
             Completeness::Partial(gaps)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gap(operation: &str, resource: Option<&str>) -> Gap {
+        Gap {
+            service: "elasticloadbalancing".into(),
+            operation: operation.into(),
+            error_code: "AccessDenied".into(),
+            message: "denied".into(),
+            resource: resource.map(str::to_owned),
+        }
+    }
+
+    /// Classic and v2 load balancers share IAM actions; a gap counts only for its own kind.
+    #[test]
+    fn classic_and_v2_gaps_stay_apart() {
+        let classic = crate::model::classic_gap_resource(&["web".to_owned()]);
+        let snap =
+            Snapshot { gaps: vec![gap("DescribeLoadBalancerAttributes", Some(&classic))], ..Snapshot::default() };
+        assert!(matches!(snap.completeness(DataSource::ClassicLoadBalancerAttributes), Completeness::Partial(_)));
+        assert_eq!(snap.completeness(DataSource::LoadBalancerAttributes), Completeness::Complete);
+
+        let arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/0123456789abcdef";
+        let snap = Snapshot {
+            gaps: vec![gap("DescribeLoadBalancers", None), gap("DescribeLoadBalancerAttributes", Some(arn))],
+            ..Snapshot::default()
+        };
+        assert!(matches!(snap.completeness(DataSource::LoadBalancers), Completeness::Missing(_)));
+        assert_eq!(snap.completeness(DataSource::ClassicLoadBalancers), Completeness::Complete);
+        assert_eq!(snap.completeness(DataSource::ClassicLoadBalancerAttributes), Completeness::Complete);
+
+        // A failed DescribeLoadBalancers by name leaves the Classic attributes and policies,
+        // reached through it, incomplete too.
+        let snap = Snapshot { gaps: vec![gap("DescribeLoadBalancers", Some(&classic))], ..Snapshot::default() };
+        assert!(matches!(snap.completeness(DataSource::ClassicLoadBalancerPolicies), Completeness::Partial(_)));
+        assert_eq!(snap.completeness(DataSource::LoadBalancers), Completeness::Complete);
     }
 }

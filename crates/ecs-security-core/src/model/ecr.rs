@@ -65,6 +65,9 @@ pub struct EncryptionConfiguration {
     /// AES256, KMS or KMS_DSSE.
     pub encryption_type: Option<String>,
     pub kms_key: Option<String>,
+    /// Who manages `kms_key`, from kms:DescribeKey: `AWS` (the `aws/ecr` key) or `CUSTOMER`.
+    /// `None` when not collected (denied, or a snapshot from before this field).
+    pub key_manager: Option<String>,
 }
 
 /// An image (DescribeImages) with its scan summary.

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct LoadBalancing {
     pub load_balancers: Vec<LoadBalancer>,
     pub target_groups: Vec<TargetGroup>,
+    /// Classic Load Balancers named by the services (`loadBalancerName`).
+    pub classic_load_balancers: Vec<super::ClassicLoadBalancer>,
 }
 
 impl LoadBalancing {
@@ -19,6 +21,10 @@ impl LoadBalancing {
 
     pub fn load_balancer(&self, arn: &str) -> Option<&LoadBalancer> {
         self.load_balancers.iter().find(|l| l.load_balancer_arn == arn)
+    }
+
+    pub fn classic_load_balancer(&self, name: &str) -> Option<&super::ClassicLoadBalancer> {
+        self.classic_load_balancers.iter().find(|l| l.load_balancer_name == name)
     }
 }
 

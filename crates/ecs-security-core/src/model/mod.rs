@@ -5,6 +5,7 @@
 //! (`schema_version`, `gaps`, …) is snake_case; the resources inside mirror the AWS APIs'
 //! camelCase field names.
 
+mod clb;
 mod coverage;
 mod ecr;
 mod ecs;
@@ -22,6 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use clb::*;
 pub use coverage::{Completeness, DataSource, Gap};
 pub use ecr::*;
 pub use ecs::*;

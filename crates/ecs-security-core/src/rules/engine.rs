@@ -165,7 +165,7 @@ pub struct Analysis {
 /// Services reachable from outside the VPC, used to prioritise recommendations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Exposure {
-    /// Services behind an internet-facing load balancer, or with public IPs in subnets
+    /// Services behind an internet-facing load balancer (v2 or Classic), or with public IPs in subnets
     /// routed to an internet gateway.
     pub internet_facing: Vec<String>,
     /// Services whose tasks get public IP addresses.
@@ -203,7 +203,11 @@ impl Exposure {
                             snapshot.load_balancing.load_balancer(arn).is_some_and(|l| l.is_internet_facing())
                         })
                     },
-                )
+                ) || lb
+                    .load_balancer_name
+                    .as_deref()
+                    .and_then(|n| snapshot.load_balancing.classic_load_balancer(n))
+                    .is_some_and(|c| c.is_internet_facing())
             });
             if public {
                 e.public_ip.push(s.service_name.clone());
@@ -336,6 +340,7 @@ fn scope_sources(scope: Scope) -> &'static [DataSource] {
         Scope::SecurityGroups => &[D::SecurityGroups],
         Scope::LoadBalancers => &[D::LoadBalancers],
         Scope::Listeners => &[D::Listeners],
+        Scope::ClassicLoadBalancers => &[D::ClassicLoadBalancers],
     }
 }
 

@@ -11,6 +11,7 @@ mod score;
 mod snippets;
 mod types;
 
+pub mod classic_load_balancer;
 pub mod cluster;
 pub mod container;
 pub mod dns;

@@ -3,8 +3,8 @@
 use std::sync::LazyLock;
 
 use super::{
-    Rule, cluster, container, dns, iam, image, infrastructure, instances, load_balancer, mesh, network, resources,
-    secrets, storage,
+    Rule, classic_load_balancer, cluster, container, dns, iam, image, infrastructure, instances, load_balancer, mesh,
+    network, resources, secrets, storage,
 };
 
 static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
@@ -19,6 +19,7 @@ static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         secrets::RULES,
         infrastructure::RULES,
         load_balancer::RULES,
+        classic_load_balancer::RULES,
         mesh::RULES,
         storage::RULES,
         dns::RULES,

@@ -145,6 +145,8 @@ pub enum Scope {
     PrivateEcrImages,
     /// Tasks (running or recently stopped).
     Tasks,
+    /// Classic Load Balancers named by the services.
+    ClassicLoadBalancers,
 }
 
 impl Scope {
@@ -181,6 +183,7 @@ impl Scope {
                 c.container.image.as_deref().and_then(crate::model::ImageRef::parse).is_some_and(|i| i.is_private_ecr())
             }),
             Scope::Tasks => !s.tasks.is_empty(),
+            Scope::ClassicLoadBalancers => !s.load_balancing.classic_load_balancers.is_empty(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod answers;
 mod common;
+mod compat;
 mod compliance;
 mod files;
 mod formats;

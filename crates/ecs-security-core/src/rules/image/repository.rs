@@ -337,9 +337,9 @@ pub static ECR_REPOSITORY_CMK_MISSING: Rule = Rule {
     category: Category::ImageSecurity,
     domain: Domain::Image,
     scope: Scope::EcrRepositories,
-    requires: &[DataSource::EcrRepositories],
+    requires: &[DataSource::EcrRepositories, DataSource::EcrKmsKeys],
     confidence: Confidence::High,
-    rationale: "By default ECR encrypts with AES256 keys that AWS manages entirely: no key policy limits who can decrypt image layers, key use is not logged in CloudTrail, and access cannot be revoked by disabling the key. KMS with the AWS-managed `aws/ecr` key logs use but still cannot be restricted (reported at Low). ECR reports that key by its key ARN, like a customer-managed one: a key ARN or id counts as customer-managed when the cluster also uses it for ECS Exec, managed storage or Fargate ephemeral storage (which accept only customer-managed keys); otherwise it is reported at Low confidence as unknown (Security Hub ECR.5 then needs review). An `alias/aws/…` key is AWS-managed, any other alias customer-managed.",
+    rationale: "By default ECR encrypts with AES256 keys that AWS manages entirely: no key policy limits who can decrypt image layers, key use is not logged in CloudTrail, and access cannot be revoked by disabling the key. KMS with the AWS-managed `aws/ecr` key logs use but still cannot be restricted (reported at Low). ECR reports that key by its key ARN, like a customer-managed one, so the collector asks KMS (`kms:DescribeKey`) who manages each key: `KeyManager` AWS or CUSTOMER decides. When KMS could not be asked (permission denied, or a snapshot from an older version), a key ARN or id counts as customer-managed when the cluster also uses it for ECS Exec, managed storage or Fargate ephemeral storage (which accept only customer-managed keys); otherwise it is reported at Low confidence as unknown, naming the permission to add (Security Hub ECR.5 then needs review). An `alias/aws/…` key is AWS-managed, any other alias customer-managed.",
     remediation: Remediation {
         summary: "Store images in a repository encrypted with a customer-managed KMS key (encryption is fixed at creation, so create a new repository and move the images).",
         steps: &[
@@ -373,11 +373,17 @@ fn key_id(key: &str) -> &str {
     key.rsplit_once(":key/").map_or(key, |(_, id)| id)
 }
 
-/// An `alias/aws/…` name is AWS-managed and any other alias customer-managed. A key ARN or id
-/// says nothing by itself (ECR reports the AWS-managed `aws/ecr` key by its key ARN), unless
+/// The `KeyManager` collected from kms:DescribeKey decides. Without it, an `alias/aws/…` name
+/// is AWS-managed and any other alias customer-managed. A key ARN or id says nothing by itself (ECR reports the AWS-managed `aws/ecr` key by its key ARN), unless
 /// the cluster also uses that key where only a customer-managed key is accepted: ECS Exec
 /// sessions, managed storage and Fargate ephemeral storage.
-fn key_manager(snap: &Snapshot, key: Option<&str>) -> KeyManager {
+fn key_manager(snap: &Snapshot, key: Option<&str>, collected: Option<&str>) -> KeyManager {
+    // What KMS said (kms:DescribeKey) decides.
+    match collected.map(str::trim) {
+        Some(m) if m.eq_ignore_ascii_case("AWS") => return KeyManager::Aws,
+        Some(m) if m.eq_ignore_ascii_case("CUSTOMER") => return KeyManager::Customer,
+        _ => {}
+    }
     let Some(key) = key else {
         // KMS without a key is the AWS-managed aws/ecr key.
         return KeyManager::Aws;
@@ -402,6 +408,13 @@ fn key_manager(snap: &Snapshot, key: Option<&str>) -> KeyManager {
     }
 }
 
+/// The failed kms:DescribeKey call about this key, if any.
+fn describe_key_gap<'a>(snap: &'a Snapshot, key: &str) -> Option<&'a crate::model::Gap> {
+    snap.gaps
+        .iter()
+        .find(|g| g.service == "kms" && g.operation == "DescribeKey" && g.resource.as_deref().is_none_or(|r| r == key))
+}
+
 fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
     for r in &snap.ecr.repositories {
         let enc = r.encryption_configuration.as_ref();
@@ -409,7 +422,7 @@ fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
         let kind = set.unwrap_or("AES256").to_ascii_uppercase();
         let key = enc.and_then(|e| e.kms_key.as_deref()).map(str::trim).filter(|k| !k.is_empty());
         let kms = kind.starts_with("KMS");
-        let manager = key_manager(snap, key);
+        let manager = key_manager(snap, key, enc.and_then(|e| e.key_manager.as_deref()));
         if kms && manager == KeyManager::Customer {
             continue;
         }
@@ -439,8 +452,14 @@ fn ecr_repository_cmk_missing(snap: &Snapshot, out: &mut Findings) {
             f.severity(Severity::Low);
         }
         if kms && manager == KeyManager::Unknown {
-            f.evidence("key_manager", "unknown (check with `aws kms describe-key`: KeyManager AWS or CUSTOMER)")
-                .confidence(Confidence::Low);
+            let why = match key.and_then(|k| describe_key_gap(snap, k)) {
+                Some(g) => format!(
+                    "unknown: kms:DescribeKey failed with {} (grant kms:DescribeKey on the key: KeyManager AWS or CUSTOMER)",
+                    g.error_code
+                ),
+                None => "unknown: not collected (grant kms:DescribeKey and collect again; or run `aws kms describe-key`: KeyManager AWS or CUSTOMER)".to_owned(),
+            };
+            f.evidence("key_manager", why).confidence(Confidence::Low);
         }
     }
 }
@@ -453,15 +472,59 @@ mod tests {
     fn key_managers() {
         let arn = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-4222-8333-444455556666";
         let mut snap = Snapshot::default();
-        assert_eq!(key_manager(&snap, None), KeyManager::Aws);
-        assert_eq!(key_manager(&snap, Some("alias/aws/ecr")), KeyManager::Aws);
-        assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/aws/ecr")), KeyManager::Aws);
-        assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/team-ecr")), KeyManager::Customer);
-        assert_eq!(key_manager(&snap, Some(arn)), KeyManager::Unknown);
-        assert_eq!(key_manager(&snap, Some("0a1b2c3d-1111-4222-8333-444455556666")), KeyManager::Unknown);
+        assert_eq!(key_manager(&snap, None, None), KeyManager::Aws);
+        assert_eq!(key_manager(&snap, Some("alias/aws/ecr"), None), KeyManager::Aws);
+        assert_eq!(key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/aws/ecr"), None), KeyManager::Aws);
+        assert_eq!(
+            key_manager(&snap, Some("arn:aws:kms:us-east-1:111122223333:alias/team-ecr"), None),
+            KeyManager::Customer
+        );
+        assert_eq!(key_manager(&snap, Some(arn), None), KeyManager::Unknown);
+        assert_eq!(key_manager(&snap, Some("0a1b2c3d-1111-4222-8333-444455556666"), None), KeyManager::Unknown);
         let config = serde_json::json!({"managedStorageConfiguration": {"fargateEphemeralStorageKmsKeyId": "0a1b2c3d-1111-4222-8333-444455556666"}});
         snap.cluster.configuration = Some(serde_json::from_value(config).unwrap());
-        assert_eq!(key_manager(&snap, Some(arn)), KeyManager::Customer, "Fargate storage takes only customer keys");
+        assert_eq!(
+            key_manager(&snap, Some(arn), None),
+            KeyManager::Customer,
+            "Fargate storage takes only customer keys"
+        );
+        // What kms:DescribeKey said decides over every inference.
+        assert_eq!(key_manager(&snap, Some(arn), Some("AWS")), KeyManager::Aws);
+        assert_eq!(key_manager(&Snapshot::default(), Some(arn), Some("CUSTOMER")), KeyManager::Customer);
+        assert_eq!(key_manager(&Snapshot::default(), Some(arn), Some("")), KeyManager::Unknown);
+    }
+
+    /// kms:DescribeKey denied: the repository's key manager is unknown, said at Low confidence
+    /// with the permission to add, and the rule is partial (never a pass).
+    #[test]
+    fn denied_describe_key_is_unknown_and_names_the_permission() {
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-1111-4222-8333-444455556666";
+        let mut snap = Snapshot::default();
+        snap.ecr.repositories.push(crate::model::Repository {
+            repository_name: "app".into(),
+            encryption_configuration: Some(crate::model::EncryptionConfiguration {
+                encryption_type: Some("KMS".into()),
+                kms_key: Some(arn.into()),
+                key_manager: None,
+            }),
+            ..Default::default()
+        });
+        snap.gaps.push(crate::model::Gap {
+            service: "kms".into(),
+            operation: "DescribeKey".into(),
+            error_code: "AccessDeniedException".into(),
+            message: "denied".into(),
+            resource: Some(arn.into()),
+        });
+        let a = crate::rules::analyze_with_rules(&snap, &[&ECR_REPOSITORY_CMK_MISSING]);
+        let f = a.findings.first().expect("an unknown finding");
+        assert_eq!(f.confidence, Confidence::Low);
+        assert!(f.message.contains("unknown"), "{}", f.message);
+        let why = f.evidence.iter().find(|e| e.key == "key_manager").map(|e| e.value.as_str()).unwrap_or("");
+        assert!(why.contains("kms:DescribeKey") && why.contains("AccessDeniedException"), "{why}");
+        let r = &a.results[0];
+        assert!(matches!(r.evaluation, crate::rules::Evaluation::Partial { .. }), "{:?}", r.evaluation);
+        assert!(r.gaps().iter().any(|g| g.permissions.contains(&"kms:DescribeKey".to_owned())));
     }
 
     #[test]

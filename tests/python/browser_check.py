@@ -17,6 +17,7 @@ Prints one JSON summary line; exits 1 listing every problem.
 
 import argparse
 import base64
+import collections
 import fcntl
 import json
 import os
@@ -269,12 +270,10 @@ def main() -> int:
     if fleet:
         if facts["clusterSections"] != names:
             problems.append(f"cluster sections {facts['clusterSections']} are not the ranking {names}")
-        places = {p[0]: tuple(p[1:]) for p in facts["findingPlaces"]}
-        wrong = [
-            f["id"]
-            for f in report["findings"]
-            if places.get(f["id"]) != (f["account_id"], f["region"], f["cluster"])
-        ]
+        # A finding id can recur in two clusters (an ECR repository both use): compare as multisets.
+        on_page = collections.Counter(tuple(p) for p in facts["findingPlaces"])
+        in_json = collections.Counter((f["id"], f["account_id"], f["region"], f["cluster"]) for f in report["findings"])
+        wrong = sorted((in_json - on_page) + (on_page - in_json))
         if wrong:
             problems.append(f"{len(wrong)} finding row(s) without the account, region and cluster of the JSON report: {wrong[:10]}")
 

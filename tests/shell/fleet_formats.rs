@@ -151,8 +151,8 @@ fn fleet_terminal_view_on_a_terminal_markdown_in_a_pipe() {
     let plain = merge(&file, &["--format", "terminal"], &[("COLUMNS", "60")]);
     assert!(plain.contains("Worst clusters") && !plain.contains('\u{1b}'), "--format terminal in a pipe");
     assert_inert("pipe", &plain);
-    let widest = plain.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-    assert!(widest <= 60, "a line of {widest} columns with COLUMNS=60");
+    let wide: Vec<&str> = plain.lines().filter(|l| l.chars().count() > 60).collect();
+    assert!(wide.is_empty(), "lines wider than COLUMNS=60: {wide:#?}");
     assert!(merge(&file, &["--format", "terminal", "--color", "always"], &[]).contains("\u{1b}["));
     let no_color = merge_on_a_pty(&file, &[], &[("NO_COLOR", "1")]);
     assert!(no_color.contains("Worst clusters") && !no_color.contains('\u{1b}'), "NO_COLOR=1 on a terminal");
@@ -204,30 +204,32 @@ fn fleet_ocsf_csv_and_junit_parse_back_and_agree_with_the_fleet_json() {
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(written(dir.path(), &file, "json")).expect("JSON")).expect("JSON");
     let places = by_place(&json);
-    assert!(places.len() >= 3, "three clusters with findings: {places:?}");
+    assert!(places.len() >= 2, "two clusters with findings: {places:?}");
 
     let ocsf = written(dir.path(), &file, "ocsf");
     let parsed = run_python(&[&script("validate_ocsf.py")], Some(&ocsf));
     assert_agrees("fleet OCSF", &parsed, &json);
     let events: Value = serde_json::from_str(&std::fs::read_to_string(&ocsf).expect("OCSF")).expect("OCSF JSON");
-    let place_of: BTreeMap<String, (String, String, String)> = json["findings"]
+    // A finding id recurs when two clusters share a resource (an ECR repository): compare the
+    // (id, account, region, cluster) of every finding as sorted lists.
+    let s = |v: &Value| v.as_str().expect("string").to_owned();
+    let mut want: Vec<[String; 4]> = json["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().expect("string").to_owned();
-            (format!("ecs-security-mcp/{}", s("id")), (s("account_id"), s("region"), s("cluster")))
-        })
+        .map(|f| [format!("ecs-security-mcp/{}", s(&f["id"])), s(&f["account_id"]), s(&f["region"]), s(&f["cluster"])])
         .collect();
+    let mut got: Vec<[String; 4]> = Vec::new();
     for e in events.as_array().expect("events") {
-        let uid = e["finding_info"]["uid"].as_str().expect("uid");
-        let (account, region, cluster) = place_of.get(uid).unwrap_or_else(|| panic!("{uid} not in the JSON report"));
-        assert_eq!(e["cloud"]["account"]["uid"].as_str(), Some(account.as_str()), "{uid}: account");
-        assert_eq!(e["cloud"]["region"].as_str(), Some(region.as_str()), "{uid}: region");
+        let uid = s(&e["finding_info"]["uid"]);
+        let region = s(&e["cloud"]["region"]);
         assert_eq!(e["resources"][0]["region"].as_str(), Some(region.as_str()), "{uid}: resource region");
-        assert_eq!(e["resources"][0]["group"]["name"].as_str(), Some(cluster.as_str()), "{uid}: cluster");
         assert!(e["unmapped"].get("category").is_none(), "{uid}: category repeated in unmapped");
+        got.push([uid, s(&e["cloud"]["account"]["uid"]), region, s(&e["resources"][0]["group"]["name"])]);
     }
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "OCSF events: finding, account, region and cluster");
 
     let csv = written(dir.path(), &file, "csv");
     let parsed = run_python(&[&script("parse_reports.py"), "csv", &csv.to_string_lossy()], None);

@@ -100,6 +100,20 @@ fn more(out: &mut Out, shown: usize, total: usize, what: &str) {
     }
 }
 
+/// A table's column heads: the aligned columns, then the head of the wrapped text column,
+/// which goes below them (as the rows' text does) when the terminal is too narrow.
+fn header(out: &mut Out, columns: &str, text: &str) {
+    if display_width(columns) + 16 > out.width {
+        let columns = out.paint(columns.trim_end(), DIM);
+        out.line(&columns);
+        let text = out.paint(text, DIM);
+        out.line(&format!("    {text}"));
+    } else {
+        let head = out.paint(&format!("{columns}{text}"), DIM);
+        out.line(&head);
+    }
+}
+
 fn ranking(out: &mut Out, fleet: &Fleet) {
     let ranking = fleet.ranking();
     let title = out.paint("Worst clusters", BOLD);
@@ -111,8 +125,7 @@ fn ranking(out: &mut Out, fleet: &Fleet) {
     }
     let head = format!("  {:>3}  {:>7}  {:<8}  {:>4}  {:>4}  {:>4}  {:>4}  ", "#", "Score", "Risk", "Crit", "High", "Med", "Low");
     let width = display_width(&head);
-    let head = out.paint(&format!("{head}Cluster · account · region"), DIM);
-    out.line(&head);
+    header(out, &head, "Cluster · account · region");
     for r in ranking.iter().take(TOP) {
         let score = out.paint(&format!("{:>3}/100", r.score), score_style(r.score));
         let risk = out.paint(&format!("{:<8}", r.risk_level.as_str()), risk_style(r.risk_level));
@@ -147,8 +160,7 @@ fn rollup(out: &mut Out, fleet: &Fleet, filter: &Filter) {
     }
     let head = format!("  {:<8}  {:>8}  {:>8}  {:>8}  ", "Severity", "Clusters", "Accounts", "Findings");
     let width = display_width(&head);
-    let head = out.paint(&format!("{head}Problem"), DIM);
-    out.line(&head);
+    header(out, &head, "Problem");
     for r in rollup.iter().take(TOP) {
         let severity = out.paint(&format!("{:<8}", r.severity.as_str()), severity_style(r.severity));
         let label = format!("  {severity}  {:>8}  {:>8}  {:>8}  ", r.clusters, r.accounts, r.findings);

@@ -120,7 +120,7 @@ fn fleet_terminal_view_on_a_terminal_markdown_in_a_pipe() {
     let at = |s: &str| tty.find(s).unwrap_or_else(|| panic!("{s:?} missing:\n{tty}"));
     let order = [
         "Incomplete:",
-        "Worst risk",
+        "Risk ",
         "Worst clusters",
         "Problems across the fleet",
         "Coverage gaps",

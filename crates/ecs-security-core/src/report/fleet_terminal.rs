@@ -81,7 +81,7 @@ fn summary(out: &mut Out, fleet: &Fleet, filter: &Filter) {
     let findings = counts(out, &t.by_severity);
     out.field("Findings", &findings);
     let risk = out.paint(t.risk_level.as_str(), risk_style(t.risk_level));
-    out.field("Worst risk", &risk);
+    out.field("Risk", &format!("{risk} (the worst cluster's)"));
     if !filter.is_empty() {
         out.line("");
         out.wrapped(
@@ -193,18 +193,15 @@ fn coverage(out: &mut Out, fleet: &Fleet) {
             "partial" => out.paint("partial", severity_style(Severity::Medium)),
             other => other.to_owned(),
         };
-        out.wrapped(
-            &format!(
-                "{} · {}  {status}: {} of {} cluster(s) analysed, {} failed, {} rule(s) not evaluated",
-                plain(&c.account_id),
-                plain(&c.region),
-                c.clusters_analysed,
-                c.clusters_found,
-                c.clusters_failed,
-                c.rules_not_evaluated
-            ),
-            2,
-        );
+        let what = if c.status == "failed" {
+            "nothing could be read".to_owned()
+        } else {
+            format!(
+                "{} of {} cluster(s) analysed, {} failed, {} rule(s) not evaluated",
+                c.clusters_analysed, c.clusters_found, c.clusters_failed, c.rules_not_evaluated
+            )
+        };
+        out.wrapped(&format!("{} · {}  {status}: {what}", plain(&c.account_id), plain(&c.region)), 2);
         if !c.gaps.is_empty() {
             let gaps: Vec<String> = c.gaps.iter().map(|g| plain(g)).collect();
             out.wrapped(&format!("failed calls: {}", gaps.join(", ")), 6);

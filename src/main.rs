@@ -466,7 +466,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint { paths, out } => lint(&paths, &out, &cli.global),
         Command::Diff(args) => diff(&args),
         Command::Scan(args) => {
-            ecs_security_mcp::fleet::cli::scan(&args, cli.global.aws_options(), cli.global.quiet, cli.global.color).await
+            ecs_security_mcp::fleet::cli::scan(&args, cli.global.aws_options(), cli.global.quiet, cli.global.color)
+                .await
         }
         Command::Merge(args) => ecs_security_mcp::fleet::cli::merge(&args, cli.global.color),
         Command::Checks { format } => {

@@ -81,8 +81,7 @@ fn failures_are_listed_never_counted_as_passed() {
     }
     let summary = render(Format::Summary, &fleet, &Filter::default(), &opts);
     assert!(summary.contains("Incomplete") && summary.contains("broken") && summary.contains("AccessDenied"));
-    let sarif: Value =
-        serde_json::from_str(&render(Format::Sarif, &fleet, &Filter::default(), &opts)).unwrap();
+    let sarif: Value = serde_json::from_str(&render(Format::Sarif, &fleet, &Filter::default(), &opts)).unwrap();
     assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), r["findings"].as_array().unwrap().len());
     for format in [Format::Detailed, Format::Executive] {

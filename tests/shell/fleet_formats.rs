@@ -63,8 +63,7 @@ fn merge(file: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
 /// `merge FILE ARGS` on a pseudo-terminal (util-linux `script`): what the terminal received.
 fn merge_on_a_pty(file: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let file = file.to_string_lossy();
-    let line =
-        [BIN, "merge", &file].into_iter().chain(args.iter().copied()).map(quote).collect::<Vec<_>>().join(" ");
+    let line = [BIN, "merge", &file].into_iter().chain(args.iter().copied()).map(quote).collect::<Vec<_>>().join(" ");
     let mut c = Command::new("timeout");
     c.args(["60", "script", "-q", "-e", "-c", &line, "/dev/null"])
         .env_remove("NO_COLOR")
@@ -186,8 +185,12 @@ fn assert_agrees(what: &str, parsed: &Value, json: &Value) {
     for f in findings {
         *by_rule.entry(f["rule_id"].as_str().expect("rule").to_owned()).or_insert(0) += 1;
     }
-    let got: BTreeMap<String, u64> =
-        parsed["by_rule"].as_object().expect("by_rule").iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect();
+    let got: BTreeMap<String, u64> = parsed["by_rule"]
+        .as_object()
+        .expect("by_rule")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+        .collect();
     assert_eq!(got, by_rule, "{what}: findings per rule");
 }
 
@@ -201,8 +204,8 @@ fn written(dir: &Path, file: &Path, format: &str) -> PathBuf {
 fn fleet_ocsf_csv_and_junit_parse_back_and_agree_with_the_fleet_json() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = scan_file(dir.path());
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(written(dir.path(), &file, "json")).expect("JSON")).expect("JSON");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(written(dir.path(), &file, "json")).expect("JSON"))
+        .expect("JSON");
     let places = by_place(&json);
     assert!(places.len() >= 2, "two clusters with findings: {places:?}");
 
@@ -234,8 +237,12 @@ fn fleet_ocsf_csv_and_junit_parse_back_and_agree_with_the_fleet_json() {
     let csv = written(dir.path(), &file, "csv");
     let parsed = run_python(&[&script("parse_reports.py"), "csv", &csv.to_string_lossy()], None);
     assert_agrees("fleet CSV", &parsed, &json);
-    let got: BTreeMap<String, u64> =
-        parsed["by_place"].as_object().expect("by_place").iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect();
+    let got: BTreeMap<String, u64> = parsed["by_place"]
+        .as_object()
+        .expect("by_place")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+        .collect();
     assert_eq!(got, places, "CSV rows per account/region/cluster");
 
     let junit = written(dir.path(), &file, "junit");
@@ -245,8 +252,12 @@ fn fleet_ocsf_csv_and_junit_parse_back_and_agree_with_the_fleet_json() {
     let clusters = json["totals"]["clusters_analysed"].as_u64().expect("clusters");
     assert_eq!(parsed["errors"].as_u64(), Some(failures), "one error case per part not read: {parsed}");
     assert_eq!(parsed["suites"].as_u64(), Some(clusters + failures), "a suite per cluster and per failure: {parsed}");
-    let got: BTreeMap<String, u64> =
-        parsed["by_suite"].as_object().expect("by_suite").iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect();
+    let got: BTreeMap<String, u64> = parsed["by_suite"]
+        .as_object()
+        .expect("by_suite")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+        .collect();
     assert_eq!(got, places, "JUnit failures per cluster suite");
 }
 

@@ -115,10 +115,7 @@ pub fn render(fleet: &Fleet, filter: &Filter, opts: &ReportOptions) -> String {
         .collect();
     let rollup = fleet.rollup(filter);
     // The fixes, in the roll-up's order: most severe and most widespread first.
-    let fixes: Vec<&'static Rule> = rollup
-        .iter()
-        .filter_map(|r| crate::rules::by_id(r.rule_id))
-        .collect();
+    let fixes: Vec<&'static Rule> = rollup.iter().filter_map(|r| crate::rules::by_id(r.rule_id)).collect();
     let rollup: Vec<RollupRow> = rollup
         .into_iter()
         .map(|r| RollupRow {

@@ -14,9 +14,7 @@ use textwrap::core::display_width;
 use super::ReportOptions;
 use super::fleet::{Fleet, TargetCoverage};
 use super::people::by_rule;
-use super::terminal::{
-    BOLD, DIM, Out, TerminalOptions, risk_style, rule_block, score_style, severity_style,
-};
+use super::terminal::{BOLD, DIM, Out, TerminalOptions, risk_style, rule_block, score_style, severity_style};
 use crate::rules::{Filter, Severity, SeverityCounts};
 use crate::text::plain;
 
@@ -68,8 +66,7 @@ fn summary(out: &mut Out, fleet: &Fleet, filter: &Filter) {
         let ok = out.paint("Complete:", Style::new().fg_color(Some(AnsiColor::Green.into())).bold());
         out.labelled(&format!("{ok} "), 10, "every account-region and cluster in scope was read.");
     } else {
-        let warn =
-            out.paint("Incomplete:", Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold());
+        let warn = out.paint("Incomplete:", Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold());
         out.labelled(
             &format!("{warn} "),
             12,
@@ -95,7 +92,8 @@ fn summary(out: &mut Out, fleet: &Fleet, filter: &Filter) {
 /// `…and 5 more clusters` when a list was cut.
 fn more(out: &mut Out, shown: usize, total: usize, what: &str) {
     if total > shown {
-        let text = out.paint(&format!("  … and {} more {what} (--format detailed or json lists all)", total - shown), DIM);
+        let text =
+            out.paint(&format!("  … and {} more {what} (--format detailed or json lists all)", total - shown), DIM);
         out.line(&text);
     }
 }
@@ -123,7 +121,10 @@ fn ranking(out: &mut Out, fleet: &Fleet) {
         out.line("");
         return;
     }
-    let head = format!("  {:>3}  {:>7}  {:<8}  {:>4}  {:>4}  {:>4}  {:>4}  ", "#", "Score", "Risk", "Crit", "High", "Med", "Low");
+    let head = format!(
+        "  {:>3}  {:>7}  {:<8}  {:>4}  {:>4}  {:>4}  {:>4}  ",
+        "#", "Score", "Risk", "Crit", "High", "Med", "Low"
+    );
     let width = display_width(&head);
     header(out, &head, "Cluster · account · region");
     for r in ranking.iter().take(TOP) {

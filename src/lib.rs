@@ -12,6 +12,7 @@ pub mod collect;
 pub mod fleet;
 pub mod server;
 pub mod sources;
+pub mod terminal;
 
 pub use ecs_security_core::{
     TOOL_NAME, TOOL_VERSION, compliance, files, knowledge, model, redact, report, rules, severity, text, triage,

@@ -21,6 +21,7 @@ use ecs_security_mcp::server::http::{self, HttpOptions};
 use ecs_security_mcp::server::{Limits, SecurityServer};
 use ecs_security_mcp::sources::load_snapshot;
 use ecs_security_mcp::sources::triage as triage_files;
+use ecs_security_mcp::terminal::ColorChoice;
 
 /// The demo snapshot: an insecure payments cluster, bundled so `demo` needs no AWS account.
 const DEMO_SNAPSHOT: &str = include_str!("../fixtures/demo-cluster.json");
@@ -76,13 +77,6 @@ struct Global {
     /// No progress on stderr while collecting.
     #[arg(long, short, global = true)]
     quiet: bool,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 impl Global {
@@ -326,20 +320,7 @@ impl OutputArgs {
 
     /// Colour and width for the terminal rendering, from --color, NO_COLOR and the terminal.
     fn terminal_options(&self, color: ColorChoice) -> TerminalOptions {
-        let to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-        let color = match color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => to_terminal && !no_color && !dumb,
-        };
-        let width = if to_terminal { terminal_size::terminal_size_of(std::io::stdout()) } else { None }
-            .map(|(terminal_size::Width(w), _)| usize::from(w))
-            .or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()))
-            .filter(|w| *w > 0)
-            .unwrap_or(100);
-        TerminalOptions { width, color }
+        ecs_security_mcp::terminal::options(self.output.as_deref(), color)
     }
 }
 
@@ -485,9 +466,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint { paths, out } => lint(&paths, &out, &cli.global),
         Command::Diff(args) => diff(&args),
         Command::Scan(args) => {
-            ecs_security_mcp::fleet::cli::scan(&args, cli.global.aws_options(), cli.global.quiet).await
+            ecs_security_mcp::fleet::cli::scan(&args, cli.global.aws_options(), cli.global.quiet, cli.global.color)
+                .await
         }
-        Command::Merge(args) => ecs_security_mcp::fleet::cli::merge(&args),
+        Command::Merge(args) => ecs_security_mcp::fleet::cli::merge(&args, cli.global.color),
         Command::Checks { format } => {
             print_catalog(format)?;
             Ok(ExitCode::SUCCESS)

@@ -17,6 +17,7 @@ use crate::model::fleet::FleetScan;
 use crate::report::fleet::Fleet;
 use crate::report::{Format, ReportOptions};
 use crate::rules::Severity;
+use crate::terminal::ColorChoice;
 
 /// Exit code: the scan is incomplete, no finding at or above --fail-on.
 pub const EXIT_INCOMPLETE: u8 = 3;
@@ -88,9 +89,10 @@ pub struct MergeArgs {
 /// How the fleet report is written.
 #[derive(Debug, Args)]
 pub struct FleetOutput {
-    /// json, summary (alias markdown), detailed, executive or sarif.
-    #[arg(long, default_value = "summary", value_parser = parse_format)]
-    pub format: Format,
+    /// terminal, summary (alias markdown), detailed, executive, json, sarif, html, ocsf, csv or
+    /// junit [default: terminal when stdout is a terminal, else summary].
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<FleetFormat>,
     /// Show findings at or above this severity in the roll-up and findings (scores cover all).
     #[arg(long, value_parser = parse_severity)]
     pub severity: Option<Severity>,
@@ -102,11 +104,18 @@ pub struct FleetOutput {
     pub output: Option<PathBuf>,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    let f: Format = if s.eq_ignore_ascii_case("markdown") { Ok(Format::Summary) } else { s.parse() }?;
-    match f {
-        Format::Json | Format::Summary | Format::Detailed | Format::Executive | Format::Sarif => Ok(f),
-        other => Err(format!("the fleet report comes in json, summary, detailed, executive and sarif, not {other}")),
+/// A fleet report format: the terminal view or one of the report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetFormat {
+    Terminal,
+    Report(Format),
+}
+
+fn parse_format(s: &str) -> Result<FleetFormat, String> {
+    match s.trim() {
+        t if t.eq_ignore_ascii_case("terminal") => Ok(FleetFormat::Terminal),
+        m if m.eq_ignore_ascii_case("markdown") => Ok(FleetFormat::Report(Format::Summary)),
+        other => other.parse().map(FleetFormat::Report).map_err(|e| format!("{e}, terminal or markdown")),
     }
 }
 
@@ -169,7 +178,7 @@ impl ScanArgs {
 }
 
 /// `scan`: scans, writes the shard output if asked, prints the report.
-pub async fn scan(args: &ScanArgs, aws: AwsOptions, quiet: bool) -> anyhow::Result<ExitCode> {
+pub async fn scan(args: &ScanArgs, aws: AwsOptions, quiet: bool, color: ColorChoice) -> anyhow::Result<ExitCode> {
     let req = args.request(aws)?;
     let bar = super::progress::Bar::start(!quiet);
     let scanned = super::scan(&req, &bar.tx()).await;
@@ -181,22 +190,34 @@ pub async fn scan(args: &ScanArgs, aws: AwsOptions, quiet: bool) -> anyhow::Resu
             eprintln!("wrote {} and the snapshots under {}", file.display(), dir.join("snapshots").display());
         }
     }
-    report(&scan, &args.report)
+    report(&scan, &args.report, color)
 }
 
 /// `merge`: combines shard outputs into the fleet report.
-pub fn merge(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+pub fn merge(args: &MergeArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
     let parts = super::output::read(&args.paths)?;
     let scan = FleetScan::merge(parts).map_err(anyhow::Error::msg)?;
-    report(&scan, &args.report)
+    report(&scan, &args.report, color)
 }
 
-/// Renders the fleet report and picks the exit code.
-pub fn report(scan: &FleetScan, out: &FleetOutput) -> anyhow::Result<ExitCode> {
+/// Renders the fleet report and picks the exit code. Without `--format`, a terminal gets
+/// the terminal view and anything else the Markdown summary.
+pub fn report(scan: &FleetScan, out: &FleetOutput, color: ColorChoice) -> anyhow::Result<ExitCode> {
     let fleet = Fleet::of(scan);
     let filter = filter_of(out.severity.map(OneOrMany::One), None);
     let opts = ReportOptions { show_details: true, generated_at: crate::clock::now() };
-    let text = crate::report::fleet::render(out.format, &fleet, &filter, &opts).map_err(anyhow::Error::msg)?;
+    let output = out.output.as_deref();
+    let format = match out.format {
+        Some(f) => f,
+        None if crate::terminal::to_terminal(output) => FleetFormat::Terminal,
+        None => FleetFormat::Report(Format::Summary),
+    };
+    let text = match format {
+        FleetFormat::Terminal => {
+            crate::report::fleet_terminal::render(&fleet, &filter, &opts, &crate::terminal::options(output, color))
+        }
+        FleetFormat::Report(f) => crate::report::fleet::render(f, &fleet, &filter, &opts),
+    };
     write(&text, out.output.as_deref())?;
     let failed =
         out.fail_on.is_some_and(|t| fleet.clusters.iter().any(|c| c.analysis.findings.iter().any(|f| f.severity >= t)));

@@ -64,8 +64,12 @@ fn without_timestamps(text: &str) -> String {
     let re =
         regex::Regex::new(r#"("(generated_at|started_at|collected_at|collectedAt|endTimeUtc|startedAt)": )"[^"]*""#)
             .expect("regex");
-    let md = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z").expect("regex");
-    md.replace_all(&re.replace_all(text, "$1\"T\""), "T").into_owned()
+    let md = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)").expect("regex");
+    // OCSF's event time, in milliseconds.
+    let millis = regex::Regex::new(r#""time": \d+"#).expect("regex");
+    let text = re.replace_all(text, "$1\"T\"");
+    let text = millis.replace_all(&text, "\"time\": 0");
+    md.replace_all(&text, "T").into_owned()
 }
 
 pub async fn fleet_scan_reports_accounts_regions_and_failures(env: &Env) -> Outcome {
@@ -304,7 +308,7 @@ pub async fn sharded_scan_merges_to_the_single_run(env: &Env) -> Outcome {
     let (n0, n1) = (pairs("s0")?, pairs("s1")?);
     ensure!(n0 + n1 == 9 && n0 > 0 && n1 > 0, "shard sizes {n0} + {n1}");
 
-    for format in ["json", "summary", "sarif"] {
+    for format in ["json", "summary", "sarif", "terminal", "html", "ocsf", "csv", "junit"] {
         let merged = bin()
             .args(["merge", path(dir.path(), "s0"), path(dir.path(), "s1"), "--format", format])
             .output()

@@ -6,6 +6,10 @@ Checks: no console error, uncaught exception or browser log error (a Content-Sec
 violation is one); no request other than the page itself (data: URLs excepted); the score,
 risk and severity counts on the page; every finding id and rule of the JSON report in the
 rendered DOM; the severity filter hides what it should. Optionally writes a screenshot.
+
+Given a fleet JSON report (one with `totals`), the fleet page is checked instead of the
+cluster page: the fleet's counts, every analysed cluster with its own section, and every
+finding row carrying the account, region and cluster the JSON report gives it.
 Prints one JSON summary line; exits 1 listing every problem.
 
     browser_check.py --chromium /usr/bin/chromium --html R.html --json R.json [--screenshot OUT.png]
@@ -13,6 +17,7 @@ Prints one JSON summary line; exits 1 listing every problem.
 
 import argparse
 import base64
+import collections
 import fcntl
 import json
 import os
@@ -162,6 +167,8 @@ PAGE_FACTS = """(() => {
     gaugeScore: (document.querySelector(".gauge-score") || {}).textContent || null,
     totalFindings: (document.getElementById("total-findings") || {}).textContent || null,
     findingIds: rows.map(r => r.dataset.findingId),
+    findingPlaces: rows.map(r => [r.dataset.findingId, r.dataset.account || null, r.dataset.region || null, r.dataset.cluster || null]),
+    clusterSections: [...document.querySelectorAll("section.cluster")].map(s => s.dataset.cluster),
     ruleIds: [...document.querySelectorAll("article.rule")].map(a => a.dataset.ruleId),
     filtersShown: !!document.getElementById("filters") && !document.getElementById("filters").hidden,
     criticalOnly: criticalOnly,
@@ -233,10 +240,10 @@ def main() -> int:
     if url not in requests:
         problems.append(f"the page's own load was not seen ({requests}): the network check proves nothing")
 
-    summary = report["summary"]
+    fleet = "totals" in report
+    summary = report["totals"] if fleet else report["summary"]
     sev = summary["by_severity"]
     expect = {
-        "score": str(summary["score"]),
         "risk": summary["risk_level"],
         "findings": str(summary["total_findings"]),
         "critical": str(sev["critical"]),
@@ -244,15 +251,31 @@ def main() -> int:
         "medium": str(sev["medium"]),
         "low": str(sev["low"]),
     }
+    if fleet:
+        expect["clusters"] = str(summary["clusters_analysed"])
+        expect["complete"] = str(report["complete"]).lower()
+    else:
+        expect["score"] = str(summary["score"])
     for key, value in expect.items():
         if facts["data"].get(key) != value:
             problems.append(f"data-{key} is {facts['data'].get(key)!r}, the JSON report says {value!r}")
-    if (facts["gaugeScore"] or "").strip() != expect["score"]:
+    if not fleet and (facts["gaugeScore"] or "").strip() != expect["score"]:
         problems.append(f"the score gauge shows {facts['gaugeScore']!r}, not {expect['score']}")
     if (facts["totalFindings"] or "").strip() != expect["findings"]:
         problems.append(f"the findings count shows {facts['totalFindings']!r}, not {expect['findings']}")
-    if report["cluster"] not in facts["text"]:
-        problems.append("the cluster name is not in the rendered text")
+    names = [c["cluster"] for c in report["clusters"]] if fleet else [report["cluster"]]
+    for name in names:
+        if name not in facts["text"]:
+            problems.append(f"the cluster name {name!r} is not in the rendered text")
+    if fleet:
+        if facts["clusterSections"] != names:
+            problems.append(f"cluster sections {facts['clusterSections']} are not the ranking {names}")
+        # A finding id can recur in two clusters (an ECR repository both use): compare as multisets.
+        on_page = collections.Counter(tuple(p) for p in facts["findingPlaces"])
+        in_json = collections.Counter((f["id"], f["account_id"], f["region"], f["cluster"]) for f in report["findings"])
+        wrong = sorted((in_json - on_page) + (on_page - in_json))
+        if wrong:
+            problems.append(f"{len(wrong)} finding row(s) without the account, region and cluster of the JSON report: {wrong[:10]}")
 
     ids = [f["id"] for f in report["findings"]]
     missing = [i for i in ids if i not in facts["findingIds"] or i not in facts["text"]]
@@ -274,6 +297,7 @@ def main() -> int:
         "findings": len(facts["findingIds"]),
         "rules": len(facts["ruleIds"]),
         "score": facts["data"].get("score"),
+        "clusters": len(facts["clusterSections"]),
         "requests": len(requests),
         "events": len(browser.events),
         "screenshot": args.screenshot,

@@ -24,6 +24,7 @@ def parse_csv(path: str) -> dict:
         "count": len(rows),
         "by_severity": dict(collections.Counter(r["severity"].lower() for r in rows)),
         "by_rule": dict(collections.Counter(r["rule_id"] for r in rows)),
+        "by_place": dict(collections.Counter(f"{r['account_id']}/{r['region']}/{r['cluster']}" for r in rows)),
     }
 
 
@@ -34,8 +35,9 @@ def parse_junit(path: str) -> dict:
     cases = root.findall("./testsuite/testcase")
     failures = [(c, c.find("failure")) for c in cases if c.find("failure") is not None]
     skipped = [c for c in cases if c.find("skipped") is not None]
+    errors = [c for c in cases if c.find("error") is not None]
     declared = {k: int(root.get(k, "-1")) for k in ("tests", "failures", "skipped", "errors")}
-    counted = {"tests": len(cases), "failures": len(failures), "skipped": len(skipped), "errors": 0}
+    counted = {"tests": len(cases), "failures": len(failures), "skipped": len(skipped), "errors": len(errors)}
     if declared != counted:
         raise SystemExit(f"the testsuites attributes {declared} disagree with the cases {counted}")
     for suite in root.findall("./testsuite"):
@@ -46,6 +48,12 @@ def parse_junit(path: str) -> dict:
         "count": len(failures),
         "tests": len(cases),
         "skipped": len(skipped),
+        "errors": len(errors),
+        "suites": len(root.findall("./testsuite")),
+        # Failures per suite: a fleet report has a suite per cluster.
+        "by_suite": dict(
+            collections.Counter(s.get("name") for s in root.findall("./testsuite") for c in s.findall("testcase/failure"))
+        ),
         "by_severity": dict(collections.Counter(f.get("type", "").lower() for _, f in failures)),
         "by_rule": dict(collections.Counter(c.get("classname") for c, _ in failures)),
     }

@@ -13,7 +13,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ecs-security-mcp");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_ecs-security-mcp");
 
 fn bin() -> Command {
     let mut c = Command::new(BIN);
@@ -32,7 +32,7 @@ fn piped(args: &[&str]) -> String {
     String::from_utf8(o.stdout).expect("UTF-8 output")
 }
 
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
@@ -63,7 +63,7 @@ fn demo_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// Every escape sequence in `text`, as written.
-fn escapes(text: &str) -> Vec<String> {
+pub(crate) fn escapes(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(i) = rest.find('\u{1b}') {
@@ -75,7 +75,7 @@ fn escapes(text: &str) -> Vec<String> {
 }
 
 /// Whether an escape sequence is an SGR colour or style one: ESC [ digits and ; then m.
-fn is_sgr(seq: &str) -> bool {
+pub(crate) fn is_sgr(seq: &str) -> bool {
     let Some(body) = seq.strip_prefix("\u{1b}[") else { return false };
     let end = body.find(|c: char| !(c.is_ascii_digit() || c == ';'));
     matches!(end, Some(e) if body[e..].starts_with('m'))
@@ -179,7 +179,7 @@ fn hostile_text_reaches_the_terminal_as_inert_text() {
 }
 
 /// Python with the test dependencies (tests/requirements.txt), as scripts/test installs it.
-fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     let p = crate::moto::python();
     assert!(
         p.exists(),
@@ -189,7 +189,7 @@ fn python() -> PathBuf {
     p
 }
 
-fn run_python(args: &[&str], stdin: Option<&Path>) -> Value {
+pub(crate) fn run_python(args: &[&str], stdin: Option<&Path>) -> Value {
     let mut c = Command::new("timeout");
     c.arg("180").arg(python()).args(args);
     if let Some(f) = stdin {
@@ -201,7 +201,7 @@ fn run_python(args: &[&str], stdin: Option<&Path>) -> Value {
     serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
 
-fn script(name: &str) -> String {
+pub(crate) fn script(name: &str) -> String {
     common::root().join("tests/python").join(name).to_string_lossy().into_owned()
 }
 
@@ -298,7 +298,7 @@ fn csv_and_junit_parse_back_with_independent_parsers_and_agree_with_json() {
 }
 
 /// Debian's Chromium, which scripts/test installs. No skipping: without it this fails.
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     let p = PathBuf::from(std::env::var_os("ECS_SECURITY_MCP_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
     assert!(
         p.exists(),

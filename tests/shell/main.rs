@@ -18,6 +18,7 @@ mod sarif_schema;
 mod cli;
 mod elicitation;
 mod fleet;
+mod fleet_formats;
 mod formats;
 mod http;
 mod lint;

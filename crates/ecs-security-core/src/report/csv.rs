@@ -49,7 +49,8 @@ pub fn guard(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
-fn row(f: &FindingDto, report: &json::JsonReport) -> [String; 14] {
+/// The [`COLUMNS`] of a finding found in `cluster` of `account` in `region`.
+pub(super) fn row(f: &FindingDto, cluster: &str, region: &str, account: &str) -> [String; 14] {
     let evidence: Vec<String> = f.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect();
     [
         f.rule_id.to_owned(),
@@ -59,9 +60,9 @@ fn row(f: &FindingDto, report: &json::JsonReport) -> [String; 14] {
         f.category.to_string(),
         f.resource.clone(),
         f.resource_arn.clone().unwrap_or_default(),
-        f.resource_path.cluster.clone().unwrap_or_else(|| report.cluster.clone()),
-        report.region.clone(),
-        report.account_id.clone().unwrap_or_default(),
+        f.resource_path.cluster.clone().unwrap_or_else(|| cluster.to_owned()),
+        region.to_owned(),
+        account.to_owned(),
         f.message.clone(),
         f.recommendation.to_owned(),
         f.compliance.join("; "),
@@ -72,20 +73,22 @@ fn row(f: &FindingDto, report: &json::JsonReport) -> [String; 14] {
 /// The findings of a view of the analysis as CSV.
 pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String {
     let report = json::build(full, filter, opts);
+    let account = report.account_id.clone().unwrap_or_default();
+    let row = |f: &FindingDto| row(f, &report.cluster, &report.region, &account);
     let mut w = ::csv::Writer::from_writer(Vec::new());
     // Writing to memory fails only on I/O errors, which a Vec never has.
     let triage = report.suppressed.is_some() || report.baseline.is_some();
     if !triage {
         let _ = w.write_record(COLUMNS);
         for f in &report.findings {
-            let _ = w.write_record(row(f, &report).iter().map(|c| guard(c)));
+            let _ = w.write_record(row(f).iter().map(|c| guard(c)));
         }
     } else {
         let _ = w.write_record(COLUMNS.iter().chain(&TRIAGE_COLUMNS));
         let state = |f: &FindingDto| f.baseline_state.map(|s| s.as_str().to_owned()).unwrap_or_default();
         for f in &report.findings {
             let extra = ["active".to_owned(), state(f), String::new(), String::new(), String::new()];
-            let _ = w.write_record(row(f, &report).iter().chain(&extra).map(|c| guard(c)));
+            let _ = w.write_record(row(f).iter().chain(&extra).map(|c| guard(c)));
         }
         for x in report.suppressed.iter().flatten() {
             let e = &x.suppression;
@@ -96,7 +99,7 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
                 e.owner.clone().unwrap_or_default(),
                 e.expires.clone().unwrap_or_default(),
             ];
-            let _ = w.write_record(row(&x.finding, &report).iter().chain(&extra).map(|c| guard(c)));
+            let _ = w.write_record(row(&x.finding).iter().chain(&extra).map(|c| guard(c)));
         }
     }
     let bytes = w.into_inner().unwrap_or_default();

@@ -422,18 +422,22 @@ impl Fleet {
     }
 }
 
-/// The fleet report formats: json, summary, detailed, executive and sarif.
-pub fn render(format: super::Format, fleet: &Fleet, filter: &Filter, opts: &ReportOptions) -> Result<String, String> {
+/// The fleet report in a report format (the terminal view is [`super::fleet_terminal`]).
+pub fn render(format: super::Format, fleet: &Fleet, filter: &Filter, opts: &ReportOptions) -> String {
     use super::Format;
+    use super::fleet_exports as exports;
+    // Serialising these plain types cannot fail.
     match format {
-        Format::Json => Ok(serde_json::to_string_pretty(&fleet.build(filter, opts)).unwrap_or_default()), // ok: plain data
-        Format::Summary => Ok(summary(fleet, filter, false)),
-        Format::Detailed => Ok(summary(fleet, filter, true)),
-        Format::Executive => Ok(executive(fleet, filter)),
-        Format::Sarif => Ok(serde_json::to_string_pretty(&sarif_log(fleet, filter, opts)).unwrap_or_default()), // ok: plain data
-        other => Err(format!(
-            "the fleet report comes in json, summary, detailed, executive and sarif; {other} is for one cluster (use analyze, or a snapshot written by scan --out)"
-        )),
+        Format::Json => serde_json::to_string_pretty(&fleet.build(filter, opts)).unwrap_or_default(), // ok: plain data
+        Format::Summary => summary(fleet, filter, false),
+        Format::Detailed => summary(fleet, filter, true),
+        Format::Executive => executive(fleet, filter),
+        Format::Sarif => serde_json::to_string_pretty(&sarif_log(fleet, filter, opts)).unwrap_or_default(), // ok: plain data
+        Format::Html => super::fleet_html::render(fleet, filter, opts),
+        Format::Ocsf => serde_json::to_string_pretty(&exports::ocsf(fleet, filter, opts)).unwrap_or_default(), // ok: plain data
+        Format::Csv => exports::csv(fleet, filter, opts),
+        // Serialising to memory fails only on I/O errors, which a String buffer never has.
+        Format::Junit => exports::junit(fleet, filter, opts).to_string().unwrap_or_default(),
     }
 }
 

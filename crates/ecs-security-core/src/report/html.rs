@@ -46,8 +46,8 @@ fn csp_hash(text: &str) -> String {
 }
 
 const PAGE: &str = include_str!("templates/report.html");
-const STYLE: &str = include_str!("templates/report.css");
-const SCRIPT: &str = include_str!("templates/report.js");
+pub(super) const STYLE: &str = include_str!("templates/report.css");
+pub(super) const SCRIPT: &str = include_str!("templates/report.js");
 
 #[derive(Serialize)]
 struct Bar {
@@ -73,7 +73,7 @@ struct Row {
 }
 
 #[derive(Serialize)]
-struct Group {
+pub(super) struct Group {
     rule: &'static Rule,
     severity: Severity,
     severity_class: String,
@@ -187,11 +187,11 @@ fn baseline_view(view: &Analysis) -> Option<BaselineView> {
 
 /// Text from AWS, made displayable: no controls, bidi or zero-width characters. Escaping is
 /// the template engine's.
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     strip_controls(text)
 }
 
-fn class(s: Severity) -> String {
+pub(super) fn class(s: Severity) -> String {
     s.as_str().to_ascii_lowercase()
 }
 
@@ -239,7 +239,7 @@ fn category_bars(view: &Analysis) -> Vec<Bar> {
         .collect()
 }
 
-fn group(rule: &'static Rule, findings: &[&Finding]) -> Group {
+pub(super) fn group(rule: &'static Rule, findings: &[&Finding]) -> Group {
     let severity = findings.iter().map(|f| f.severity).max().unwrap_or(rule.severity);
     Group {
         rule,
@@ -312,13 +312,14 @@ fn gauge(score: u8) -> (String, String) {
     (format!("{:.2}", circumference * f64::from(score) / 100.0), format!("{circumference:.2}"))
 }
 
-fn environment() -> Result<Environment<'static>, minijinja::Error> {
+pub(super) fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
     // Autoescaping follows the template name (HTML). The static style and script are this
     // crate's own constants, passed in verbatim so their CSP hashes match.
     env.add_template("report.html", PAGE)?;
+    env.add_template("fleet.html", super::fleet_html::PAGE)?;
     Ok(env)
 }
 

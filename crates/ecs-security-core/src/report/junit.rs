@@ -27,7 +27,7 @@ fn lines(text: &str) -> String {
 }
 
 /// One line of untrusted text, safe for an attribute.
-fn line(text: &str) -> String {
+pub(super) fn line(text: &str) -> String {
     strip_controls(text).replace(['\u{fffe}', '\u{ffff}'], "")
 }
 

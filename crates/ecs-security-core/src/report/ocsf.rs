@@ -5,7 +5,8 @@
 //! `cloud` profile it declares (`activity_id`, `category_uid`, `class_uid`, `type_uid`,
 //! `severity_id`, `time`, `metadata`, `finding_info`, `cloud`), plus the affected resource,
 //! the evidence and the fix. `finding_info.uid` is the finding id, stable across runs,
-//! revisions and redeploys (`rules::identity`). What OCSF has no attribute for goes in `unmapped`.
+//! revisions and redeploys (`rules::identity`). Each resource names its cluster as its `group`.
+//! What OCSF has no attribute for goes in `unmapped`.
 
 use std::collections::BTreeMap;
 
@@ -79,7 +80,7 @@ pub struct FindingInfo {
     pub uid: String,
     pub title: &'static str,
     pub desc: &'static str,
-    /// The rule's category and domain.
+    /// The rule's category and domain (only here: not repeated in `unmapped`).
     pub types: [&'static str; 2],
     pub analytic: Analytic,
 }
@@ -106,8 +107,19 @@ pub struct Resource {
     pub region: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud_partition: Option<String>,
+    /// The cluster the resource belongs to.
+    pub group: Group,
     /// Where the resource sits in the cluster.
     pub data: ResourcePath,
+}
+
+/// The ECS cluster, as the resource's group.
+#[derive(Debug, Serialize)]
+pub struct Group {
+    pub name: String,
+    pub uid: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -142,8 +154,6 @@ pub struct Evidence {
 #[derive(Debug, Serialize)]
 pub struct Unmapped {
     pub rule_id: &'static str,
-    pub category: &'static str,
-    pub domain: &'static str,
     /// The spec's display naming of the resource.
     pub resource: String,
     /// Controls the finding fails, as `framework:control`.
@@ -245,6 +255,7 @@ fn event(f: &Finding, full: &Analysis, time: i64) -> DetectionFinding {
             name: f.resource.name.clone(),
             kind: resource_type(f.resource.kind),
             region: full.region.clone(),
+            group: Group { name: full.cluster_name.clone(), uid: full.cluster_arn.clone(), kind: "AWS::ECS::Cluster" },
             data: f.resource.path.clone(),
         }],
         cloud: Cloud {
@@ -260,8 +271,6 @@ fn event(f: &Finding, full: &Analysis, time: i64) -> DetectionFinding {
         },
         unmapped: Unmapped {
             rule_id: rule.id,
-            category: rule.category.as_str(),
-            domain: rule.domain.as_str(),
             resource: f.resource.to_string(),
             compliance: compliance::controls_for_rule(rule.id),
             cluster_arn: full.cluster_arn.clone(),

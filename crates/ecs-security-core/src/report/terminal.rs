@@ -35,24 +35,29 @@ impl Default for TerminalOptions {
 /// Rules listed in the summary.
 const TOP_RULES: usize = 10;
 
-struct Out {
-    text: String,
-    width: usize,
-    color: bool,
+/// The text being written, with the layout it is written to (shared with the fleet view).
+pub(super) struct Out {
+    pub(super) text: String,
+    pub(super) width: usize,
+    pub(super) color: bool,
 }
 
 impl Out {
-    fn paint(&self, text: &str, style: Style) -> String {
+    pub(super) fn new(term: &TerminalOptions) -> Out {
+        Out { text: String::new(), width: term.width.max(40), color: term.color }
+    }
+
+    pub(super) fn paint(&self, text: &str, style: Style) -> String {
         if self.color { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_owned() }
     }
 
-    fn line(&mut self, s: &str) {
+    pub(super) fn line(&mut self, s: &str) {
         self.text.push_str(s);
         self.text.push('\n');
     }
 
     /// `text` wrapped at the width, every line indented by `indent` spaces.
-    fn wrapped(&mut self, text: &str, indent: usize) {
+    pub(super) fn wrapped(&mut self, text: &str, indent: usize) {
         let pad = " ".repeat(indent);
         let o = textwrap::Options::new(self.width)
             .initial_indent(&pad)
@@ -66,7 +71,7 @@ impl Out {
     /// A label (`painted`, `label_width` columns wide), then `text` wrapped so that its
     /// continuation lines align after the label; on a terminal too narrow for that, the
     /// text goes below the label.
-    fn labelled(&mut self, painted: &str, label_width: usize, text: &str) {
+    pub(super) fn labelled(&mut self, painted: &str, label_width: usize, text: &str) {
         if label_width + 16 > self.width {
             self.line(painted.trim_end());
             self.wrapped(text, 4);
@@ -86,13 +91,13 @@ impl Out {
     }
 
     /// A summary field: `  Name      value`, the value wrapped under itself.
-    fn field(&mut self, name: &str, value: &str) {
+    pub(super) fn field(&mut self, name: &str, value: &str) {
         let label = format!("  {name:<10}");
         self.labelled(&label, display_width(&label), value);
     }
 }
 
-fn severity_style(s: Severity) -> Style {
+pub(super) fn severity_style(s: Severity) -> Style {
     match s {
         Severity::Critical => Style::new().fg_color(Some(AnsiColor::BrightRed.into())).effects(Effects::BOLD),
         Severity::High => Style::new().fg_color(Some(AnsiColor::Red.into())),
@@ -101,7 +106,7 @@ fn severity_style(s: Severity) -> Style {
     }
 }
 
-fn risk_style(r: RiskLevel) -> Style {
+pub(super) fn risk_style(r: RiskLevel) -> Style {
     match r {
         RiskLevel::Critical => severity_style(Severity::Critical),
         RiskLevel::High => severity_style(Severity::High),
@@ -111,7 +116,7 @@ fn risk_style(r: RiskLevel) -> Style {
     }
 }
 
-fn score_style(score: u8) -> Style {
+pub(super) fn score_style(score: u8) -> Style {
     let colour = match score {
         80.. => AnsiColor::Green,
         50..80 => AnsiColor::Yellow,
@@ -120,13 +125,13 @@ fn score_style(score: u8) -> Style {
     Style::new().fg_color(Some(colour.into())).effects(Effects::BOLD)
 }
 
-const BOLD: Style = Style::new().effects(Effects::BOLD);
-const DIM: Style = Style::new().effects(Effects::DIMMED);
+pub(super) const BOLD: Style = Style::new().effects(Effects::BOLD);
+pub(super) const DIM: Style = Style::new().effects(Effects::DIMMED);
 
 /// Renders the terminal view of `full` seen through `filter`.
 pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions, term: &TerminalOptions) -> String {
     let view = full.filtered(filter);
-    let mut out = Out { text: String::new(), width: term.width.max(40), color: term.color };
+    let mut out = Out::new(term);
     summary(&mut out, full, &view, filter);
     let groups = by_rule(&view.findings);
     if !groups.is_empty() {
@@ -208,11 +213,11 @@ fn summary(out: &mut Out, full: &Analysis, view: &Analysis, filter: &Filter) {
     out.line("");
 }
 
-fn top_severity(rule: &Rule, findings: &[&Finding]) -> Severity {
+pub(super) fn top_severity(rule: &Rule, findings: &[&Finding]) -> Severity {
     findings.iter().map(|f| f.severity).max().unwrap_or(rule.severity)
 }
 
-fn rule_block(out: &mut Out, rule: &Rule, findings: &[&Finding], opts: &ReportOptions) {
+pub(super) fn rule_block(out: &mut Out, rule: &Rule, findings: &[&Finding], opts: &ReportOptions) {
     let severity = top_severity(rule, findings);
     let label = severity.as_str().to_uppercase();
     let painted = format!("{} ", out.paint(&label, severity_style(severity)));

@@ -99,7 +99,13 @@ fn ocsf_events_are_detection_findings_one_per_finding() {
                 assert!((1..=5).contains(&e["severity_id"].as_u64().unwrap()));
                 assert_eq!(e["finding_info"]["analytic"]["uid"], f["rule_id"]);
                 assert_eq!(e["severity"], f["severity"]);
+                // Category and domain are OCSF's `types`, said once.
+                assert_eq!(e["finding_info"]["types"][0], f["category"], "{name}: types");
+                for said in ["category", "domain"] {
+                    assert!(e["unmapped"].get(said).is_none(), "{name}: {said} repeated in unmapped");
+                }
                 let r = &e["resources"][0];
+                assert_eq!(r["group"]["uid"].as_str(), Some(a.cluster_arn.as_str()), "{name}: the cluster");
                 assert!(r["uid"].as_str().is_some_and(|u| !u.is_empty()) && r["name"] == f["resource_name"]);
                 if let Some(arn) = f["resource_arn"].as_str() {
                     assert_eq!(r["uid"], arn);

@@ -23,6 +23,12 @@
       rule.hidden = visible === 0;
       shown += visible;
     });
+    // The fleet page: a cluster whose findings are all filtered out is hidden too.
+    Array.prototype.forEach.call(document.querySelectorAll("section.cluster"), function (section) {
+      var articles = section.querySelectorAll("article.rule");
+      if (articles.length === 0) { return; }
+      section.hidden = Array.prototype.every.call(articles, function (a) { return a.hidden; });
+    });
     var out = document.getElementById("visible-count");
     if (out) { out.textContent = shown + " shown"; }
   }

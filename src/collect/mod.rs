@@ -75,6 +75,8 @@ struct Inner {
     options: AwsOptions,
     config: OnceCell<SdkConfig>,
     accounts: Mutex<HashMap<String, String>>,
+    /// The SDK clients of each region, built once (building one costs more CPU than a call).
+    clients: std::sync::Mutex<HashMap<String, clients::Clients>>,
     /// A fleet scan's account-region: its retry partition and the shared call limits.
     bucket: Option<Bucket>,
 }
@@ -94,6 +96,7 @@ impl AwsSource {
                 options,
                 config: OnceCell::new(),
                 accounts: Mutex::new(HashMap::new()),
+                clients: std::sync::Mutex::new(HashMap::new()),
                 bucket: None,
             }),
         }
@@ -107,6 +110,7 @@ impl AwsSource {
                 options,
                 config: OnceCell::new_with(Some(config)),
                 accounts: Mutex::new(HashMap::new()),
+                clients: std::sync::Mutex::new(HashMap::new()),
                 bucket: Some(bucket),
             }),
         }
@@ -149,7 +153,7 @@ impl AwsSource {
                     if let Some(r) = &o.region {
                         loader = loader.region(aws_config::Region::new(r.clone()));
                     }
-                    loader.load().await
+                    loader.http_client(clients::shared_http_client()).load().await
                 })
             })
             .await
@@ -162,9 +166,16 @@ impl AwsSource {
 
     fn ctx(&self, config: &SdkConfig, region: &str, depth: Depth, progress: &ProgressTx) -> calls::Ctx {
         let bucket = self.inner.bucket.as_ref();
+        let partition = bucket.map(|b| b.name.as_str());
+        let clients = match self.inner.clients.lock() {
+            Ok(mut built) => {
+                built.entry(region.to_owned()).or_insert_with(|| clients::Clients::new(config, region, partition)).clone()
+            }
+            Err(_) => clients::Clients::new(config, region, partition),
+        };
         calls::Ctx::new(
             region.to_owned(),
-            clients::Clients::new(config, region, bucket.map(|b| b.name.as_str())),
+            clients,
             depth,
             self.inner.options.concurrency,
             bucket.map(|b| b.gates.clone()).unwrap_or_default(),

@@ -271,51 +271,68 @@ async fn with_deadline<T>(
 async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
-    ctx.progress(1, "cluster", format!("describing cluster {cluster}"));
+    ctx.progress("cluster", format!("describing cluster {cluster}"));
     let c = ecs::describe_cluster(ctx, cluster).await?;
     let arn = c.cluster_arn.clone();
 
-    let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
-        ecs::capacity_providers(ctx, &c.capacity_providers),
-        ecs::services(ctx, &arn),
-        ecs::tasks(ctx, &arn),
-        ecs::container_instances(ctx, &arn),
-    );
-    ctx.progress(
-        2,
-        "services",
-        format!(
-            "{} services, {} tasks, {} container instances",
-            services.len(),
-            tasks.len(),
-            container_instances.len()
-        ),
-    );
-
-    let revisions = ecs::revisions_in_use(&services, &tasks);
-    let (task_definitions, load_balancing, ()) = tokio::join!(
-        ecs::task_definitions(ctx, &revisions),
-        elb::load_balancing(ctx, &services),
-        network::instances(ctx, &mut container_instances),
-    );
-    ctx.progress(3, "task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
-    ctx.progress(4, "load balancers", format!("{} load balancers", load_balancing.load_balancers.len()));
-
-    let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
     let own_account = account_of(&arn);
-    let (network, ecr) =
-        tokio::join!(network::network(ctx, scope), ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),);
-    ctx.progress(
-        5,
-        "network",
-        format!(
-            "{} VPCs, {} subnets, {} security groups",
-            network.vpcs.len(),
-            network.subnets.len(),
-            network.security_groups.len()
-        ),
-    );
-    ctx.progress(6, "ECR", format!("{} repositories", ecr.repositories.len()));
+
+    // Each call starts as soon as its inputs are in: task definitions as each describe batch
+    // of services and tasks returns, ECR once the task definitions and tasks are in, load
+    // balancers and the network once services, tasks and instances are (never waiting for
+    // the task definitions, which they do not need).
+    let (revisions, found_revisions) = tokio::sync::mpsc::unbounded_channel();
+    let (tasks_for_ecr, tasks_known) = tokio::sync::oneshot::channel::<Vec<crate::model::Task>>();
+    let workloads_and_network = async {
+        let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
+            ecs::capacity_providers(ctx, &c.capacity_providers),
+            ecs::services(ctx, &arn, &revisions),
+            ecs::tasks(ctx, &arn, &revisions),
+            ecs::container_instances(ctx, &arn),
+        );
+        // Every revision in use has been sent: the task-definition fetcher can finish.
+        drop(revisions);
+        let _ = tasks_for_ecr.send(tasks.clone());
+        ctx.progress(
+            "services",
+            format!(
+                "{} services, {} tasks, {} container instances",
+                services.len(),
+                tasks.len(),
+                container_instances.len()
+            ),
+        );
+        let (load_balancing, ()) = tokio::join!(
+            elb::load_balancing(ctx, &services),
+            network::instances(ctx, &mut container_instances),
+        );
+        ctx.progress("load balancers", format!("{} load balancers", load_balancing.load_balancers.len()));
+        let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
+        let network = network::network(ctx, scope).await;
+        ctx.progress(
+            "network",
+            format!(
+                "{} VPCs, {} subnets, {} security groups",
+                network.vpcs.len(),
+                network.subnets.len(),
+                network.security_groups.len()
+            ),
+        );
+        (capacity_providers, services, tasks, container_instances, load_balancing, network)
+    };
+    let definitions_and_images = async {
+        let task_definitions = ecs::task_definitions(ctx, found_revisions).await;
+        ctx.progress("task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
+        // Sent before the revisions' channel closes; an empty list only if that branch panicked.
+        let tasks = tasks_known.await.unwrap_or_default();
+        let ecr = ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()).await;
+        ctx.progress("ECR", format!("{} repositories", ecr.repositories.len()));
+        (task_definitions, ecr)
+    };
+    let (
+        (capacity_providers, services, tasks, container_instances, load_balancing, network),
+        (task_definitions, ecr),
+    ) = tokio::join!(workloads_and_network, definitions_and_images);
 
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
@@ -336,7 +353,7 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
         stats: Stats::default(),
     };
     let elapsed = started.elapsed();
-    ctx.progress(7, "done", format!("collected in {} ms", elapsed.as_millis()));
+    ctx.progress("done", format!("collected in {} ms", elapsed.as_millis()));
     Ok(finish(snapshot, ctx, elapsed))
 }
 

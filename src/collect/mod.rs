@@ -239,13 +239,39 @@ impl AwsSource {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, depth, progress);
         let account = self.account(&ctx).await;
-        let mut snap =
-            with_deadline(self.inner.options.collection_timeout, region, Box::pin(collect(ctx, arn_tail(cluster))))
-                .await?;
+        // The collection runs as a task of its own, polled from the top of a worker thread's
+        // stack: under an MCP tool call it sat below rmcp's, the server's and the actions'
+        // futures, and its concurrent branches overflowed a debug build's 2 MiB worker stack
+        // (the server died mid-call). Aborted when dropped (a deadline, a cancelled call).
+        let task = Collection(tokio::spawn(collect(ctx, arn_tail(cluster).to_owned())));
+        let mut snap = with_deadline(self.inner.options.collection_timeout, region, task).await?;
         if snap.account_id.is_none() {
             snap.account_id = account;
         }
         Ok(snap)
+    }
+}
+
+/// A spawned collection: its snapshot when it ends, aborted if the waiter goes away.
+struct Collection(tokio::task::JoinHandle<Result<Snapshot, CollectError>>);
+
+impl std::future::Future for Collection {
+    type Output = Result<Snapshot, CollectError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| {
+                Err(CollectError::Aws(format!(
+                    "the collection stopped before it finished ({e}); this is a bug, please report it"
+                )))
+            })
+        })
+    }
+}
+
+impl Drop for Collection {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -268,11 +294,11 @@ async fn with_deadline<T>(
 }
 
 /// Collects one cluster.
-async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectError> {
+async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
     ctx.progress("cluster", format!("describing cluster {cluster}"));
-    let c = ecs::describe_cluster(ctx, cluster).await?;
+    let c = ecs::describe_cluster(ctx, &cluster).await?;
     let arn = c.cluster_arn.clone();
 
     let own_account = account_of(&arn);
@@ -283,7 +309,9 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
     // the task definitions, which they do not need).
     let (revisions, found_revisions) = tokio::sync::mpsc::unbounded_channel();
     let (tasks_for_ecr, tasks_known) = tokio::sync::oneshot::channel::<Vec<crate::model::Task>>();
-    let workloads_and_network = async {
+    // Boxed: each branch is a large future, and a debug build keeps a copy of each in the
+    // frame that polls it.
+    let workloads_and_network = Box::pin(async {
         let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
             ecs::capacity_providers(ctx, &c.capacity_providers),
             ecs::services(ctx, &arn, &revisions),
@@ -319,8 +347,8 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
             ),
         );
         (capacity_providers, services, tasks, container_instances, load_balancing, network)
-    };
-    let definitions_and_images = async {
+    });
+    let definitions_and_images = Box::pin(async {
         let task_definitions = ecs::task_definitions(ctx, found_revisions).await;
         ctx.progress("task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
         // Sent before the revisions' channel closes; an empty list only if that branch panicked.
@@ -328,7 +356,7 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
         let ecr = ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()).await;
         ctx.progress("ECR", format!("{} repositories", ecr.repositories.len()));
         (task_definitions, ecr)
-    };
+    });
     let (
         (capacity_providers, services, tasks, container_instances, load_balancing, network),
         (task_definitions, ecr),

@@ -501,6 +501,7 @@ fn main() {
             fleet::throttled_fleet_scan_reports_the_same,
             fleet::sharded_scan_merges_to_the_single_run,
             fleet::organization_and_all_regions_scopes,
+            fleet::scan_fleet_tool_sends_progress_for_a_progress_token,
             // Last: checks every operation the scenarios above performed.
             iam_policy_covers_every_recorded_operation,
         ];

@@ -34,7 +34,7 @@ use proxy::{Backend, Faults, Proxy};
 const LATENCY: Duration = Duration::from_millis(50);
 const PER_TARGET: usize = 8;
 /// Clusters collected at once per account-region (the `scan` default).
-const CLUSTERS_AT_ONCE: usize = 4;
+const CLUSTERS_AT_ONCE: usize = fleet::scheduler::CLUSTERS_AT_ONCE;
 /// The scans measured: the global cap on calls in flight and the latency added.
 const SCANS: [(usize, Duration); 3] = [(64, LATENCY), (1024, LATENCY), (1024, Duration::ZERO)];
 
@@ -42,8 +42,10 @@ struct Run {
     label: String,
     backend: &'static str,
     latency: Duration,
+    /// The global cap on calls in flight (0 for the one-by-one run).
+    global: usize,
     wall: Duration,
-    /// CPU time this process (client and proxy) used during the run.
+    /// CPU time the client (this process but the proxy's thread) used during the run.
     cpu: Duration,
     calls: usize,
     by_target: BTreeMap<(String, String), usize>,
@@ -54,6 +56,15 @@ struct Fleet {
     accounts: Vec<String>,
     regions: Vec<String>,
     clusters: usize,
+}
+
+/// `--clusters-at-once N` from the command line (to compare settings), else the default.
+fn clusters_at_once() -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--clusters-at-once")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(CLUSTERS_AT_ONCE)
 }
 
 fn options() -> AwsOptions {
@@ -78,7 +89,7 @@ fn main() {
     proxy::aim_sdk_at(&url);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (runs, per_cluster_calls) = runtime.block_on(async {
-        let proxy = Proxy::start(listener, &moto.endpoint());
+        let proxy = Proxy::start_on_own_thread(listener, &moto.endpoint());
         let mut runs = Vec::new();
 
         // Against moto, recording every answer.
@@ -110,6 +121,9 @@ fn main() {
         for (global, latency) in SCANS {
             runs.push(scan(&proxy, &fleet, global, latency, "replay").await);
         }
+        // With ten times the latency the client's CPU time hides behind the waits: what is
+        // left over the bound is the scheduler's and the collection's dependent steps.
+        runs.push(scan(&proxy, &fleet, 1024, LATENCY * 10, "replay").await);
         let misses = proxy.misses();
         assert!(misses.is_empty(), "the replay lacked {} recorded answers, e.g. {:?}", misses.len(), misses.first());
         (runs, per_cluster_calls)
@@ -130,7 +144,7 @@ async fn one_by_one(proxy: &Proxy, fleet: &Fleet, latency: Duration, backend: &'
     let caller = fleet::accounts::caller(&base, "us-east-1").await.unwrap();
     proxy.reset();
     let started = Instant::now();
-    let cpu = cpu_time();
+    let cpu = cpu_time().saturating_sub(proxy.thread_cpu());
     let mut per_cluster_calls = 0usize;
     for account in &fleet.accounts {
         let config =
@@ -146,7 +160,10 @@ async fn one_by_one(proxy: &Proxy, fleet: &Fleet, latency: Duration, backend: &'
             for k in 0..fleet.clusters {
                 let s = source.collect(&format!("fb-{k:02}"), region, Depth::Full, &None).await.unwrap();
                 assert!(s.gaps.is_empty(), "gaps {:?}", s.gaps);
-                per_cluster_calls += s.stats.total_calls() as usize;
+                // Without the sts:GetCallerIdentity each source asks once (a scan already
+                // knows the account from checking its credentials).
+                let identity = s.stats.api_calls.get("sts:GetCallerIdentity").copied().unwrap_or(0);
+                per_cluster_calls += (s.stats.total_calls() - identity) as usize;
             }
         }
     }
@@ -154,8 +171,9 @@ async fn one_by_one(proxy: &Proxy, fleet: &Fleet, latency: Duration, backend: &'
         label: "one cluster after another".into(),
         backend,
         latency,
+        global: 0,
         wall: started.elapsed(),
-        cpu: cpu_time().saturating_sub(cpu),
+        cpu: cpu_time().saturating_sub(proxy.thread_cpu()).saturating_sub(cpu),
         calls: proxy.calls().len(),
         by_target: BTreeMap::new(),
     };
@@ -169,15 +187,15 @@ async fn scan(proxy: &Proxy, fleet: &Fleet, global: usize, latency: Duration, ba
         accounts: Accounts::List(fleet.accounts.clone(), Role::named("audit")),
         regions: Regions::List(fleet.regions.clone()),
         clusters: ClusterFilter::parse(&["fb-*".into()], &[]).unwrap(),
-        limits: Limits { per_target: PER_TARGET, global, clusters_per_target: CLUSTERS_AT_ONCE },
+        limits: Limits { per_target: PER_TARGET, global, clusters_per_target: clusters_at_once() },
         shard: None,
     };
     proxy.reset();
     let started = Instant::now();
-    let cpu = cpu_time();
+    let cpu = cpu_time().saturating_sub(proxy.thread_cpu());
     let scan = fleet::scan(&req, &None).await.unwrap();
     let wall = started.elapsed();
-    let cpu = cpu_time().saturating_sub(cpu);
+    let cpu = cpu_time().saturating_sub(proxy.thread_cpu()).saturating_sub(cpu);
     let mut by_target = BTreeMap::new();
     for t in &scan.targets {
         assert!(t.failure.is_none(), "{:?}", t.failure);
@@ -191,7 +209,7 @@ async fn scan(proxy: &Proxy, fleet: &Fleet, global: usize, latency: Duration, ba
         by_target.insert((t.account_id.clone(), t.region.clone()), calls as usize + 2);
     }
     let label = format!("scan, --max-in-flight {global}, {} ms added", latency.as_millis());
-    Run { label, backend, latency, wall, cpu, calls: proxy.calls().len(), by_target }
+    Run { label, backend, latency, global, wall, cpu, calls: proxy.calls().len(), by_target }
 }
 
 /// CPU time (user and system) this process has used so far, from /proc/self/stat (Linux;
@@ -221,11 +239,13 @@ fn report(runs: &[Run], per_cluster_calls: usize, fleet: &Fleet) -> String {
     let _ = writeln!(s, "## Fleet scan\n");
     let _ = writeln!(
         s,
-        "Generated by `cargo bench --bench fleet --profile dev` on {} ({}). moto holds {accounts} accounts × {regions} regions × {clusters} clusters × 20 services (EC2 launch type, one task definition per cluster); every account is reached through sts:AssumeRole; the proxy adds {} ms to every call. Per-account-region cap {PER_TARGET} calls in flight, {} clusters at once per account-region, debug build.\n",
+        "Generated by `{}` on {} ({}). moto holds {accounts} accounts × {regions} regions × {clusters} clusters × 20 services (EC2 launch type, one task definition per cluster); every account is reached through sts:AssumeRole; the proxy adds {} ms to every call. Per-account-region cap {PER_TARGET} calls in flight, {} clusters at once per account-region, {}.\n",
+        build().0,
         std::thread::available_parallelism().map(|n| format!("{n} cores")).unwrap_or_default(),
         ecs_security_mcp::clock::now().get(..10).unwrap_or(""),
         LATENCY.as_millis(),
-        CLUSTERS_AT_ONCE
+        clusters_at_once(),
+        build().1
     );
     let _ = writeln!(
         s,
@@ -259,7 +279,9 @@ fn report(runs: &[Run], per_cluster_calls: usize, fleet: &Fleet) -> String {
         // account-regions run in parallel, so the busiest one bounds the scan (plus the
         // AssumeRole and the credential check before it).
         let worst = r.by_target.values().copied().max().unwrap_or(0);
-        let bound = r.latency.as_secs_f64() * (worst as f64 / PER_TARGET as f64 + 2.0);
+        let all: usize = r.by_target.values().sum();
+        let rounds = (worst as f64 / PER_TARGET as f64).max(all as f64 / r.global as f64);
+        let bound = r.latency.as_secs_f64() * (rounds + 2.0);
         let bound_ms = (bound * 1000.0).round() as u128;
         let (bound_cell, ratio) = if bound_ms == 0 {
             let floor = if r.backend == "moto" {
@@ -283,7 +305,7 @@ fn report(runs: &[Run], per_cluster_calls: usize, fleet: &Fleet) -> String {
     }
     let _ = writeln!(
         s,
-        "\nThe minimum is every cluster's own collection ({per_cluster_calls} calls, what `analyze` makes per cluster), one ListClusters and one DescribeClusters per account-region ({}), one sts:AssumeRole plus one sts:GetCallerIdentity check per account ({}) and the caller's own GetCallerIdentity (1); the one-by-one run makes no listing calls and checks the caller once. The bound is the busiest account-region's calls ÷ {PER_TARGET} in flight × {} ms, plus the AssumeRole and check that precede it; with `--max-in-flight 64` the global cap (64 < {targets} × {PER_TARGET}) also limits the scan. The one-by-one run collects in process; `analyze` per cluster adds a process start per cluster on top. moto is one Python process, so against it its own service time adds to the 50 ms (the moto run with no added latency shows that floor); the replayed runs take it away.",
+        "\nThe minimum is every cluster's own collection ({per_cluster_calls} calls, what `analyze` makes per cluster but its sts:GetCallerIdentity), one ListClusters and one DescribeClusters per account-region ({}), one sts:AssumeRole plus one sts:GetCallerIdentity check per account ({}) and the caller's own GetCallerIdentity (1); the one-by-one run makes no listing calls and asks sts:GetCallerIdentity once per account-region, as `analyze` does. The bound is the busiest account-region's calls ÷ {PER_TARGET} in flight, or all calls ÷ the global cap when that is more (with `--max-in-flight 64`: 64 < {targets} × {PER_TARGET}), times {} ms, plus the AssumeRole and check that precede it. It counts no dependent steps: each cluster's collection is a chain of about seven, so the scan cannot reach it, only approach it when enough clusters run at once. CPU time is the client's (the scan, the SDK and the collection), without the proxy, which runs on a thread of its own. The one-by-one run collects in process; `analyze` per cluster adds a process start per cluster on top. moto is one Python process, so against it its own service time adds to the 50 ms (the moto run with no added latency shows that floor); the replayed runs take it away.",
         2 * targets,
         2 * accounts,
         LATENCY.as_millis()
@@ -300,4 +322,14 @@ fn write_section(s: &str) {
         _ => format!("{}\n{begin}{s}{end}\n", doc.trim_end()),
     };
     std::fs::write(&path, doc).expect("write docs/performance.md");
+}
+
+/// How this benchmark was built, for the generated text: the command and the build.
+fn build() -> (String, &'static str) {
+    let name = env!("CARGO_CRATE_NAME");
+    if cfg!(debug_assertions) {
+        (format!("cargo bench --bench {name} --profile dev"), "debug build")
+    } else {
+        (format!("cargo bench --bench {name}"), "optimised build (the bench profile)")
+    }
 }

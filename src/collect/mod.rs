@@ -116,6 +116,13 @@ impl AwsSource {
         }
     }
 
+    /// Records the account of this source's credentials in `region`, when the caller has
+    /// already verified it (a fleet scan checks each account's credentials once), so the
+    /// collections do not ask sts:GetCallerIdentity again, nor wait for each other on it.
+    pub async fn know_account(&self, region: &str, account: &str) {
+        self.inner.accounts.lock().await.insert(region.to_owned(), account.to_owned());
+    }
+
     /// The SDK configuration (credentials chain, retries, timeouts) this source uses.
     pub async fn sdk_config(&self) -> SdkConfig {
         self.config().await.clone()

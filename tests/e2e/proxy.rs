@@ -17,6 +17,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -142,6 +143,24 @@ struct State {
 pub struct Proxy {
     pub url: String,
     state: Arc<State>,
+    /// The proxy's own thread under /proc, when it has one.
+    thread: Option<std::path::PathBuf>,
+}
+
+/// Accepts connections and answers their requests, on the current runtime.
+async fn serve(listener: TcpListener, state: Arc<State>) {
+    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let st = state.clone();
+        let client = client.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| handle(st.clone(), client.clone(), req));
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+        });
+    }
 }
 
 impl Proxy {
@@ -155,8 +174,47 @@ impl Proxy {
 
     /// Serves on a listener from [`Proxy::bind`] (inside a Tokio runtime).
     pub fn start(listener: std::net::TcpListener, upstream: &str) -> Proxy {
-        let addr: SocketAddr = listener.local_addr().expect("proxy address");
+        let proxy = Proxy::new(&listener, upstream);
         let listener = TcpListener::from_std(listener).expect("tokio listener");
+        tokio::spawn(serve(listener, proxy.state.clone()));
+        proxy
+    }
+
+    /// Serves on a thread of its own (with its own single-threaded runtime), so a benchmark
+    /// can tell the proxy's CPU time ([`Proxy::thread_cpu`]) from the client's.
+    pub fn start_on_own_thread(listener: std::net::TcpListener, upstream: &str) -> Proxy {
+        let proxy = Proxy::new(&listener, upstream);
+        let state = proxy.state.clone();
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // "<pid>/task/<tid>": where this thread's CPU time is read.
+            let _ = tid_tx.send(std::fs::read_link("/proc/thread-self").ok());
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("proxy runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(listener).expect("tokio listener");
+                serve(listener, state).await;
+            });
+        });
+        let thread = tid_rx.recv().ok().flatten();
+        Proxy { thread, ..proxy }
+    }
+
+    /// CPU time (user and system) of the proxy's own thread so far; zero when it shares the
+    /// caller's runtime or the system has no /proc.
+    pub fn thread_cpu(&self) -> Duration {
+        let Some(thread) = &self.thread else {
+            return Duration::ZERO;
+        };
+        let stat = std::fs::read_to_string(Path::new("/proc").join(thread).join("stat")).unwrap_or_default();
+        let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        // utime and stime, fields 14 and 15 of the line (12 and 13 after the name), in
+        // clock ticks of 1/100 s.
+        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    }
+
+    fn new(listener: &std::net::TcpListener, upstream: &str) -> Proxy {
+        let addr: SocketAddr = listener.local_addr().expect("proxy address");
         let state = Arc::new(State {
             upstream: upstream.trim_end_matches('/').to_owned(),
             backend: Mutex::new(Backend::Moto),
@@ -169,23 +227,7 @@ impl Proxy {
             attempts: Mutex::new(HashMap::new()),
             injected: Mutex::new(Vec::new()),
         });
-        let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-        let st = state.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let st = st.clone();
-                let client = client.clone();
-                tokio::spawn(async move {
-                    let svc = service_fn(move |req| handle(st.clone(), client.clone(), req));
-                    let _ =
-                        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
-                });
-            }
-        });
-        Proxy { url: format!("http://{addr}"), state }
+        Proxy { url: format!("http://{addr}"), state, thread: None }
     }
 
     /// Every `service:Operation` seen since the last reset, in order.

@@ -76,9 +76,8 @@ fn main() {
     let scans_only = std::env::args().any(|a| a == "--scans-only");
     let moto = moto::Moto::start(&["--fleet-bench", "3", "4", "10", "20"]);
     let fb = moto.seeded["fleet_bench"].clone();
-    let names = |k: &str| -> Vec<String> {
-        fb[k].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect()
-    };
+    let names =
+        |k: &str| -> Vec<String> { fb[k].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect() };
     let fleet = Fleet {
         accounts: names("accounts"),
         regions: names("regions"),
@@ -217,7 +216,8 @@ async fn scan(proxy: &Proxy, fleet: &Fleet, global: usize, latency: Duration, ba
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // The fields after the command name (which is in parentheses and may hold spaces).
-    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; in clock
     // ticks of 1/100 s on Linux.
@@ -257,7 +257,11 @@ fn report(runs: &[Run], per_cluster_calls: usize, fleet: &Fleet) -> String {
     );
     let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in runs {
-        let one_by_one = runs.iter().find(|o| o.backend == r.backend && o.by_target.is_empty()).map(|o| o.wall);
+        // Against the one-by-one run of the same backend and latency.
+        let one_by_one = runs
+            .iter()
+            .find(|o| o.backend == r.backend && o.latency == r.latency && o.by_target.is_empty())
+            .map(|o| o.wall);
         let speed_up = match one_by_one {
             Some(_) if r.by_target.is_empty() => "1×".to_owned(),
             Some(o) => format!("{:.1}×", ms(o) as f64 / ms(r.wall).max(1) as f64),

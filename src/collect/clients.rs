@@ -2,10 +2,10 @@
 //! client they all send through.
 
 use aws_config::{Region, SdkConfig};
+use aws_sdk_sts::config::SharedHttpClient;
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_http_client::{Builder, ConnectorBuilder};
-use aws_sdk_sts::config::SharedHttpClient;
 
 /// The SDK's default HTTPS client (hyper 1, rustls with aws-lc, proxy settings from the
 /// environment), built once. Left to itself the SDK builds one per service client: each

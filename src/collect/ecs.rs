@@ -195,7 +195,9 @@ pub async fn services(ctx: &Ctx, cluster: &str, revisions: &Revisions) -> Vec<m:
         |o: &aws_sdk_ecs::operation::list_services::ListServicesOutput| (o.service_arns(), o.next_token()),
     );
     let batches: Vec<Vec<m::Service>> = listed
-        .flat_map(|arns| futures::stream::iter(arns.chunks(SERVICES_PER_CALL).map(<[String]>::to_vec).collect::<Vec<_>>()))
+        .flat_map(|arns| {
+            futures::stream::iter(arns.chunks(SERVICES_PER_CALL).map(<[String]>::to_vec).collect::<Vec<_>>())
+        })
         .map(|chunk| async move {
             let req = ctx
                 .clients

@@ -175,9 +175,10 @@ impl AwsSource {
         let bucket = self.inner.bucket.as_ref();
         let partition = bucket.map(|b| b.name.as_str());
         let clients = match self.inner.clients.lock() {
-            Ok(mut built) => {
-                built.entry(region.to_owned()).or_insert_with(|| clients::Clients::new(config, region, partition)).clone()
-            }
+            Ok(mut built) => built
+                .entry(region.to_owned())
+                .or_insert_with(|| clients::Clients::new(config, region, partition))
+                .clone(),
             Err(_) => clients::Clients::new(config, region, partition),
         };
         calls::Ctx::new(
@@ -337,10 +338,8 @@ async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectEr
                 container_instances.len()
             ),
         );
-        let (load_balancing, ()) = tokio::join!(
-            elb::load_balancing(ctx, &services),
-            network::instances(ctx, &mut container_instances),
-        );
+        let (load_balancing, ()) =
+            tokio::join!(elb::load_balancing(ctx, &services), network::instances(ctx, &mut container_instances),);
         ctx.progress("load balancers", format!("{} load balancers", load_balancing.load_balancers.len()));
         let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
         let network = network::network(ctx, scope).await;
@@ -364,10 +363,8 @@ async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectEr
         ctx.progress("ECR", format!("{} repositories", ecr.repositories.len()));
         (task_definitions, ecr)
     });
-    let (
-        (capacity_providers, services, tasks, container_instances, load_balancing, network),
-        (task_definitions, ecr),
-    ) = tokio::join!(workloads_and_network, definitions_and_images);
+    let ((capacity_providers, services, tasks, container_instances, load_balancing, network), (task_definitions, ecr)) =
+        tokio::join!(workloads_and_network, definitions_and_images);
 
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,

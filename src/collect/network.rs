@@ -248,12 +248,8 @@ pub async fn network(ctx: &Ctx, scope: Scope) -> m::Network {
     let (security_groups, vpcs, route_tables, flow_logs) = tokio::join!(
         security_groups(ctx, &scope.security_groups, &vpc_ids),
         vpcs(ctx, &vpc_ids),
-        async {
-            if some_vpcs { route_tables(ctx, &vpc_ids).await } else { Vec::new() }
-        },
-        async {
-            if some_vpcs { flow_logs(ctx, &vpc_ids).await } else { Vec::new() }
-        },
+        async { if some_vpcs { route_tables(ctx, &vpc_ids).await } else { Vec::new() } },
+        async { if some_vpcs { flow_logs(ctx, &vpc_ids).await } else { Vec::new() } },
     );
     m::Network { vpcs, subnets, route_tables, flow_logs, security_groups }
 }

@@ -435,7 +435,8 @@ pub async fn scan_fleet_tool_sends_progress_for_a_progress_token(_: &Env) -> Out
         let p = &n["params"];
         ensure!(p["progressToken"] == "fleet-progress", "progress for another token: {n}");
         let progress = p["progress"].as_f64().ok_or("progress without a number")?;
-        ensure!(progress > last, "progress did not increase: {last} then {n}");
+        let increased = matches!(progress.partial_cmp(&last), Some(std::cmp::Ordering::Greater));
+        ensure!(increased, "progress did not increase: {last} then {n}");
         last = progress;
         ensure!(p["total"].as_f64().is_some_and(|t| t >= progress), "total missing or below progress: {n}");
         ensure!(p["message"].as_str().is_some_and(|m| !m.is_empty()), "progress without a message: {n}");

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test or benchmark harness: a panic is how it fails")]
 
 mod moto;
+#[allow(dead_code, reason = "record and replay serve the benchmarks, which share this file")]
 mod proxy;
 
 use std::collections::BTreeSet;

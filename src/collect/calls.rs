@@ -86,6 +86,8 @@ pub struct Ctx {
     calls: Mutex<BTreeMap<String, u64>>,
     gaps: Mutex<Vec<Gap>>,
     progress: ProgressTx,
+    /// Stages reported so far (stages finish in any order; the count only goes up).
+    stages_done: std::sync::atomic::AtomicU32,
     /// The logging of SDK calls: the current subscriber, without response payloads.
     log: Dispatch,
 }
@@ -108,6 +110,7 @@ impl Ctx {
             calls: Mutex::new(BTreeMap::new()),
             gaps: Mutex::new(Vec::new()),
             progress,
+            stages_done: std::sync::atomic::AtomicU32::new(0),
             log: super::sdk_log::without_payloads(),
         }
     }
@@ -187,7 +190,10 @@ impl Ctx {
         self.depth == Depth::Quick
     }
 
-    pub fn progress(&self, step: u32, stage: &str, message: String) {
+    /// Reports a stage as reached: progress is the count of stages reached so far, out of
+    /// [`STAGES`], whatever order concurrent stages finish in.
+    pub fn progress(&self, stage: &str, message: String) {
+        let step = self.stages_done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Some(tx) = &self.progress {
             let _ = tx.send(ProgressEvent { stage: stage.to_owned(), progress: step, total: Some(STAGES), message });
         }

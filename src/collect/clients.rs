@@ -1,6 +1,29 @@
-//! The AWS clients of one region, built from one shared configuration.
+//! The AWS clients of one region, built from one shared configuration, and the one HTTP
+//! client they all send through.
 
 use aws_config::{Region, SdkConfig};
+use aws_sdk_sts::config::SharedHttpClient;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::{Builder, ConnectorBuilder};
+
+/// The SDK's default HTTPS client (hyper 1, rustls with aws-lc, proxy settings from the
+/// environment), built once. Left to itself the SDK builds one per service client: each
+/// with its own connection pool and its own load of the trusted roots, so every
+/// collection (five clients) opened new connections and parsed the root certificates again,
+/// which cost more CPU than its API calls (measured by `benches/fleet.rs`).
+pub fn shared_http_client() -> SharedHttpClient {
+    // What aws-smithy-runtime's `default_https_client` builds for current behavior versions.
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        conn.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            conn.set_sleep_impl(components.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::from_env()));
+        conn.build()
+    })
+}
 
 /// Clients for the services the collector reads.
 #[derive(Debug, Clone)]

@@ -8,7 +8,9 @@ use aws_sdk_ecs::types::{
 use std::future::Future;
 
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
-use futures::future::join_all;
+use futures::future::{join_all, ready};
+use futures::{Stream, StreamExt};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::CollectError;
 use super::calls::{CallError, Ctx};
@@ -126,6 +128,40 @@ where
     }
 }
 
+/// The pages of an ECS List call as they arrive, following `nextToken`, so the caller can
+/// describe one page while the next is fetched. A failure is recorded as a gap and ends the
+/// stream (the pages read so far are kept).
+fn pages<'a, O, E, R, Fut>(
+    ctx: &'a Ctx,
+    operation: &'a str,
+    send: impl FnMut(Option<String>) -> Fut + 'a,
+    page: impl Fn(&O) -> (&[String], Option<&str>) + 'a,
+) -> impl Stream<Item = Vec<String>> + 'a
+where
+    Fut: Future<Output = Result<O, SdkError<E, R>>> + 'a,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+    O: 'a,
+{
+    // The state: the call, the reader, and the token of the next page (`None` once the last
+    // page was read).
+    futures::stream::unfold((send, page, Some(None::<String>)), move |(mut send, page, token)| async move {
+        let token = token?;
+        match ctx.try_call("ecs", operation, send(token)).await {
+            Ok(answer) => {
+                let (items, next) = page(&answer);
+                let items = items.to_vec();
+                let next = next.filter(|t| !t.is_empty()).map(|t| Some(t.to_owned()));
+                Some((items, (send, page, next)))
+            }
+            Err(e) => {
+                ctx.gap("ecs", operation, None, e);
+                None
+            }
+        }
+    })
+}
+
 /// [`all_pages`], recording a failure as a gap (the items read so far are kept).
 async fn listed<O, E, R, Fut>(
     ctx: &Ctx,
@@ -144,67 +180,93 @@ where
     })
 }
 
-/// Every service of the cluster, with tags, deployments and task sets.
-pub async fn services(ctx: &Ctx, cluster: &str) -> Vec<m::Service> {
-    let arns = listed(
+/// Where the task-definition revisions that services and tasks run are sent as soon as
+/// each describe batch returns, so they are fetched while the rest is still being listed.
+pub type Revisions = UnboundedSender<String>;
+
+/// Every service of the cluster, with tags, deployments and task sets. Each page of
+/// ListServices is described while the next page is listed; the revisions each batch runs
+/// go to `revisions` as the batch returns.
+pub async fn services(ctx: &Ctx, cluster: &str, revisions: &Revisions) -> Vec<m::Service> {
+    let listed = pages(
         ctx,
         "ListServices",
         |t| ctx.clients.ecs.list_services().cluster(cluster).max_results(100).set_next_token(t).send(),
-        |o| (o.service_arns(), o.next_token()),
-    )
-    .await;
-    let batches = arns.chunks(SERVICES_PER_CALL).map(|chunk| {
-        let req = ctx
-            .clients
-            .ecs
-            .describe_services()
-            .cluster(cluster)
-            .set_services(Some(chunk.to_vec()))
-            .include(ServiceField::Tags)
-            .send();
-        ctx.call("ecs", "DescribeServices", None, req)
-    });
-    let mut out: Vec<m::Service> = join_all(batches)
-        .await
-        .into_iter()
-        .flatten()
-        .flat_map(|o| o.services().iter().map(from_ecs::service).collect::<Vec<_>>())
-        .collect();
+        |o: &aws_sdk_ecs::operation::list_services::ListServicesOutput| (o.service_arns(), o.next_token()),
+    );
+    let batches: Vec<Vec<m::Service>> = listed
+        .flat_map(|arns| {
+            futures::stream::iter(arns.chunks(SERVICES_PER_CALL).map(<[String]>::to_vec).collect::<Vec<_>>())
+        })
+        .map(|chunk| async move {
+            let req = ctx
+                .clients
+                .ecs
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(chunk))
+                .include(ServiceField::Tags)
+                .send();
+            let described: Vec<m::Service> = ctx
+                .call("ecs", "DescribeServices", None, req)
+                .await
+                .map(|o| o.services().iter().map(from_ecs::service).collect())
+                .unwrap_or_default();
+            for arn in described.iter().flat_map(service_revisions) {
+                let _ = revisions.send(arn.to_owned());
+            }
+            described
+        })
+        // The collection's own limit bounds the calls in flight.
+        .buffer_unordered(usize::MAX)
+        .collect()
+        .await;
+    let mut out: Vec<m::Service> = batches.into_iter().flatten().collect();
     out.sort_by(|a, b| a.service_name.cmp(&b.service_name));
     out
 }
 
-/// The cluster's running tasks.
-pub async fn tasks(ctx: &Ctx, cluster: &str) -> Vec<m::Task> {
-    let arns = listed(
+/// The cluster's running tasks, described page by page as ListTasks returns them; the
+/// revisions they run go to `revisions` as each batch returns.
+pub async fn tasks(ctx: &Ctx, cluster: &str, revisions: &Revisions) -> Vec<m::Task> {
+    let listed = pages(
         ctx,
         "ListTasks",
         |t| {
             let req = ctx.clients.ecs.list_tasks().cluster(cluster).desired_status(DesiredStatus::Running);
             req.max_results(100).set_next_token(t).send()
         },
-        |o| (o.task_arns(), o.next_token()),
-    )
-    .await;
-    let batches = arns.chunks(TASKS_PER_CALL).map(|chunk| {
-        let req = ctx
-            .clients
-            .ecs
-            .describe_tasks()
-            .cluster(cluster)
-            .set_tasks(Some(chunk.to_vec()))
-            .include(TaskField::Tags)
-            .send();
-        ctx.call("ecs", "DescribeTasks", None, req)
-    });
-    let mut out: Vec<m::Task> = join_all(batches)
-        .await
-        .into_iter()
-        .flatten()
-        .flat_map(|o| o.tasks().iter().map(from_ecs::task).collect::<Vec<_>>())
-        // Only this cluster's tasks, whatever the endpoint returned.
-        .filter(|t| t.cluster_arn.as_deref().is_none_or(|c| c == cluster))
-        .collect();
+        |o: &aws_sdk_ecs::operation::list_tasks::ListTasksOutput| (o.task_arns(), o.next_token()),
+    );
+    let batches: Vec<Vec<m::Task>> = listed
+        .flat_map(|arns| futures::stream::iter(arns.chunks(TASKS_PER_CALL).map(<[String]>::to_vec).collect::<Vec<_>>()))
+        .map(|chunk| async move {
+            let req = ctx
+                .clients
+                .ecs
+                .describe_tasks()
+                .cluster(cluster)
+                .set_tasks(Some(chunk))
+                .include(TaskField::Tags)
+                .send();
+            let described: Vec<m::Task> = ctx
+                .call("ecs", "DescribeTasks", None, req)
+                .await
+                .map(|o| o.tasks().iter().map(from_ecs::task).collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                // Only this cluster's tasks, whatever the endpoint returned.
+                .filter(|t| t.cluster_arn.as_deref().is_none_or(|c| c == cluster))
+                .collect();
+            for t in &described {
+                let _ = revisions.send(t.task_definition_arn.clone());
+            }
+            described
+        })
+        .buffer_unordered(usize::MAX)
+        .collect()
+        .await;
+    let mut out: Vec<m::Task> = batches.into_iter().flatten().collect();
     out.sort_by(|a, b| a.task_arn.cmp(&b.task_arn));
     out
 }
@@ -239,29 +301,39 @@ pub async fn container_instances(ctx: &Ctx, cluster: &str) -> Vec<m::ContainerIn
     out
 }
 
-/// The task-definition revisions that services and tasks run, each fetched once.
-pub fn revisions_in_use(services: &[m::Service], tasks: &[m::Task]) -> Vec<String> {
-    let mut arns: Vec<String> = Vec::new();
-    for s in services {
-        arns.extend(s.task_definition.iter().cloned());
-        arns.extend(s.deployments.iter().filter_map(|d| d.task_definition.clone()));
-        arns.extend(s.task_sets.iter().filter_map(|t| t.task_definition.clone()));
-    }
-    arns.extend(tasks.iter().map(|t| t.task_definition_arn.clone()));
-    arns.retain(|a| !a.is_empty());
-    arns.sort();
-    arns.dedup();
-    arns
+/// The task-definition revisions a service runs: its own, its deployments' and its task sets'.
+fn service_revisions(s: &m::Service) -> impl Iterator<Item = &str> {
+    s.task_definition
+        .iter()
+        .map(String::as_str)
+        .chain(s.deployments.iter().filter_map(|d| d.task_definition.as_deref()))
+        .chain(s.task_sets.iter().filter_map(|t| t.task_definition.as_deref()))
 }
 
-pub async fn task_definitions(ctx: &Ctx, arns: &[String]) -> Vec<m::TaskDefinition> {
-    let calls = arns.iter().map(|arn| async move {
-        let req =
-            ctx.clients.ecs.describe_task_definition().task_definition(arn).include(TaskDefinitionField::Tags).send();
-        let out = ctx.call("ecs", "DescribeTaskDefinition", Some(arn), req).await?;
-        out.task_definition().map(|td| from_ecs::task_definition(td, out.tags()))
-    });
-    join_all(calls).await.into_iter().flatten().collect()
+/// Fetches each revision received on `revisions` once, as it arrives, until every sender
+/// is gone; returns them sorted by ARN.
+pub async fn task_definitions(ctx: &Ctx, revisions: UnboundedReceiver<String>) -> Vec<m::TaskDefinition> {
+    let mut requested = std::collections::BTreeSet::new();
+    let arrivals = futures::stream::unfold(revisions, |mut rx| async move { rx.recv().await.map(|arn| (arn, rx)) });
+    let mut out: Vec<m::TaskDefinition> = arrivals
+        .filter(move |arn| ready(!arn.is_empty() && requested.insert(arn.clone())))
+        .map(|arn| async move {
+            let req = ctx
+                .clients
+                .ecs
+                .describe_task_definition()
+                .task_definition(&arn)
+                .include(TaskDefinitionField::Tags)
+                .send();
+            let out = ctx.call("ecs", "DescribeTaskDefinition", Some(&arn), req).await?;
+            out.task_definition().map(|td| from_ecs::task_definition(td, out.tags()))
+        })
+        .buffer_unordered(usize::MAX)
+        .filter_map(ready)
+        .collect()
+        .await;
+    out.sort_by(|a, b| a.task_definition_arn.cmp(&b.task_definition_arn));
+    out
 }
 
 /// Every cluster in the region, described in batches of 100.

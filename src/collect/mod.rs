@@ -78,6 +78,8 @@ struct Inner {
     options: AwsOptions,
     config: OnceCell<SdkConfig>,
     accounts: Mutex<HashMap<String, String>>,
+    /// The SDK clients of each region, built once (building one costs more CPU than a call).
+    clients: std::sync::Mutex<HashMap<String, clients::Clients>>,
     /// A fleet scan's account-region: its retry partition and the shared call limits.
     bucket: Option<Bucket>,
 }
@@ -97,6 +99,7 @@ impl AwsSource {
                 options,
                 config: OnceCell::new(),
                 accounts: Mutex::new(HashMap::new()),
+                clients: std::sync::Mutex::new(HashMap::new()),
                 bucket: None,
             }),
         }
@@ -110,9 +113,17 @@ impl AwsSource {
                 options,
                 config: OnceCell::new_with(Some(config)),
                 accounts: Mutex::new(HashMap::new()),
+                clients: std::sync::Mutex::new(HashMap::new()),
                 bucket: Some(bucket),
             }),
         }
+    }
+
+    /// Records the account of this source's credentials in `region`, when the caller has
+    /// already verified it (a fleet scan checks each account's credentials once), so the
+    /// collections do not ask sts:GetCallerIdentity again, nor wait for each other on it.
+    pub async fn know_account(&self, region: &str, account: &str) {
+        self.inner.accounts.lock().await.insert(region.to_owned(), account.to_owned());
     }
 
     /// The SDK configuration (credentials chain, retries, timeouts) this source uses.
@@ -152,7 +163,7 @@ impl AwsSource {
                     if let Some(r) = &o.region {
                         loader = loader.region(aws_config::Region::new(r.clone()));
                     }
-                    loader.load().await
+                    loader.http_client(clients::shared_http_client()).load().await
                 })
             })
             .await
@@ -165,9 +176,17 @@ impl AwsSource {
 
     fn ctx(&self, config: &SdkConfig, region: &str, depth: Depth, progress: &ProgressTx) -> calls::Ctx {
         let bucket = self.inner.bucket.as_ref();
+        let partition = bucket.map(|b| b.name.as_str());
+        let clients = match self.inner.clients.lock() {
+            Ok(mut built) => built
+                .entry(region.to_owned())
+                .or_insert_with(|| clients::Clients::new(config, region, partition))
+                .clone(),
+            Err(_) => clients::Clients::new(config, region, partition),
+        };
         calls::Ctx::new(
             region.to_owned(),
-            clients::Clients::new(config, region, bucket.map(|b| b.name.as_str())),
+            clients,
             depth,
             self.inner.options.concurrency,
             bucket.map(|b| b.gates.clone()).unwrap_or_default(),
@@ -231,13 +250,39 @@ impl AwsSource {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, depth, progress);
         let account = self.account(&ctx).await;
-        let mut snap =
-            with_deadline(self.inner.options.collection_timeout, region, Box::pin(collect(ctx, arn_tail(cluster))))
-                .await?;
+        // The collection runs as a task of its own, polled from the top of a worker thread's
+        // stack: under an MCP tool call it sat below rmcp's, the server's and the actions'
+        // futures, and its concurrent branches overflowed a debug build's 2 MiB worker stack
+        // (the server died mid-call). Aborted when dropped (a deadline, a cancelled call).
+        let task = Collection(tokio::spawn(collect(ctx, arn_tail(cluster).to_owned())));
+        let mut snap = with_deadline(self.inner.options.collection_timeout, region, task).await?;
         if snap.account_id.is_none() {
             snap.account_id = account;
         }
         Ok(snap)
+    }
+}
+
+/// A spawned collection: its snapshot when it ends, aborted if the waiter goes away.
+struct Collection(tokio::task::JoinHandle<Result<Snapshot, CollectError>>);
+
+impl std::future::Future for Collection {
+    type Output = Result<Snapshot, CollectError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx).map(|joined| {
+            joined.unwrap_or_else(|e| {
+                Err(CollectError::Aws(format!(
+                    "the collection stopped before it finished ({e}); this is a bug, please report it"
+                )))
+            })
+        })
+    }
+}
+
+impl Drop for Collection {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -260,60 +305,79 @@ async fn with_deadline<T>(
 }
 
 /// Collects one cluster.
-async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectError> {
+async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
-    ctx.progress(1, "cluster", format!("describing cluster {cluster}"));
-    let c = ecs::describe_cluster(ctx, cluster).await?;
+    ctx.progress("cluster", format!("describing cluster {cluster}"));
+    let c = ecs::describe_cluster(ctx, &cluster).await?;
     let arn = c.cluster_arn.clone();
 
-    let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
-        ecs::capacity_providers(ctx, &c.capacity_providers),
-        ecs::services(ctx, &arn),
-        ecs::tasks(ctx, &arn),
-        ecs::container_instances(ctx, &arn),
-    );
-    ctx.progress(
-        2,
-        "services",
-        format!(
-            "{} services, {} tasks, {} container instances",
-            services.len(),
-            tasks.len(),
-            container_instances.len()
-        ),
-    );
-
-    let revisions = ecs::revisions_in_use(&services, &tasks);
-    let (task_definitions, mut load_balancing, classic_load_balancers, ()) = tokio::join!(
-        ecs::task_definitions(ctx, &revisions),
-        elb::load_balancing(ctx, &services),
-        clb::classic_load_balancers(ctx, &services),
-        network::instances(ctx, &mut container_instances),
-    );
-    load_balancing.classic_load_balancers = classic_load_balancers;
-    ctx.progress(3, "task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
-    ctx.progress(
-        4,
-        "load balancers",
-        format!("{} load balancers", load_balancing.load_balancers.len() + load_balancing.classic_load_balancers.len()),
-    );
-
-    let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
     let own_account = account_of(&arn);
-    let (network, ecr) =
-        tokio::join!(network::network(ctx, scope), ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),);
-    ctx.progress(
-        5,
-        "network",
-        format!(
-            "{} VPCs, {} subnets, {} security groups",
-            network.vpcs.len(),
-            network.subnets.len(),
-            network.security_groups.len()
-        ),
-    );
-    ctx.progress(6, "ECR", format!("{} repositories", ecr.repositories.len()));
+
+    // Each call starts as soon as its inputs are in: task definitions as each describe batch
+    // of services and tasks returns, ECR once the task definitions and tasks are in, load
+    // balancers and the network once services, tasks and instances are (never waiting for
+    // the task definitions, which they do not need).
+    let (revisions, found_revisions) = tokio::sync::mpsc::unbounded_channel();
+    let (tasks_for_ecr, tasks_known) = tokio::sync::oneshot::channel::<Vec<crate::model::Task>>();
+    // Boxed: each branch is a large future, and a debug build keeps a copy of each in the
+    // frame that polls it.
+    let workloads_and_network = Box::pin(async {
+        let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
+            ecs::capacity_providers(ctx, &c.capacity_providers),
+            ecs::services(ctx, &arn, &revisions),
+            ecs::tasks(ctx, &arn, &revisions),
+            ecs::container_instances(ctx, &arn),
+        );
+        // Every revision in use has been sent: the task-definition fetcher can finish.
+        drop(revisions);
+        let _ = tasks_for_ecr.send(tasks.clone());
+        ctx.progress(
+            "services",
+            format!(
+                "{} services, {} tasks, {} container instances",
+                services.len(),
+                tasks.len(),
+                container_instances.len()
+            ),
+        );
+        let (mut load_balancing, classic_load_balancers, ()) = tokio::join!(
+            elb::load_balancing(ctx, &services),
+            clb::classic_load_balancers(ctx, &services),
+            network::instances(ctx, &mut container_instances),
+        );
+        load_balancing.classic_load_balancers = classic_load_balancers;
+        ctx.progress(
+            "load balancers",
+            format!(
+                "{} load balancers",
+                load_balancing.load_balancers.len() + load_balancing.classic_load_balancers.len()
+            ),
+        );
+        let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
+        let network = network::network(ctx, scope).await;
+        ctx.progress(
+            "network",
+            format!(
+                "{} VPCs, {} subnets, {} security groups",
+                network.vpcs.len(),
+                network.subnets.len(),
+                network.security_groups.len()
+            ),
+        );
+        (capacity_providers, services, tasks, container_instances, load_balancing, network)
+    });
+    let definitions_and_images = Box::pin(async {
+        let task_definitions = ecs::task_definitions(ctx, found_revisions).await;
+        ctx.progress("task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
+        // Sent before the revisions' channel closes; an empty list only if that branch panicked.
+        let tasks = tasks_known.await.unwrap_or_default();
+        let ecr = ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()).await;
+        ctx.progress("ECR", format!("{} repositories", ecr.repositories.len()));
+        (task_definitions, ecr)
+    });
+    let ((capacity_providers, services, tasks, container_instances, load_balancing, network), (task_definitions, ecr)) =
+        tokio::join!(workloads_and_network, definitions_and_images);
 
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
@@ -334,7 +398,7 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
         stats: Stats::default(),
     };
     let elapsed = started.elapsed();
-    ctx.progress(7, "done", format!("collected in {} ms", elapsed.as_millis()));
+    ctx.progress("done", format!("collected in {} ms", elapsed.as_millis()));
     Ok(finish(snapshot, ctx, elapsed))
 }
 

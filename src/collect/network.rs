@@ -246,14 +246,15 @@ pub async fn network(ctx: &Ctx, scope: Scope) -> m::Network {
     if vpc_ids.is_empty() && scope.security_groups.is_empty() {
         return m::Network { subnets, ..m::Network::default() };
     }
-    let (security_groups, vpcs) =
-        tokio::join!(security_groups(ctx, &scope.security_groups, &vpc_ids), vpcs(ctx, &vpc_ids));
     // Whether a subnet is public is read from its route table (a route to an `igw-`
-    // gateway), so the internet gateways themselves are not collected.
-    let (route_tables, flow_logs) = if vpc_ids.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        tokio::join!(route_tables(ctx, &vpc_ids), flow_logs(ctx, &vpc_ids))
-    };
+    // gateway), so the internet gateways themselves are not collected. Everything here
+    // needs only the subnets' VPCs, so it all starts at once.
+    let some_vpcs = !vpc_ids.is_empty();
+    let (security_groups, vpcs, route_tables, flow_logs) = tokio::join!(
+        security_groups(ctx, &scope.security_groups, &vpc_ids),
+        vpcs(ctx, &vpc_ids),
+        async { if some_vpcs { route_tables(ctx, &vpc_ids).await } else { Vec::new() } },
+        async { if some_vpcs { flow_logs(ctx, &vpc_ids).await } else { Vec::new() } },
+    );
     m::Network { vpcs, subnets, route_tables, flow_logs, security_groups }
 }

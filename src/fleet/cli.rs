@@ -62,7 +62,7 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub max_in_flight: u16,
     /// Clusters collected at once per account-region.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, default_value_t = super::scheduler::CLUSTERS_AT_ONCE as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub clusters_at_once: u16,
     /// Scan only shard I of N (I from 0) of the sorted account-region pairs. Default: from
     /// AWS_BATCH_JOB_ARRAY_INDEX / JOB_COMPLETION_INDEX / ECS_SECURITY_MCP_SHARD_INDEX with

@@ -71,7 +71,11 @@ pub async fn scan_fleet(
                 _ => Regions::List(Vec::new()),
             };
             let req = ScanRequest {
-                limits: Limits { per_target: options.concurrency, global: 64, clusters_per_target: 4 },
+                limits: Limits {
+                    per_target: options.concurrency,
+                    global: 64,
+                    clusters_per_target: super::scheduler::CLUSTERS_AT_ONCE,
+                },
                 aws: options,
                 accounts,
                 regions,

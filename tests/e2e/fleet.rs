@@ -378,3 +378,77 @@ pub async fn organization_and_all_regions_scopes(env: &Env) -> Outcome {
     ensure!(r["totals"]["clusters_analysed"] == 3, "account A's three fleet clusters: {}", r["totals"]);
     Ok(())
 }
+
+/// The `scan_fleet` MCP tool over stdio: with a progressToken the client gets progress
+/// notifications for that token, counting clusters done up to all five, in increasing
+/// order and all before the result; without one it gets none.
+pub async fn scan_fleet_tool_sends_progress_for_a_progress_token(_: &Env) -> Outcome {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-security-mcp"))
+        .args(["serve", "--call-timeout", "10"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdin = child.stdin.take().ok_or("stdin")?;
+    let mut lines = BufReader::new(child.stdout.take().ok_or("stdout")?).lines();
+    let mut send = async |msg: Value| -> Outcome {
+        stdin.write_all(format!("{msg}\n").as_bytes()).await.map_err(|e| e.to_string())
+    };
+    send(serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}})).await?;
+    send(serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await?;
+    let args = serde_json::json!({
+        "accounts": [ACCOUNT_A, ACCOUNT_B],
+        "role_name": ROLE,
+        "regions": ["us-east-1", "eu-west-1"],
+        "cluster_pattern": "fleet-*",
+    });
+    // One call with a token, then the same call without one.
+    let mut notes: Vec<Value> = Vec::new();
+    for (id, meta) in [(1, Some("fleet-progress")), (2, None)] {
+        let mut params = serde_json::json!({"name": "scan_fleet", "arguments": args});
+        if let Some(token) = meta {
+            params["_meta"] = serde_json::json!({"progressToken": token});
+        }
+        send(serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params})).await?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let result = loop {
+            let line = tokio::time::timeout_at(deadline.into(), lines.next_line())
+                .await
+                .map_err(|_| format!("scan_fleet call {id} timed out"))?
+                .map_err(|e| e.to_string())?
+                .ok_or("server closed stdout")?;
+            let v: Value = serde_json::from_str(&line).map_err(|e| format!("non-JSON on stdout: {e}"))?;
+            if v["method"] == "notifications/progress" {
+                ensure!(id == 1, "a progress notification for the call without a progressToken: {v}");
+                notes.push(v);
+            } else if v["id"] == id {
+                break v;
+            }
+        };
+        ensure!(result["result"]["isError"] == false, "scan_fleet failed: {result}");
+    }
+    ensure!(!notes.is_empty(), "no progress notification for the call with a progressToken");
+    let mut last = 0.0;
+    for n in &notes {
+        let p = &n["params"];
+        ensure!(p["progressToken"] == "fleet-progress", "progress for another token: {n}");
+        let progress = p["progress"].as_f64().ok_or("progress without a number")?;
+        let increased = matches!(progress.partial_cmp(&last), Some(std::cmp::Ordering::Greater));
+        ensure!(increased, "progress did not increase: {last} then {n}");
+        last = progress;
+        ensure!(p["total"].as_f64().is_some_and(|t| t >= progress), "total missing or below progress: {n}");
+        ensure!(p["message"].as_str().is_some_and(|m| !m.is_empty()), "progress without a message: {n}");
+    }
+    let final_note = &notes[notes.len() - 1]["params"];
+    ensure!(
+        final_note["progress"] == 5.0 && final_note["total"] == 5.0,
+        "the last progress is not 5 of 5 clusters: {final_note}"
+    );
+    Ok(())
+}

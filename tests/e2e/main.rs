@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test or benchmark harness: a panic is how it fails")]
 
 mod moto;
+#[allow(dead_code, reason = "record and replay serve the benchmarks, which share this file")]
 mod proxy;
 
 use std::collections::BTreeSet;
@@ -509,6 +510,7 @@ fn main() {
             fleet::organization_and_all_regions_scopes,
             clb_kms::classic_load_balancer_named_by_a_service_is_audited,
             clb_kms::ecr_key_manager_comes_from_kms,
+            fleet::scan_fleet_tool_sends_progress_for_a_progress_token,
             // Last: checks every operation the scenarios above performed.
             iam_policy_covers_every_recorded_operation,
         ];

@@ -7,10 +7,17 @@
 //! the request (operation and body, without moto's random ids) and how many times that
 //! request was seen, so every run gives the same faults whatever order concurrent calls
 //! arrive in, and a retry of a failed request rolls again.
+//!
+//! For the benchmarks it can also record moto's answers and replay them ([`Backend`]): a
+//! workload runs once against moto, then again answered from memory with only the injected
+//! latency, so the measurement is the client's and not moto's (one Python process that
+//! needs seconds of CPU for a fleet scan). A request that was never recorded is refused
+//! and counted ([`Proxy::misses`]), so a replay cannot hide a call the recording lacked.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -89,9 +96,38 @@ fn page_response(body: &Bytes, key: &str, offset: usize, size: usize) -> Option<
     Some(Bytes::from(v.to_string()))
 }
 
+/// Where the proxy's answers come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// Forward every request to moto.
+    #[default]
+    Moto,
+    /// Forward to moto and keep each answer, keyed by the request ([`replay_key`]).
+    Record,
+    /// Answer from the recorded answers only; a request never recorded gets a 400
+    /// `ReplayMiss` error and is listed in [`Proxy::misses`].
+    Replay,
+}
+
+/// One recorded answer of moto (after the proxy's paging).
+#[derive(Debug, Clone)]
+struct Recorded {
+    status: StatusCode,
+    headers: hyper::HeaderMap,
+    body: Bytes,
+}
+
 #[derive(Debug)]
 struct State {
     upstream: String,
+    backend: Mutex<Backend>,
+    /// Recorded answers by [`replay_key`].
+    tape: Mutex<HashMap<String, Recorded>>,
+    /// Requests a replay could not answer, by key.
+    misses: Mutex<Vec<String>>,
+    /// The account of each assumed role's access key id, from the AssumeRole answers seen:
+    /// every AssumeRole gives new keys, so requests are recorded by account, not by key.
+    key_accounts: Mutex<HashMap<String, String>>,
     calls: Mutex<Vec<String>>,
     /// Every `service:Operation` seen since the proxy started (never reset).
     seen: Mutex<BTreeSet<String>>,
@@ -107,6 +143,24 @@ struct State {
 pub struct Proxy {
     pub url: String,
     state: Arc<State>,
+    /// The proxy's own thread under /proc, when it has one.
+    thread: Option<std::path::PathBuf>,
+}
+
+/// Accepts connections and answers their requests, on the current runtime.
+async fn serve(listener: TcpListener, state: Arc<State>) {
+    let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let st = state.clone();
+        let client = client.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| handle(st.clone(), client.clone(), req));
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+        });
+    }
 }
 
 impl Proxy {
@@ -120,33 +174,61 @@ impl Proxy {
 
     /// Serves on a listener from [`Proxy::bind`] (inside a Tokio runtime).
     pub fn start(listener: std::net::TcpListener, upstream: &str) -> Proxy {
-        let addr: SocketAddr = listener.local_addr().expect("proxy address");
+        let proxy = Proxy::new(&listener, upstream);
         let listener = TcpListener::from_std(listener).expect("tokio listener");
+        tokio::spawn(serve(listener, proxy.state.clone()));
+        proxy
+    }
+
+    /// Serves on a thread of its own (with its own single-threaded runtime), so a benchmark
+    /// can tell the proxy's CPU time ([`Proxy::thread_cpu`]) from the client's.
+    pub fn start_on_own_thread(listener: std::net::TcpListener, upstream: &str) -> Proxy {
+        let proxy = Proxy::new(&listener, upstream);
+        let state = proxy.state.clone();
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // "<pid>/task/<tid>": where this thread's CPU time is read.
+            let _ = tid_tx.send(std::fs::read_link("/proc/thread-self").ok());
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("proxy runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(listener).expect("tokio listener");
+                serve(listener, state).await;
+            });
+        });
+        let thread = tid_rx.recv().ok().flatten();
+        Proxy { thread, ..proxy }
+    }
+
+    /// CPU time (user and system) of the proxy's own thread so far; zero when it shares the
+    /// caller's runtime or the system has no /proc.
+    pub fn thread_cpu(&self) -> Duration {
+        let Some(thread) = &self.thread else {
+            return Duration::ZERO;
+        };
+        let stat = std::fs::read_to_string(Path::new("/proc").join(thread).join("stat")).unwrap_or_default();
+        let fields: Vec<&str> =
+            stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        // utime and stime, fields 14 and 15 of the line (12 and 13 after the name), in
+        // clock ticks of 1/100 s.
+        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+    }
+
+    fn new(listener: &std::net::TcpListener, upstream: &str) -> Proxy {
+        let addr: SocketAddr = listener.local_addr().expect("proxy address");
         let state = Arc::new(State {
             upstream: upstream.trim_end_matches('/').to_owned(),
+            backend: Mutex::new(Backend::Moto),
+            tape: Mutex::new(HashMap::new()),
+            misses: Mutex::new(Vec::new()),
+            key_accounts: Mutex::new(HashMap::new()),
             calls: Mutex::new(Vec::new()),
             seen: Mutex::new(BTreeSet::new()),
             faults: Mutex::new(Faults::default()),
             attempts: Mutex::new(HashMap::new()),
             injected: Mutex::new(Vec::new()),
         });
-        let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-        let st = state.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let st = st.clone();
-                let client = client.clone();
-                tokio::spawn(async move {
-                    let svc = service_fn(move |req| handle(st.clone(), client.clone(), req));
-                    let _ =
-                        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
-                });
-            }
-        });
-        Proxy { url: format!("http://{addr}"), state }
+        Proxy { url: format!("http://{addr}"), state, thread: None }
     }
 
     /// Every `service:Operation` seen since the last reset, in order.
@@ -169,6 +251,25 @@ impl Proxy {
     /// The faults injected since the last [`Proxy::set_faults`], as `service:Operation fault`.
     pub fn injected(&self) -> Vec<String> {
         self.state.injected.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Chooses where answers come from from now on (recorded answers are kept across
+    /// switches, so a workload can be recorded once and replayed many times).
+    pub fn set_backend(&self, backend: Backend) {
+        if let Ok(mut b) = self.state.backend.lock() {
+            *b = backend;
+        }
+    }
+
+    /// How many distinct requests have a recorded answer.
+    pub fn recorded(&self) -> usize {
+        self.state.tape.lock().map(|t| t.len()).unwrap_or(0)
+    }
+
+    /// The requests a replay had no recorded answer for (never cleared: a bench checks it
+    /// is empty at the end of every replayed run).
+    pub fn misses(&self) -> Vec<String> {
+        self.state.misses.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
     /// Sets the faults and restarts the fault rolls, so a scenario is deterministic.
@@ -259,6 +360,59 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
             .to_owned(),
     };
     (service, op)
+}
+
+/// What identifies a request for record and replay: the account of the signing access key
+/// (an assumed role's account, learnt from the AssumeRole answer that issued the key; else
+/// the key itself), the region and service of the SigV4 scope, the operation, the path and
+/// the body in a canonical form (JSON with sorted keys, query parameters sorted), so neither
+/// the SDK's field order, the signing time nor a fresh set of assumed-role keys changes it.
+fn replay_key(state: &State, req: &hyper::http::request::Parts, service: &str, op: &str, body: &[u8]) -> String {
+    let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let access_key = auth.split("Credential=").nth(1).and_then(|c| c.split('/').next()).unwrap_or("anonymous");
+    let account = state.key_accounts.lock().ok().and_then(|k| k.get(access_key).cloned());
+    let access_key = account.map_or_else(|| format!("key {access_key}"), |a| format!("account {a}"));
+    let path = req.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let body = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => sorted(v).to_string(),
+        Err(_) => {
+            let mut params: Vec<&str> = std::str::from_utf8(body).unwrap_or("").split('&').collect();
+            params.sort_unstable();
+            params.join("&")
+        }
+    };
+    format!("{access_key} {} {service}:{op} {} {path} {body}", region_of(req), req.method)
+}
+
+/// Learns the account of the access key an sts:AssumeRole answer issues (moto answers in
+/// XML: `<AccessKeyId>` and the `<Arn>` of the assumed-role user).
+fn learn_key_account(state: &State, answer: &[u8]) {
+    let text = String::from_utf8_lossy(answer);
+    let within = |tag: &str| {
+        let open = format!("<{tag}>");
+        let start = text.find(&open)? + open.len();
+        let len = text[start..].find(&format!("</{tag}>"))?;
+        Some(text[start..start + len].trim().to_owned())
+    };
+    let (Some(key), Some(arn)) = (within("AccessKeyId"), within("Arn")) else {
+        return;
+    };
+    if let (Some(account), Ok(mut k)) = (arn.split(':').nth(4).filter(|a| !a.is_empty()), state.key_accounts.lock()) {
+        k.insert(key, account.to_owned());
+    }
+}
+
+/// A JSON value with every object's keys in sorted order.
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// The region of a request, from the SigV4 credential scope.
@@ -367,6 +521,27 @@ async fn handle(
         note(&state, &key, &format!("{} {code}", status.as_u16()));
         return Ok(error_response(&service, status, code, "injected server error"));
     }
+    let backend = state.backend.lock().map(|b| *b).unwrap_or_default();
+    let tape_key = (backend != Backend::Moto).then(|| replay_key(&state, &parts, &service, &op, &body));
+    if let (Backend::Replay, Some(tape_key)) = (backend, &tape_key) {
+        let hit = state.tape.lock().ok().and_then(|t| t.get(tape_key).cloned());
+        let Some(hit) = hit else {
+            eprintln!("proxy replay: no recorded answer for {tape_key}");
+            if let Ok(mut m) = state.misses.lock() {
+                m.push(tape_key.clone());
+            }
+            return Ok(error_response(
+                &service,
+                StatusCode::BAD_REQUEST,
+                "ReplayMiss",
+                "the proxy recorded no answer for this request",
+            ));
+        };
+        let mut r = Response::new(Full::new(hit.body));
+        *r.status_mut() = hit.status;
+        *r.headers_mut() = hit.headers;
+        return Ok(r);
+    }
     let paging = if service == "ecs" { list_key(&op).and_then(|k| Some((k, page_request(&body)?))) } else { None };
     let body = match &paging {
         Some((_, (forward, _, _))) => forward.clone(),
@@ -394,6 +569,14 @@ async fn handle(
             }
             let mut p = p;
             p.headers.remove("content-length");
+            if backend == Backend::Record && key == "sts:AssumeRole" && p.status.is_success() {
+                learn_key_account(&state, &bytes);
+            }
+            if let (Backend::Record, Some(tape_key)) = (backend, tape_key)
+                && let Ok(mut tape) = state.tape.lock()
+            {
+                tape.insert(tape_key, Recorded { status: p.status, headers: p.headers.clone(), body: bytes.clone() });
+            }
             Ok(Response::from_parts(p, Full::new(bytes)))
         }
         Err(e) => Ok(error_response(&service, StatusCode::BAD_GATEWAY, "ProxyError", &e.to_string())),

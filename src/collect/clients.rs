@@ -11,6 +11,7 @@ pub struct Clients {
     pub ecr: aws_sdk_ecr::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub sts: aws_sdk_sts::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
 }
 
 impl Clients {
@@ -36,6 +37,7 @@ impl Clients {
             ecr: client!(aws_sdk_ecr, "ecr"),
             elb: client!(aws_sdk_elasticloadbalancingv2, "elb"),
             sts: client!(aws_sdk_sts, "sts"),
+            guardduty: client!(aws_sdk_guardduty, "guardduty"),
             base: base.clone(),
         }
     }

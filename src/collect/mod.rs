@@ -13,6 +13,7 @@ mod from_ec2;
 mod from_ecr;
 mod from_ecs;
 mod from_elb;
+mod guardduty;
 mod network;
 mod progress;
 mod sdk_log;
@@ -264,11 +265,12 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
     let c = ecs::describe_cluster(ctx, cluster).await?;
     let arn = c.cluster_arn.clone();
 
-    let (capacity_providers, services, tasks, mut container_instances) = tokio::join!(
+    let (capacity_providers, services, tasks, mut container_instances, account_settings) = tokio::join!(
         ecs::capacity_providers(ctx, &c.capacity_providers),
         ecs::services(ctx, &arn),
         ecs::tasks(ctx, &arn),
         ecs::container_instances(ctx, &arn),
+        ecs::account_settings(ctx),
     );
     ctx.progress(
         2,
@@ -290,10 +292,13 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
     ctx.progress(3, "task definitions", format!("{} task-definition revisions in use", task_definitions.len()));
     ctx.progress(4, "load balancers", format!("{} load balancers", load_balancing.load_balancers.len()));
 
-    let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
+    let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing, &capacity_providers);
     let own_account = account_of(&arn);
-    let (network, ecr) =
-        tokio::join!(network::network(ctx, scope), ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),);
+    let (network, ecr, guardduty) = tokio::join!(
+        network::network(ctx, scope),
+        ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),
+        guardduty::guardduty(ctx, &c.cluster_name, own_account.as_deref()),
+    );
     ctx.progress(
         5,
         "network",
@@ -321,6 +326,8 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
         ecr,
         network,
         load_balancing,
+        account_settings,
+        guardduty,
         gaps: Vec::new(),
         stats: Stats::default(),
     };

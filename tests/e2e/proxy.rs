@@ -7,6 +7,9 @@
 //! the request (operation and body, without moto's random ids) and how many times that
 //! request was seen, so every run gives the same faults whatever order concurrent calls
 //! arrive in, and a retry of a failed request rolls again.
+//!
+//! Operations moto lacks are answered by the proxy itself, as AWS answers them
+//! ([`Proxy::answer`]); by default guardduty:ListCoverage answers with no coverage record.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
@@ -100,6 +103,13 @@ struct State {
     attempts: Mutex<HashMap<u64, u64>>,
     /// What was injected since the faults were set: `service:Operation fault`.
     injected: Mutex<Vec<String>>,
+    /// `service:Operation` → the JSON body the proxy answers with instead of moto.
+    answers: Mutex<HashMap<String, String>>,
+}
+
+/// The operations moto does not implement, and what the proxy answers until told otherwise.
+fn default_answers() -> HashMap<String, String> {
+    HashMap::from([("guardduty:ListCoverage".to_owned(), r#"{"resources":[]}"#.to_owned())])
 }
 
 /// A running proxy.
@@ -129,6 +139,7 @@ impl Proxy {
             faults: Mutex::new(Faults::default()),
             attempts: Mutex::new(HashMap::new()),
             injected: Mutex::new(Vec::new()),
+            answers: Mutex::new(default_answers()),
         });
         let client: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
         let st = state.clone();
@@ -169,6 +180,24 @@ impl Proxy {
     /// The faults injected since the last [`Proxy::set_faults`], as `service:Operation fault`.
     pub fn injected(&self) -> Vec<String> {
         self.state.injected.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Answers `service:Operation` with `body` (JSON) instead of forwarding it to moto; `None`
+    /// restores the default (forward, or the built-in answer for an operation moto lacks).
+    pub fn answer(&self, operation: &str, body: Option<&str>) {
+        if let Ok(mut a) = self.state.answers.lock() {
+            match body {
+                Some(b) => {
+                    a.insert(operation.to_owned(), b.to_owned());
+                }
+                None => {
+                    a.remove(operation);
+                    if let Some(d) = default_answers().remove(operation) {
+                        a.insert(operation.to_owned(), d);
+                    }
+                }
+            }
+        }
     }
 
     /// Sets the faults and restarts the fault rolls, so a scenario is deterministic.
@@ -252,6 +281,7 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
     let service = auth.split("Credential=").nth(1).and_then(|c| c.split('/').nth(3)).unwrap_or("unknown").to_owned();
     let op = match req.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
         Some(t) => t.rsplit('.').next().unwrap_or(t).to_owned(),
+        None if service == "guardduty" => rest_operation(&req.method, req.uri.path()).to_owned(),
         None => String::from_utf8_lossy(body)
             .split('&')
             .find_map(|kv| kv.strip_prefix("Action="))
@@ -259,6 +289,17 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
             .to_owned(),
     };
     (service, op)
+}
+
+/// The operation of a REST request (GuardDuty's restJson1 protocol), from method and path.
+fn rest_operation(method: &hyper::Method, path: &str) -> &'static str {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), parts.as_slice()) {
+        ("GET", ["detector"]) => "ListDetectors",
+        ("GET", ["detector", _]) => "GetDetector",
+        ("POST", ["detector", _, "coverage"]) => "ListCoverage",
+        _ => "unknown",
+    }
 }
 
 /// The region of a request, from the SigV4 credential scope.
@@ -269,7 +310,9 @@ fn region_of(req: &hyper::http::request::Parts) -> String {
 
 fn error_response(service: &str, status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
     let (content_type, body) = match service {
-        "ecs" | "ecr" => ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#)),
+        "ecs" | "ecr" | "guardduty" => {
+            ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#))
+        }
         "ec2" => (
             "text/xml",
             format!(
@@ -286,7 +329,7 @@ fn error_response(service: &str, status: StatusCode, code: &str, message: &str) 
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     r.headers_mut().insert("content-type", content_type.parse().expect("valid header"));
-    if matches!(service, "ecs" | "ecr") {
+    if matches!(service, "ecs" | "ecr" | "guardduty") {
         r.headers_mut().insert("x-amzn-errortype", code.parse().expect("valid header"));
     }
     r
@@ -331,7 +374,7 @@ async fn handle(
         note(&state, &key, "deny");
         let code = match service.as_str() {
             "ec2" => "UnauthorizedOperation",
-            "ecs" | "ecr" => "AccessDeniedException",
+            "ecs" | "ecr" | "guardduty" => "AccessDeniedException",
             _ => "AccessDenied",
         };
         let msg = format!("User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}");
@@ -347,10 +390,10 @@ async fn handle(
         // 400 ThrottlingException, or 429 when the front door throttles; ELB 400 Throttling.
         let (status, code) = match service.as_str() {
             "ec2" => (StatusCode::SERVICE_UNAVAILABLE, "RequestLimitExceeded"),
-            "ecs" | "ecr" if roll(&state, faults.seed, &key, &body, "throttle-kind") < 50 => {
+            "ecs" | "ecr" | "guardduty" if roll(&state, faults.seed, &key, &body, "throttle-kind") < 50 => {
                 (StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException")
             }
-            "ecs" | "ecr" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
+            "ecs" | "ecr" | "guardduty" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
             _ => (StatusCode::BAD_REQUEST, "Throttling"),
         };
         note(&state, &key, &format!("{} {code}", status.as_u16()));
@@ -364,6 +407,11 @@ async fn handle(
         };
         note(&state, &key, &format!("{} {code}", status.as_u16()));
         return Ok(error_response(&service, status, code, "injected server error"));
+    }
+    if let Some(answer) = state.answers.lock().ok().and_then(|a| a.get(&key).cloned()) {
+        let mut r = Response::new(Full::new(Bytes::from(answer)));
+        r.headers_mut().insert("content-type", "application/json".parse().expect("valid header"));
+        return Ok(r);
     }
     let paging = if service == "ecs" { list_key(&op).and_then(|k| Some((k, page_request(&body)?))) } else { None };
     let body = match &paging {

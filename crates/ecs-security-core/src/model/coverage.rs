@@ -9,7 +9,7 @@ use super::Snapshot;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Gap {
-    /// The AWS service prefix: ecs, ecr, ec2 or elasticloadbalancing.
+    /// The AWS service prefix: ecs, ecr, ec2, elasticloadbalancing or guardduty.
     pub service: String,
     /// The API operation, e.g. `DescribeTaskDefinition`.
     pub operation: String,
@@ -84,6 +84,8 @@ data_sources! {
     LoadBalancerAttributes => "load balancer attributes", [("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
     Listeners => "load balancer listeners", [("elasticloadbalancing", "DescribeListeners")];
     TargetGroups => "target groups", [("elasticloadbalancing", "DescribeTargetGroups")];
+    AccountSettings => "ECS account settings", [("ecs", "ListAccountSettings")];
+    GuardDuty => "GuardDuty Runtime Monitoring", [("guardduty", "ListDetectors"), ("guardduty", "GetDetector"), ("guardduty", "ListCoverage")];
 }
 
 impl DataSource {
@@ -98,22 +100,23 @@ impl DataSource {
     /// The sources the collector reaches only through others: task definitions through the
     /// services and tasks that run them, load balancers through the services' target groups,
     /// the network through what services, tasks, instances and load balancers point at, ECR
-    /// through the images in use. A source is incomplete when one it is reached through is.
+    /// through the images in use (and the network also through Managed Instances capacity
+    /// providers). A source is incomplete when one it is reached through is.
     pub fn upstream(self) -> &'static [DataSource] {
         use DataSource as D;
         match self {
-            D::Cluster | D::Services | D::Tasks | D::ContainerInstances => &[],
+            D::Cluster | D::Services | D::Tasks | D::ContainerInstances | D::AccountSettings | D::GuardDuty => &[],
             D::CapacityProviders => &[D::Cluster],
             D::TaskSets | D::TargetGroups => &[D::Services],
             D::TaskDefinitions => &[D::Services, D::Tasks],
             D::Ec2Instances => &[D::ContainerInstances],
             D::LoadBalancers => &[D::TargetGroups],
             D::Listeners | D::LoadBalancerAttributes => &[D::LoadBalancers],
-            D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers],
+            D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers, D::CapacityProviders],
             // VPC ids come from the subnets, the instances and the load balancers.
             D::Vpcs | D::RouteTables | D::FlowLogs => &[D::Subnets, D::Ec2Instances, D::LoadBalancers],
             // Explicit groups, plus the default group of each VPC.
-            D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets],
+            D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::Subnets, D::CapacityProviders],
             D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
             D::EcrImages | D::EcrRepositoryTags | D::EcrRepositoryPolicies | D::EcrLifecyclePolicies => {
                 &[D::EcrRepositories]
@@ -168,6 +171,15 @@ impl Snapshot {
     /// specific resource failed, partial when calls for single resources failed.
     fn own_completeness(&self, source: DataSource) -> Completeness<'_> {
         let gaps: Vec<&Gap> = self.gaps.iter().filter(|g| source.fed_by(g)).collect();
+        // A snapshot without account settings and without a failed call for them predates
+        // their collection (or was built from files): the rules run on what they have and
+        // cannot pass.
+        if gaps.is_empty() && source == DataSource::AccountSettings && self.account_settings.is_none() {
+            return Completeness::Partial(vec![&*super::account::ACCOUNT_SETTINGS_NOT_IN_SNAPSHOT]);
+        }
+        if gaps.is_empty() && source == DataSource::GuardDuty && self.guardduty.is_none() {
+            return Completeness::Partial(vec![&*super::guardduty::GUARDDUTY_NOT_IN_SNAPSHOT]);
+        }
         if gaps.is_empty() {
             Completeness::Complete
         } else if gaps.iter().any(|g| g.resource.is_none()) {

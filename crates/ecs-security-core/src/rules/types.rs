@@ -145,6 +145,8 @@ pub enum Scope {
     PrivateEcrImages,
     /// Tasks (running or recently stopped).
     Tasks,
+    /// ECS Managed Instances capacity providers.
+    ManagedInstancesProviders,
 }
 
 impl Scope {
@@ -181,6 +183,9 @@ impl Scope {
                 c.container.image.as_deref().and_then(crate::model::ImageRef::parse).is_some_and(|i| i.is_private_ecr())
             }),
             Scope::Tasks => !s.tasks.is_empty(),
+            Scope::ManagedInstancesProviders => {
+                s.capacity_providers.iter().any(|c| c.managed_instances_provider.is_some())
+            }
         }
     }
 }

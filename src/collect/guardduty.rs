@@ -10,9 +10,9 @@ use super::calls::Ctx;
 use super::from_ecs::s;
 use crate::model as m;
 
-/// GuardDuty's view of the cluster; `None` when the detector could not be read (a gap says
-/// why). A failed ListCoverage is a gap on the cluster only: the detector is kept.
-pub async fn guardduty(ctx: &Ctx, cluster: &str, account: Option<&str>) -> Option<m::GuardDuty> {
+/// The region's GuardDuty detector: `Some(None)` when there is none (GuardDuty is off),
+/// `None` when it could not be read (a gap says why).
+pub async fn detector(ctx: &Ctx) -> Option<Option<m::Detector>> {
     let gd = &ctx.clients.guardduty;
     let mut ids = Vec::new();
     let mut token: Option<String> = None;
@@ -27,11 +27,11 @@ pub async fn guardduty(ctx: &Ctx, cluster: &str, account: Option<&str>) -> Optio
     }
     // GuardDuty allows one detector per account-region.
     let Some(id) = ids.into_iter().next() else {
-        return Some(m::GuardDuty { detector: None, coverage: Vec::new() });
+        return Some(None);
     };
     let out = ctx.call("guardduty", "GetDetector", None, gd.get_detector().detector_id(&id).send()).await?;
-    let detector = m::Detector {
-        detector_id: id.clone(),
+    Some(Some(m::Detector {
+        detector_id: id,
         status: out.status().map(|x| x.as_str().to_owned()),
         features: out
             .features()
@@ -49,9 +49,24 @@ pub async fn guardduty(ctx: &Ctx, cluster: &str, account: Option<&str>) -> Optio
                     .collect(),
             })
             .collect(),
+    }))
+}
+
+/// GuardDuty's view of the cluster, from the region's detector (see [`detector`]); `None`
+/// when the detector could not be read. A failed ListCoverage is a gap on the cluster only:
+/// the detector is kept.
+pub async fn guardduty(
+    ctx: &Ctx,
+    detector: Option<Option<m::Detector>>,
+    cluster: &str,
+    account: Option<&str>,
+) -> Option<m::GuardDuty> {
+    let detector = detector?;
+    let coverage = match &detector {
+        Some(d) if d.is_enabled() => coverage(ctx, &d.detector_id, cluster, account).await,
+        _ => Vec::new(),
     };
-    let coverage = if detector.is_enabled() { coverage(ctx, &id, cluster, account).await } else { Vec::new() };
-    Some(m::GuardDuty { detector: Some(detector), coverage })
+    Some(m::GuardDuty { detector, coverage })
 }
 
 fn criterion(key: CoverageFilterCriterionKey, value: &str) -> CoverageFilterCriterion {

@@ -78,6 +78,47 @@ struct Inner {
     accounts: Mutex<HashMap<String, String>>,
     /// A fleet scan's account-region: its retry partition and the shared call limits.
     bucket: Option<Bucket>,
+    /// In a fleet scan, what belongs to each region rather than to a cluster, read once.
+    region_facts: Mutex<HashMap<String, Arc<OnceCell<RegionFacts>>>>,
+}
+
+/// What belongs to the account-region rather than to a cluster: the ECS account settings and
+/// the GuardDuty detector, with the gaps of the calls that read them.
+#[derive(Debug, Clone)]
+struct RegionFacts {
+    account_settings: Option<Vec<crate::model::AccountSetting>>,
+    detector: Option<Option<crate::model::Detector>>,
+    gaps: Vec<crate::model::Gap>,
+}
+
+/// The calls behind [`RegionFacts`].
+const REGION_OPERATIONS: &[(&str, &str)] =
+    &[("ecs", "ListAccountSettings"), ("guardduty", "ListDetectors"), ("guardduty", "GetDetector")];
+
+/// Reads the region's facts, or, in a fleet scan, takes them from the first collection in the
+/// region that read them (with its gaps).
+async fn region_facts(ctx: &calls::Ctx, shared: Option<&OnceCell<RegionFacts>>) -> RegionFacts {
+    let read = || async {
+        let (account_settings, detector) = tokio::join!(ecs::account_settings(ctx), guardduty::detector(ctx));
+        RegionFacts { account_settings, detector, gaps: ctx.gaps_of(REGION_OPERATIONS) }
+    };
+    let Some(cell) = shared else {
+        return read().await;
+    };
+    let mut first = false;
+    let facts = cell
+        .get_or_init(|| {
+            first = true;
+            read()
+        })
+        .await
+        .clone();
+    if !first {
+        for gap in &facts.gaps {
+            ctx.record(gap.clone());
+        }
+    }
+    facts
 }
 
 /// An account-region of a fleet scan, as the collector sees it: a name that keeps its SDK
@@ -96,6 +137,7 @@ impl AwsSource {
                 config: OnceCell::new(),
                 accounts: Mutex::new(HashMap::new()),
                 bucket: None,
+                region_facts: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -109,6 +151,7 @@ impl AwsSource {
                 config: OnceCell::new_with(Some(config)),
                 accounts: Mutex::new(HashMap::new()),
                 bucket: Some(bucket),
+                region_facts: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -229,9 +272,18 @@ impl AwsSource {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, depth, progress);
         let account = self.account(&ctx).await;
-        let mut snap =
-            with_deadline(self.inner.options.collection_timeout, region, Box::pin(collect(ctx, arn_tail(cluster))))
-                .await?;
+        // A fleet scan reads the account-region's settings once; an interactive source reads
+        // them with every collection, so they are as fresh as the snapshot.
+        let shared = match self.inner.bucket {
+            Some(_) => Some(self.inner.region_facts.lock().await.entry(region.to_owned()).or_default().clone()),
+            None => None,
+        };
+        let mut snap = with_deadline(
+            self.inner.options.collection_timeout,
+            region,
+            Box::pin(collect(ctx, arn_tail(cluster), shared)),
+        )
+        .await?;
         if snap.account_id.is_none() {
             snap.account_id = account;
         }
@@ -258,19 +310,23 @@ async fn with_deadline<T>(
 }
 
 /// Collects one cluster.
-async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectError> {
+async fn collect(
+    ctx: calls::Ctx,
+    cluster: &str,
+    shared: Option<Arc<OnceCell<RegionFacts>>>,
+) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
     ctx.progress(1, "cluster", format!("describing cluster {cluster}"));
     let c = ecs::describe_cluster(ctx, cluster).await?;
     let arn = c.cluster_arn.clone();
 
-    let (capacity_providers, services, tasks, mut container_instances, account_settings) = tokio::join!(
+    let (capacity_providers, services, tasks, mut container_instances, facts) = tokio::join!(
         ecs::capacity_providers(ctx, &c.capacity_providers),
         ecs::services(ctx, &arn),
         ecs::tasks(ctx, &arn),
         ecs::container_instances(ctx, &arn),
-        ecs::account_settings(ctx),
+        region_facts(ctx, shared.as_deref()),
     );
     ctx.progress(
         2,
@@ -297,7 +353,7 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
     let (network, ecr, guardduty) = tokio::join!(
         network::network(ctx, scope),
         ecr::ecr(ctx, &task_definitions, &tasks, own_account.as_deref()),
-        guardduty::guardduty(ctx, &c.cluster_name, own_account.as_deref()),
+        guardduty::guardduty(ctx, facts.detector, &c.cluster_name, own_account.as_deref()),
     );
     ctx.progress(
         5,
@@ -326,7 +382,7 @@ async fn collect(ctx: calls::Ctx, cluster: &str) -> Result<Snapshot, CollectErro
         ecr,
         network,
         load_balancing,
-        account_settings,
+        account_settings: facts.account_settings,
         guardduty,
         gaps: Vec::new(),
         stats: Stats::default(),

@@ -174,6 +174,13 @@ pub async fn fleet_scan_reports_accounts_regions_and_failures(env: &Env) -> Outc
     // Credentials once per assumed account (B and the refused C), and nothing but reads.
     let assumed = calls.iter().filter(|c| c.as_str() == "sts:AssumeRole").count();
     ensure!(assumed == 2, "sts:AssumeRole calls: {assumed} (want one per assumed account: B, and C refused)");
+    // The account-region's settings and GuardDuty detector are read once per account-region
+    // with clusters (four: fleet-a-web and fleet-a-api share one), not once per cluster.
+    let regions: BTreeSet<(&str, &str)> = ranked.iter().map(|c| (c.0.as_str(), c.1.as_str())).collect();
+    for op in ["ecs:ListAccountSettings", "guardduty:ListDetectors"] {
+        let n = calls.iter().filter(|c| c.as_str() == op).count();
+        ensure!(n == regions.len(), "{op} calls: {n} (want one per account-region with clusters: {regions:?})");
+    }
     let policy = super::trust::policy_actions()?;
     let seen: BTreeSet<&String> = calls.iter().collect();
     let outside: Vec<&&String> = seen.iter().filter(|op| !policy.contains(**op)).collect();

@@ -78,8 +78,8 @@ fn criterion(key: CoverageFilterCriterionKey, value: &str) -> CoverageFilterCrit
 
 /// ListCoverage for this cluster (and this account, as an administrator sees its members').
 async fn coverage(ctx: &Ctx, detector: &str, cluster: &str, account: Option<&str>) -> Vec<m::CoverageResource> {
-    let mut filter =
-        CoverageFilterCriteria::builder().filter_criterion(criterion(CoverageFilterCriterionKey::EcsClusterName, cluster));
+    let mut filter = CoverageFilterCriteria::builder()
+        .filter_criterion(criterion(CoverageFilterCriterionKey::EcsClusterName, cluster));
     if let Some(a) = account {
         filter = filter.filter_criterion(criterion(CoverageFilterCriterionKey::AccountId, a));
     }

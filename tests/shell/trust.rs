@@ -48,7 +48,8 @@ fn policy_actions() -> BTreeSet<String> {
 /// `ctx.call`/`ctx.try_call` (or a helper) with its operation as a string literal.
 fn operations_in_collector() -> (BTreeSet<String>, BTreeSet<String>) {
     let pair =
-        regex::Regex::new(r#""(ecs|ecr|ec2|elasticloadbalancing|sts|organizations|guardduty)",\s*"([A-Z][A-Za-z]+)""#).unwrap();
+        regex::Regex::new(r#""(ecs|ecr|ec2|elasticloadbalancing|sts|organizations|guardduty)",\s*"([A-Z][A-Za-z]+)""#)
+            .unwrap();
     let name = regex::Regex::new(r#""((?:Assume|Describe|List|Get|Create|Update|Delete|Put|Register|Deregister|Run|Start|Stop|Tag|Untag|Modify|Set|Batch|Execute)[A-Z][A-Za-z]+)""#).unwrap();
     let (mut pairs, mut names) = (BTreeSet::new(), BTreeSet::new());
     // The collector, and the fleet scan's own calls (listed in fleet::OPERATIONS).

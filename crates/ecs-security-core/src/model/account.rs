@@ -44,10 +44,12 @@ impl Snapshot {
 
 /// The gap of a snapshot that holds no account settings although no call failed: it was
 /// written by a version that did not collect them, or built from files.
-pub(super) static ACCOUNT_SETTINGS_NOT_IN_SNAPSHOT: LazyLock<Gap> = LazyLock::new(|| Gap {
+pub(super) static ACCOUNT_SETTINGS_NOT_IN_SNAPSHOT: LazyLock<Gap> = LazyLock::new(|| {
+    Gap {
     service: "ecs".into(),
     operation: "ListAccountSettings".into(),
     error_code: "NotInSnapshot".into(),
     message: "the snapshot holds no ECS account settings (written before they were collected, or built from files); collect it again".into(),
     resource: None,
+}
 });

@@ -95,6 +95,8 @@ pub(super) static GUARDDUTY_NOT_IN_SNAPSHOT: LazyLock<Gap> = LazyLock::new(|| Ga
     service: "guardduty".into(),
     operation: "GetDetector".into(),
     error_code: "NotInSnapshot".into(),
-    message: "the snapshot holds no GuardDuty data (written before it was collected, or built from files); collect it again".into(),
+    message:
+        "the snapshot holds no GuardDuty data (written before it was collected, or built from files); collect it again"
+            .into(),
     resource: None,
 });

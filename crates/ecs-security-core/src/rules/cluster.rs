@@ -933,14 +933,13 @@ fn runtime_monitoring_gaps(snap: &Snapshot, gd: &GuardDuty) -> Vec<(String, Vec<
         let msg = format!(
             "GuardDuty Runtime Monitoring is not enabled in {region}, so the tasks of cluster `{name}` are not monitored"
         );
-        return vec![(msg, vec![("detector", id), ("RUNTIME_MONITORING", status.unwrap_or_else(|| "(not listed)".into()))])];
+        return vec![(
+            msg,
+            vec![("detector", id), ("RUNTIME_MONITORING", status.unwrap_or_else(|| "(not listed)".into()))],
+        )];
     };
-    let tag = snap
-        .cluster
-        .tags
-        .iter()
-        .find(|t| t.key == GUARDDUTY_MANAGED_TAG)
-        .map(|t| t.value.trim().to_ascii_lowercase());
+    let tag =
+        snap.cluster.tags.iter().find(|t| t.key == GUARDDUTY_MANAGED_TAG).map(|t| t.value.trim().to_ascii_lowercase());
     if tag.as_deref() == Some("false") {
         let msg = format!(
             "cluster `{name}` is tagged {GUARDDUTY_MANAGED_TAG}=false, which excludes it from GuardDuty Runtime Monitoring"

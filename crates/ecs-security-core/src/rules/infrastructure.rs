@@ -525,7 +525,8 @@ pub static SUBNET_AUTO_ASSIGNS_PUBLIC_IP: Rule = Rule {
 /// Subnets that a container instance (or anything else that takes the subnet's default)
 /// launches into; awsvpc task interfaces get their public IP from `assignPublicIp` instead.
 fn subnets_taking_the_default(snap: &Snapshot) -> Vec<&str> {
-    let instances = snap.container_instances.iter().filter_map(|ci| ci.ec2.as_ref().and_then(|e| e.subnet_id.as_deref()));
+    let instances =
+        snap.container_instances.iter().filter_map(|ci| ci.ec2.as_ref().and_then(|e| e.subnet_id.as_deref()));
     instances.chain(managed_instances_subnets(snap).map(|(_, id)| id)).collect()
 }
 

@@ -79,7 +79,9 @@ fn log_mode_without_account_settings_falls_back_and_cannot_pass() {
     let a = rules::analyze_with_rules(recent, &[rule]);
     let r = &a.results[0];
     assert!(matches!(r.evaluation, Evaluation::Partial { .. }), "{:?}", r.evaluation);
-    assert!(r.gaps().iter().any(|g| g.permissions == ["ecs:ListAccountSettings"] && g.reason.contains("NotInSnapshot")));
+    assert!(
+        r.gaps().iter().any(|g| g.permissions == ["ecs:ListAccountSettings"] && g.reason.contains("NotInSnapshot"))
+    );
     let names: Vec<&str> = a.findings.iter().map(|f| f.resource.name.as_str()).collect();
     assert!(names.contains(&"bad-explicit-blocking") && !names.contains(&"ok-mode-unset-default-non-blocking"));
 

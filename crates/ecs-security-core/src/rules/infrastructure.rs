@@ -145,6 +145,17 @@ fn used_groups(snap: &Snapshot) -> Vec<GroupUse<'_>> {
             add(&mut uses, id, format!("container instance {}", ci.display_name()), None);
         }
     }
+    // The groups ECS Managed Instances capacity providers give the instances they launch.
+    for cp in &snap.capacity_providers {
+        let template = cp.managed_instances_provider.as_ref().and_then(|p| p.instance_launch_template.as_ref());
+        for id in template
+            .and_then(|t| t.network_configuration.as_ref())
+            .map(|n| n.security_groups.as_slice())
+            .unwrap_or_default()
+        {
+            add(&mut uses, id, format!("Managed Instances capacity provider {}", cp.name), None);
+        }
+    }
     for u in &mut uses {
         u.attributed = !u.users.is_empty();
         u.lb_only = u.attributed && u.users.iter().all(|x| x.starts_with("load balancer "));

@@ -140,3 +140,39 @@ fn runtime_monitoring_without_guardduty_data_is_not_evaluated() {
     assert!(matches!(a.results[0].evaluation, Evaluation::NotEvaluated { .. }), "{:?}", a.results[0].evaluation);
     assert!(a.results[0].gaps().iter().any(|g| g.permissions.contains(&"guardduty:ListDetectors".to_owned())));
 }
+
+/// The security groups of a Managed Instances launch template are attributed to it, like a
+/// container instance's, instead of being reported as used by nothing known.
+#[test]
+fn managed_instances_security_groups_are_attributed() {
+    use ecs_security_core::model::{
+        CapacityProvider, InstanceLaunchTemplate, ManagedInstancesNetworkConfiguration, ManagedInstancesProvider,
+    };
+    let rule = rules::by_id("security-group-admin-ports-open").expect("rule");
+    let path = common::root().join("fixtures/rules/security-group-admin-ports-open.json");
+    let mut snap = common::load(&path);
+    let used_by = |snap: &ecs_security_core::model::Snapshot| {
+        let a = rules::analyze_with_rules(snap, &[rule]);
+        let f = a.findings.iter().find(|f| f.resource.name == "bad-sg-unreferenced").expect("finding");
+        (f.evidence.iter().find(|e| e.key == "used_by").map(|e| e.value.clone()).unwrap_or_default(), f.confidence)
+    };
+    let (before, low) = used_by(&snap);
+    snap.capacity_providers.push(CapacityProvider {
+        name: "mi".into(),
+        managed_instances_provider: Some(ManagedInstancesProvider {
+            instance_launch_template: Some(InstanceLaunchTemplate {
+                network_configuration: Some(ManagedInstancesNetworkConfiguration {
+                    subnets: Vec::new(),
+                    security_groups: vec!["bad-sg-unreferenced".into()],
+                }),
+                ..InstanceLaunchTemplate::default()
+            }),
+            ..ManagedInstancesProvider::default()
+        }),
+        ..CapacityProvider::default()
+    });
+    let (after, confidence) = used_by(&snap);
+    assert!(!before.contains("Managed Instances"), "{before}");
+    assert_eq!(after, "Managed Instances capacity provider mi");
+    assert!(confidence > low, "an attributed group is judged with more confidence ({low:?} → {confidence:?})");
+}

@@ -3,8 +3,8 @@
 
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::model::{
-    DataSource, GuardDuty, ResourceKind, ResourcePath, ResourceRef, Service, Snapshot, Tag, Task, Workload, arn_tail,
-    setting,
+    DataSource, GuardDuty, LaunchKind, ResourceKind, ResourcePath, ResourceRef, Service, Snapshot, Tag, Task, Workload,
+    arn_tail, setting,
 };
 
 pub(super) const RULES: &[&Rule] = &[
@@ -870,7 +870,7 @@ pub static GUARDDUTY_RUNTIME_MONITORING_DISABLED: Rule = Rule {
     scope: Scope::Workloads,
     requires: &[DataSource::Cluster, DataSource::GuardDuty],
     confidence: Confidence::High,
-    rationale: "GuardDuty Runtime Monitoring watches what runs inside the tasks (processes, file access, network connections) and reports container escapes, reverse shells, crypto-miners and use of stolen credentials; nothing else in ECS sees them. It covers a cluster only when the region's detector is enabled with the RUNTIME_MONITORING feature, and, for Fargate, when GuardDuty manages the agent (`ECS_FARGATE_AGENT_MANAGEMENT`) or the cluster is tagged `GuardDutyManaged=true`; the tag `GuardDutyManaged=false` excludes a cluster. GuardDuty's own coverage record for the cluster (ListCoverage) says when the agent is not reporting. The ECS account setting `guardDutyActivate`, which GuardDuty sets, is shown as evidence. Runtime Monitoring does not support tasks on ECS Managed Instances.",
+    rationale: "GuardDuty Runtime Monitoring watches what runs inside the tasks (processes, file access, network connections) and reports container escapes, reverse shells, crypto-miners and use of stolen credentials; nothing else in ECS sees them. It covers a cluster only when the region's detector is enabled with the RUNTIME_MONITORING feature, and, for Fargate, when GuardDuty manages the agent (`ECS_FARGATE_AGENT_MANAGEMENT`) or the cluster is tagged `GuardDutyManaged=true`; the tag `GuardDutyManaged=false` excludes a cluster. On EC2 container instances the agent is installed by GuardDuty (`EC2_AGENT_MANAGEMENT`) or by hand; without the former and without any coverage record for the cluster, no agent is reporting (medium confidence: GuardDuty may not have recorded a new cluster yet). GuardDuty's own coverage record for the cluster (ListCoverage) says when the agent is not reporting. The ECS account setting `guardDutyActivate`, which GuardDuty sets, is shown as evidence. Runtime Monitoring does not support tasks on ECS Managed Instances.",
     remediation: Remediation {
         summary: "Enable GuardDuty Runtime Monitoring with automated agent configuration for Fargate (ECS) in the region, and do not exclude the cluster.",
         steps: &[
@@ -908,6 +908,10 @@ fn guardduty_runtime_monitoring_disabled(snap: &Snapshot, out: &mut Findings) {
             f.evidence(key, value);
         }
         f.evidence("guardDutyActivate", activate);
+        if f.evidence.iter().any(|e| e.key == "coverage" && e.value == "(no record)") {
+            // GuardDuty may not have recorded a new cluster yet.
+            f.confidence(Confidence::Medium);
+        }
     }
 }
 
@@ -960,6 +964,15 @@ fn runtime_monitoring_gaps(snap: &Snapshot, gd: &GuardDuty) -> Vec<(String, Vec<
                 (GUARDDUTY_MANAGED_TAG, tag.unwrap_or_else(|| "(not set)".into())),
             ],
         )];
+    }
+    let ec2 = snap.workloads().iter().any(|w| w.launch == LaunchKind::Ec2);
+    let ec2_agent = runtime.configuration_enabled("EC2_AGENT_MANAGEMENT");
+    if ec2 && ec2_agent != Some(true) && gd.coverage.is_empty() {
+        let msg = format!(
+            "GuardDuty Runtime Monitoring is on in {region}, but it does not manage the agent on EC2 instances and has no coverage record for cluster `{name}`, so the agent on its container instances is not reporting"
+        );
+        let agent = if ec2_agent == Some(false) { "DISABLED" } else { "(not listed)" };
+        return vec![(msg, vec![("EC2_AGENT_MANAGEMENT", agent.into()), ("coverage", "(no record)".into())])];
     }
     let mut out = Vec::new();
     for c in &gd.coverage {

@@ -46,13 +46,16 @@ fn minimum_calls(services: usize, task_definitions: usize, tasks: usize) -> usiz
         + pages(tasks, 100) // ListTasks
         + tasks.div_ceil(TASKS_PER_CALL) // DescribeTasks
         + 1 // ListContainerInstances (none registered)
-        + task_definitions; // DescribeTaskDefinition, once per revision
+        + task_definitions // DescribeTaskDefinition, once per revision
+        + 1; // ListAccountSettings (one page)
     let sts = 1;
+    // The region's detector (moto holds one) and this cluster's coverage.
+    let guardduty = 1 + 1 + 1;
     // One VPC: subnets, security groups (by id, and the VPC's default group), the VPC and
     // its two DNS attributes, route tables, flow logs.
     let ec2 = 1 + 2 + 1 + 2 + 1 + 1;
     let _ = CLUSTERS_PER_CALL;
-    ecs + sts + ec2
+    ecs + sts + ec2 + guardduty
 }
 
 fn main() {
@@ -176,7 +179,7 @@ fn write_report(rows: &[Row]) {
     }
     let _ = writeln!(
         s,
-        "\nThe minimum counts: DescribeClusters 1, ListServices ceil(n/100), DescribeServices ceil(n/10), ListTasks and DescribeTasks ceil(t/100), ListContainerInstances 1, DescribeTaskDefinition once per revision in use, sts:GetCallerIdentity 1, and for the one VPC DescribeSubnets 1, DescribeSecurityGroups 2 (the groups in use and the VPC's default group), DescribeVpcs 1, DescribeVpcAttribute 2, DescribeRouteTables 1, DescribeFlowLogs 1."
+        "\nThe minimum counts: DescribeClusters 1, ListServices ceil(n/100), DescribeServices ceil(n/10), ListTasks and DescribeTasks ceil(t/100), ListContainerInstances 1, DescribeTaskDefinition once per revision in use, ListAccountSettings 1, guardduty:ListDetectors, GetDetector and ListCoverage 1 each, sts:GetCallerIdentity 1, and for the one VPC DescribeSubnets 1, DescribeSecurityGroups 2 (the groups in use and the VPC's default group), DescribeVpcs 1, DescribeVpcAttribute 2, DescribeRouteTables 1, DescribeFlowLogs 1."
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/performance.md");
     let doc = std::fs::read_to_string(&path).expect("read docs/performance.md");

@@ -173,6 +173,20 @@ impl Ctx {
         }
     }
 
+    /// The gaps recorded so far by these `(service, operation)` calls.
+    pub fn gaps_of(&self, operations: &[(&str, &str)]) -> Vec<Gap> {
+        let gaps = self.gaps.lock().map(|g| g.clone()).unwrap_or_default();
+        gaps.into_iter().filter(|g| operations.iter().any(|(s, o)| g.service == *s && g.operation == *o)).collect()
+    }
+
+    /// Records a gap that another collection met reading data this one shares with it (the
+    /// account-region's settings in a fleet scan).
+    pub fn record(&self, gap: Gap) {
+        if let Ok(mut gaps) = self.gaps.lock() {
+            gaps.push(gap);
+        }
+    }
+
     /// Records that a call was skipped on purpose (quick collections).
     pub fn skipped(&self, service: &str, operation: &str) {
         self.gap(

@@ -37,6 +37,7 @@ pub struct Clients {
     pub elb_classic: aws_sdk_elasticloadbalancing::Client,
     pub kms: aws_sdk_kms::Client,
     pub sts: aws_sdk_sts::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
 }
 
 impl Clients {
@@ -64,6 +65,7 @@ impl Clients {
             elb_classic: client!(aws_sdk_elasticloadbalancing, "elb-classic"),
             kms: client!(aws_sdk_kms, "kms"),
             sts: client!(aws_sdk_sts, "sts"),
+            guardduty: client!(aws_sdk_guardduty, "guardduty"),
             base: base.clone(),
         }
     }

@@ -102,6 +102,32 @@ pub async fn capacity_providers(ctx: &Ctx, names: &[String]) -> Vec<m::CapacityP
     }
 }
 
+/// The effective ECS account settings of the region, as the collecting principal sees them
+/// (ListAccountSettings with `effectiveSettings`, every page). They belong to the
+/// account-region, not the cluster: a fleet scan asks once per cluster it collects.
+pub async fn account_settings(ctx: &Ctx) -> Option<Vec<m::AccountSetting>> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .clients
+            .ecs
+            .list_account_settings()
+            .effective_settings(true)
+            .max_results(10)
+            .set_next_token(token.take())
+            .send();
+        let page = ctx.call("ecs", "ListAccountSettings", None, req).await?;
+        out.extend(page.settings().iter().map(from_ecs::account_setting));
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => break,
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Some(out)
+}
+
 /// Follows `nextToken` through every page of an ECS List call. `send` issues the call for a
 /// token; `page` reads the ARNs and the next token from an answer.
 async fn all_pages<O, E, R, Fut>(

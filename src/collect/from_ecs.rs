@@ -106,7 +106,34 @@ pub(super) fn capacity_provider(c: &sdk::CapacityProvider) -> m::CapacityProvide
             managed_termination_protection: a.managed_termination_protection().map(|x| x.as_str().to_owned()),
             managed_draining: a.managed_draining().map(|x| x.as_str().to_owned()),
         }),
+        managed_instances_provider: c.managed_instances_provider().map(|p| m::ManagedInstancesProvider {
+            infrastructure_role_arn: s(p.infrastructure_role_arn()),
+            instance_launch_template: p.instance_launch_template().map(|t| m::InstanceLaunchTemplate {
+                ec2_instance_profile_arn: Some(t.ec2_instance_profile_arn().to_owned()).filter(|a| !a.is_empty()),
+                network_configuration: t.network_configuration().map(|n| m::ManagedInstancesNetworkConfiguration {
+                    subnets: strings(n.subnets()),
+                    security_groups: strings(n.security_groups()),
+                }),
+                storage_configuration: t.storage_configuration().map(|st| m::ManagedInstancesStorageConfiguration {
+                    storage_size_gib: st.storage_size_gib().map(i64::from),
+                }),
+                monitoring: t.monitoring().map(|x| x.as_str().to_owned()),
+                capacity_option_type: t.capacity_option_type().map(|x| x.as_str().to_owned()),
+                instance_metadata_tags_propagation: t.instance_metadata_tags_propagation(),
+                fips_enabled: t.fips_enabled(),
+            }),
+            propagate_tags: p.propagate_tags().map(|x| x.as_str().to_owned()),
+        }),
         tags: tags(c.tags()),
+    }
+}
+
+pub(super) fn account_setting(x: &sdk::Setting) -> m::AccountSetting {
+    m::AccountSetting {
+        name: x.name().map(|n| n.as_str().to_owned()).unwrap_or_default(),
+        value: x.value().unwrap_or_default().to_owned(),
+        principal_arn: s(x.principal_arn()),
+        setting_type: x.r#type().map(|t| t.as_str().to_owned()),
     }
 }
 

@@ -15,6 +15,7 @@ mod from_ec2;
 mod from_ecr;
 mod from_ecs;
 mod from_elb;
+mod guardduty;
 mod kms;
 mod network;
 mod progress;
@@ -82,6 +83,47 @@ struct Inner {
     clients: std::sync::Mutex<HashMap<String, clients::Clients>>,
     /// A fleet scan's account-region: its retry partition and the shared call limits.
     bucket: Option<Bucket>,
+    /// In a fleet scan, what belongs to each region rather than to a cluster, read once.
+    region_facts: Mutex<HashMap<String, Arc<OnceCell<RegionFacts>>>>,
+}
+
+/// What belongs to the account-region rather than to a cluster: the ECS account settings and
+/// the GuardDuty detector, with the gaps of the calls that read them.
+#[derive(Debug, Clone)]
+struct RegionFacts {
+    account_settings: Option<Vec<crate::model::AccountSetting>>,
+    detector: Option<Option<crate::model::Detector>>,
+    gaps: Vec<crate::model::Gap>,
+}
+
+/// The calls behind [`RegionFacts`].
+const REGION_OPERATIONS: &[(&str, &str)] =
+    &[("ecs", "ListAccountSettings"), ("guardduty", "ListDetectors"), ("guardduty", "GetDetector")];
+
+/// Reads the region's facts, or, in a fleet scan, takes them from the first collection in the
+/// region that read them (with its gaps).
+async fn region_facts(ctx: &calls::Ctx, shared: Option<&OnceCell<RegionFacts>>) -> RegionFacts {
+    let read = || async {
+        let (account_settings, detector) = tokio::join!(ecs::account_settings(ctx), guardduty::detector(ctx));
+        RegionFacts { account_settings, detector, gaps: ctx.gaps_of(REGION_OPERATIONS) }
+    };
+    let Some(cell) = shared else {
+        return read().await;
+    };
+    let mut first = false;
+    let facts = cell
+        .get_or_init(|| {
+            first = true;
+            read()
+        })
+        .await
+        .clone();
+    if !first {
+        for gap in &facts.gaps {
+            ctx.record(gap.clone());
+        }
+    }
+    facts
 }
 
 /// An account-region of a fleet scan, as the collector sees it: a name that keeps its SDK
@@ -101,6 +143,7 @@ impl AwsSource {
                 accounts: Mutex::new(HashMap::new()),
                 clients: std::sync::Mutex::new(HashMap::new()),
                 bucket: None,
+                region_facts: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -115,6 +158,7 @@ impl AwsSource {
                 accounts: Mutex::new(HashMap::new()),
                 clients: std::sync::Mutex::new(HashMap::new()),
                 bucket: Some(bucket),
+                region_facts: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -250,11 +294,17 @@ impl AwsSource {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, depth, progress);
         let account = self.account(&ctx).await;
+        // A fleet scan reads the account-region's settings once; an interactive source reads
+        // them with every collection, so they are as fresh as the snapshot.
+        let shared = match self.inner.bucket {
+            Some(_) => Some(self.inner.region_facts.lock().await.entry(region.to_owned()).or_default().clone()),
+            None => None,
+        };
         // The collection runs as a task of its own, polled from the top of a worker thread's
         // stack: under an MCP tool call it sat below rmcp's, the server's and the actions'
         // futures, and its concurrent branches overflowed a debug build's 2 MiB worker stack
         // (the server died mid-call). Aborted when dropped (a deadline, a cancelled call).
-        let task = Collection(tokio::spawn(collect(ctx, arn_tail(cluster).to_owned())));
+        let task = Collection(tokio::spawn(collect(ctx, arn_tail(cluster).to_owned(), shared)));
         let mut snap = with_deadline(self.inner.options.collection_timeout, region, task).await?;
         if snap.account_id.is_none() {
             snap.account_id = account;
@@ -305,7 +355,11 @@ async fn with_deadline<T>(
 }
 
 /// Collects one cluster.
-async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectError> {
+async fn collect(
+    ctx: calls::Ctx,
+    cluster: String,
+    shared: Option<Arc<OnceCell<RegionFacts>>>,
+) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
     ctx.progress("cluster", format!("describing cluster {cluster}"));
@@ -354,7 +408,7 @@ async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectEr
                 load_balancing.load_balancers.len() + load_balancing.classic_load_balancers.len()
             ),
         );
-        let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing);
+        let scope = network::Scope::of(&services, &tasks, &container_instances, &load_balancing, &capacity_providers);
         let network = network::network(ctx, scope).await;
         ctx.progress(
             "network",
@@ -376,8 +430,18 @@ async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectEr
         ctx.progress("ECR", format!("{} repositories", ecr.repositories.len()));
         (task_definitions, ecr)
     });
-    let ((capacity_providers, services, tasks, container_instances, load_balancing, network), (task_definitions, ecr)) =
-        tokio::join!(workloads_and_network, definitions_and_images);
+    // The account-region's settings and GuardDuty detector, then this cluster's coverage.
+    let account_and_guardduty = Box::pin(async {
+        let facts = region_facts(ctx, shared.as_deref()).await;
+        let guardduty =
+            guardduty::guardduty(ctx, facts.detector.clone(), &c.cluster_name, own_account.as_deref()).await;
+        (facts, guardduty)
+    });
+    let (
+        (capacity_providers, services, tasks, container_instances, load_balancing, network),
+        (task_definitions, ecr),
+        (facts, guardduty),
+    ) = tokio::join!(workloads_and_network, definitions_and_images, account_and_guardduty);
 
     let snapshot = Snapshot {
         schema_version: SCHEMA_VERSION,
@@ -394,6 +458,8 @@ async fn collect(ctx: calls::Ctx, cluster: String) -> Result<Snapshot, CollectEr
         ecr,
         network,
         load_balancing,
+        account_settings: facts.account_settings,
+        guardduty,
         gaps: Vec::new(),
         stats: Stats::default(),
     };

@@ -25,6 +25,7 @@ impl Scope {
         tasks: &[m::Task],
         instances: &[m::ContainerInstance],
         lbs: &m::LoadBalancing,
+        capacity_providers: &[m::CapacityProvider],
     ) -> Scope {
         let mut s = Scope::default();
         for svc in services {
@@ -58,6 +59,12 @@ impl Scope {
             s.security_groups.extend(clb.security_groups.iter().cloned());
             s.subnets.extend(clb.subnets.iter().cloned());
             s.vpcs.extend(clb.vpc_id.iter().cloned());
+        }
+        // Where ECS Managed Instances launch their instances.
+        let templates = capacity_providers.iter().filter_map(|c| c.managed_instances_provider.as_ref());
+        for net in templates.filter_map(|p| p.instance_launch_template.as_ref()?.network_configuration.as_ref()) {
+            s.subnets.extend(net.subnets.iter().cloned());
+            s.security_groups.extend(net.security_groups.iter().cloned());
         }
         s.subnets.retain(|x| !x.is_empty());
         s.security_groups.retain(|x| !x.is_empty());

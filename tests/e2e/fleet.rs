@@ -178,6 +178,13 @@ pub async fn fleet_scan_reports_accounts_regions_and_failures(env: &Env) -> Outc
     // Credentials once per assumed account (B and the refused C), and nothing but reads.
     let assumed = calls.iter().filter(|c| c.as_str() == "sts:AssumeRole").count();
     ensure!(assumed == 2, "sts:AssumeRole calls: {assumed} (want one per assumed account: B, and C refused)");
+    // The account-region's settings and GuardDuty detector are read once per account-region
+    // with clusters (four: fleet-a-web and fleet-a-api share one), not once per cluster.
+    let regions: BTreeSet<(&str, &str)> = ranked.iter().map(|c| (c.0.as_str(), c.1.as_str())).collect();
+    for op in ["ecs:ListAccountSettings", "guardduty:ListDetectors"] {
+        let n = calls.iter().filter(|c| c.as_str() == op).count();
+        ensure!(n == regions.len(), "{op} calls: {n} (want one per account-region with clusters: {regions:?})");
+    }
     let policy = super::trust::policy_actions()?;
     let seen: BTreeSet<&String> = calls.iter().collect();
     let outside: Vec<&&String> = seen.iter().filter(|op| !policy.contains(**op)).collect();
@@ -252,8 +259,38 @@ pub async fn throttled_fleet_scan_reports_the_same(env: &Env) -> Outcome {
         v["totals"]["api_calls"] = Value::Null;
         Ok(v)
     };
-    ensure!(strip(&a)? == strip(&b)?, "the throttled scan reports differently from the clean one");
+    let (a, b) = (strip(&a)?, strip(&b)?);
+    let mut differences = Vec::new();
+    json_differences(&a, &b, String::new(), &mut differences);
+    ensure!(
+        differences.is_empty(),
+        "the throttled scan reports differently from the clean one: {}",
+        differences.iter().take(8).cloned().collect::<Vec<_>>().join("; ")
+    );
     Ok(())
+}
+
+/// Where two JSON values differ, as `path: left != right`.
+fn json_differences(a: &Value, b: &Value, path: String, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let (l, r) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
+                json_differences(l, r, format!("{path}/{k}"), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                json_differences(l, r, format!("{path}/{i}"), out);
+            }
+        }
+        _ if a != b => {
+            let short = |v: &Value| v.to_string().chars().take(160).collect::<String>();
+            out.push(format!("{path}: {} != {}", short(a), short(b)));
+        }
+        _ => {}
+    }
 }
 
 pub async fn sharded_scan_merges_to_the_single_run(env: &Env) -> Outcome {

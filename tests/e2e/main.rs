@@ -232,6 +232,9 @@ const PLANTED: &[&str] = &[
     "clb-access-logs-disabled",
     "clb-cross-zone-disabled",
     "clb-connection-draining-disabled",
+    "container-logging-blocking-mode",
+    "fargate-task-retirement-wait-extended",
+    "guardduty-runtime-monitoring-disabled",
 ];
 
 async fn analysis_finds_planted_problems(_: &Env) -> Outcome {
@@ -412,6 +415,113 @@ async fn snapshot_file_reads_back_to_the_same_findings(env: &Env) -> Outcome {
     Ok(())
 }
 
+/// Issue 12: the account-region's ECS account settings (seeded with put_account_setting) and
+/// GuardDuty detector (create_detector) reach the rules, and GuardDuty's coverage record of a
+/// cluster (ListCoverage, which moto lacks: the proxy answers it as AWS does) too.
+async fn account_settings_and_guardduty_reach_the_rules(env: &Env) -> Outcome {
+    let s = collect("insecure-cluster").await?;
+    ensure!(s.account_setting("defaultLogDriverMode") == Some("blocking"), "settings: {:?}", s.account_settings);
+    ensure!(s.account_setting("fargateTaskRetirementWaitPeriod") == Some("14"), "settings: {:?}", s.account_settings);
+    let gd = s.guardduty.as_ref().ok_or("GuardDuty not collected")?;
+    let detector = gd.detector.as_ref().ok_or("no detector")?;
+    let runtime = detector.feature("RUNTIME_MONITORING").ok_or("no RUNTIME_MONITORING feature")?;
+    ensure!(runtime.is_enabled(), "runtime monitoring: {runtime:?}");
+    ensure!(runtime.configuration_enabled("ECS_FARGATE_AGENT_MANAGEMENT") == Some(false), "{runtime:?}");
+    ensure!(s.gaps.is_empty(), "gaps: {:?}", s.gaps);
+
+    let a = rules::analyze(&s);
+    let on = |id: &str| a.findings.iter().filter(|f| f.rule.id == id).collect::<Vec<_>>();
+    let blocking = on("container-logging-blocking-mode");
+    ensure!(
+        blocking.iter().any(|f| f.resource.name == "web"
+            && f.confidence == rules::Confidence::High
+            && f.evidence.iter().any(|e| e.key == "defaultLogDriverMode" && e.value == "blocking")),
+        "the web container (no mode, account default blocking) is not reported: {blocking:?}"
+    );
+    ensure!(on("fargate-task-retirement-wait-extended").len() == 1, "retirement wait not reported");
+    let gd_findings = on("guardduty-runtime-monitoring-disabled");
+    ensure!(
+        gd_findings.len() == 1 && gd_findings[0].message.contains("Fargate"),
+        "Fargate tasks of an untagged cluster without the managed agent: {gd_findings:?}"
+    );
+
+    // The hardened cluster is tagged GuardDutyManaged=true: covered, until GuardDuty says the
+    // coverage is unhealthy.
+    let hardened = rules::analyze(&collect("hardened-cluster").await?);
+    ensure!(
+        !hardened.findings.iter().any(|f| f.rule.id == "guardduty-runtime-monitoring-disabled"),
+        "hardened cluster reported: {:?}",
+        hardened.findings.iter().filter(|f| f.rule.id.starts_with("guardduty")).collect::<Vec<_>>()
+    );
+    env.proxy.answer(
+        "guardduty:ListCoverage",
+        Some(r#"{"resources":[{"resourceId":"hardened-cluster","detectorId":"d","accountId":"123456789012","coverageStatus":"UNHEALTHY","issue":"No VPC endpoint for GuardDuty in vpc-1","resourceDetails":{"resourceType":"ECS","ecsClusterDetails":{"clusterName":"hardened-cluster","fargateDetails":{"issues":[],"managementType":"MANUAL"}}}}]}"#),
+    );
+    let unhealthy = collect("hardened-cluster").await;
+    env.proxy.answer("guardduty:ListCoverage", None);
+    let unhealthy = rules::analyze(&unhealthy?);
+    let f = unhealthy
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "guardduty-runtime-monitoring-disabled")
+        .ok_or("unhealthy coverage not reported")?;
+    ensure!(f.message.contains("No VPC endpoint for GuardDuty"), "{}", f.message);
+    Ok(())
+}
+
+/// Issue 12: an ECS Managed Instances capacity provider (moto cannot create one, so the
+/// proxy answers DescribeCapacityProviders as AWS does) launching into the cluster's public,
+/// auto-assigning subnet: the real SDK reads it, the collector fetches its subnets and
+/// security group, and the rule reports it.
+async fn managed_instances_capacity_provider_in_a_public_subnet(env: &Env) -> Outcome {
+    let before = collect("insecure-cluster").await?;
+    let web = before.service("web").ok_or("service web missing")?;
+    let awsvpc = web.network_configuration.as_ref().and_then(|n| n.awsvpc()).ok_or("no awsvpc config")?;
+    let subnet = awsvpc.subnets.first().ok_or("no subnet")?;
+    let group = awsvpc.security_groups.first().ok_or("no security group")?;
+    let answer = json!({"capacityProviders": [{
+        "capacityProviderArn": "arn:aws:ecs:us-east-1:123456789012:capacity-provider/insecure-ec2",
+        "name": "insecure-ec2",
+        "status": "ACTIVE",
+        "managedInstancesProvider": {
+            "infrastructureRoleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRole",
+            "instanceLaunchTemplate": {
+                "ec2InstanceProfileArn": "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole",
+                "networkConfiguration": {"subnets": [subnet], "securityGroups": [group]},
+                "storageConfiguration": {"storageSizeGiB": 80},
+                "monitoring": "BASIC",
+                "fipsEnabled": false
+            },
+            "propagateTags": "NONE"
+        },
+        "tags": []
+    }], "failures": []});
+    env.proxy.answer("ecs:DescribeCapacityProviders", Some(&answer.to_string()));
+    let s = collect("insecure-cluster").await;
+    env.proxy.answer("ecs:DescribeCapacityProviders", None);
+    let s = s?;
+    let cp = s.capacity_provider("insecure-ec2").ok_or("capacity provider missing")?;
+    let template = cp
+        .managed_instances_provider
+        .as_ref()
+        .and_then(|p| p.instance_launch_template.as_ref())
+        .ok_or_else(|| format!("managedInstancesProvider not read: {cp:?}"))?;
+    ensure!(template.fips_enabled == Some(false) && template.monitoring.as_deref() == Some("BASIC"), "{template:?}");
+    ensure!(
+        template.storage_configuration.as_ref().and_then(|c| c.storage_size_gib) == Some(80),
+        "storage: {template:?}"
+    );
+    let a = rules::analyze(&s);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "managed-instances-public-subnet")
+        .ok_or("Managed Instances in the public subnet not reported")?;
+    ensure!(f.severity == Severity::High && f.message.contains(subnet.as_str()), "{f:?}");
+    ensure!(s.gaps.is_empty(), "gaps: {:?}", s.gaps);
+    Ok(())
+}
+
 /// The MCP server over stdio against moto: all six tools, with progress notifications.
 async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-security-mcp"))
@@ -504,6 +614,8 @@ fn main() {
             hanging_endpoint_times_out_within_the_bound,
             planted_secrets_never_leak,
             a_new_revision_with_the_same_problem_keeps_the_finding_ids,
+            account_settings_and_guardduty_reach_the_rules,
+            managed_instances_capacity_provider_in_a_public_subnet,
             fleet::fleet_scan_reports_accounts_regions_and_failures,
             fleet::throttled_fleet_scan_reports_the_same,
             fleet::sharded_scan_merges_to_the_single_run,

@@ -33,7 +33,7 @@ def log(*args):
 
 def clients(endpoint):
     kw = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ["ecs", "ec2", "ecr", "elbv2", "elb", "iam", "acm", "logs", "kms", "s3"]}
+    return {name: boto3.client(name, **kw) for name in ["ecs", "ec2", "ecr", "elbv2", "elb", "iam", "acm", "logs", "kms", "s3", "guardduty"]}
 
 
 def network(c, cidr, name, flow_logs):
@@ -241,7 +241,7 @@ def seed_hardened(c, ecs_backend):
             "managedStorageConfiguration": {"kmsKeyId": key, "fargateEphemeralStorageKmsKeyId": key},
         },
         capacityProviders=["FARGATE"],
-        tags=[{"key": "team", "value": "platform"}, {"key": "environment", "value": "production"}],
+        tags=[{"key": "team", "value": "platform"}, {"key": "environment", "value": "production"}, {"key": "GuardDutyManaged", "value": "true"}],
     )["cluster"]["clusterArn"]
     image = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/hardened/api@{digest}"
     api = ecs.register_task_definition(
@@ -340,6 +340,19 @@ def seed_secrets(c):
     )
     ecs.run_task(cluster="secrets-cluster", taskDefinition=td, launchType="FARGATE", group="service:app", networkConfiguration=net_cfg, count=1)
     return {"cluster_arn": cluster, "task_definition": td, "planted": SECRETS}
+
+
+def seed_account(c):
+    """The account-region's ECS account settings and GuardDuty detector: containers without a
+    log mode block, Fargate retirement waits 14 days, and Runtime Monitoring is on without the
+    Fargate agent (so only clusters tagged GuardDutyManaged=true are covered)."""
+    for name, value in [("defaultLogDriverMode", "blocking"), ("fargateTaskRetirementWaitPeriod", "14"), ("containerInsights", "disabled"), ("guardDutyActivate", "on")]:
+        c["ecs"].put_account_setting(name=name, value=value)
+    detector = c["guardduty"].create_detector(
+        Enable=True,
+        Features=[{"Name": "RUNTIME_MONITORING", "Status": "ENABLED", "AdditionalConfiguration": [{"Name": "ECS_FARGATE_AGENT_MANAGEMENT", "Status": "DISABLED"}, {"Name": "EC2_AGENT_MANAGEMENT", "Status": "ENABLED"}]}],
+    )["DetectorId"]
+    return {"detector": detector}
 
 
 def seed_bench(c, name, services):
@@ -486,6 +499,7 @@ def main():
         "hardened": seed_hardened(c, ecs_backend),
         "many": seed_many(c, "many-services", 105),
         "secrets": seed_secrets(c),
+        "account_setup": seed_account(c),
     }
     for n in bench:
         # Not "bench-N": moto's ListTasks matches cluster names by prefix (bench-10 would see

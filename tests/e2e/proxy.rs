@@ -13,6 +13,8 @@
 //! latency, so the measurement is the client's and not moto's (one Python process that
 //! needs seconds of CPU for a fleet scan). A request that was never recorded is refused
 //! and counted ([`Proxy::misses`]), so a replay cannot hide a call the recording lacked.
+//! Operations moto lacks are answered by the proxy itself, as AWS answers them
+//! ([`Proxy::answer`]); by default guardduty:ListCoverage answers with no coverage record.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
@@ -136,6 +138,13 @@ struct State {
     attempts: Mutex<HashMap<u64, u64>>,
     /// What was injected since the faults were set: `service:Operation fault`.
     injected: Mutex<Vec<String>>,
+    /// `service:Operation` → the JSON body the proxy answers with instead of moto.
+    answers: Mutex<HashMap<String, String>>,
+}
+
+/// The operations moto does not implement, and what the proxy answers until told otherwise.
+fn default_answers() -> HashMap<String, String> {
+    HashMap::from([("guardduty:ListCoverage".to_owned(), r#"{"resources":[]}"#.to_owned())])
 }
 
 /// A running proxy.
@@ -227,6 +236,7 @@ impl Proxy {
             faults: Mutex::new(Faults::default()),
             attempts: Mutex::new(HashMap::new()),
             injected: Mutex::new(Vec::new()),
+            answers: Mutex::new(default_answers()),
         });
         Proxy { url: format!("http://{addr}"), state, thread: None }
     }
@@ -270,6 +280,24 @@ impl Proxy {
     /// is empty at the end of every replayed run).
     pub fn misses(&self) -> Vec<String> {
         self.state.misses.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Answers `service:Operation` with `body` (JSON) instead of forwarding it to moto; `None`
+    /// restores the default (forward, or the built-in answer for an operation moto lacks).
+    pub fn answer(&self, operation: &str, body: Option<&str>) {
+        if let Ok(mut a) = self.state.answers.lock() {
+            match body {
+                Some(b) => {
+                    a.insert(operation.to_owned(), b.to_owned());
+                }
+                None => {
+                    a.remove(operation);
+                    if let Some(d) = default_answers().remove(operation) {
+                        a.insert(operation.to_owned(), d);
+                    }
+                }
+            }
+        }
     }
 
     /// Sets the faults and restarts the fault rolls, so a scenario is deterministic.
@@ -353,6 +381,7 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
     let service = auth.split("Credential=").nth(1).and_then(|c| c.split('/').nth(3)).unwrap_or("unknown").to_owned();
     let op = match req.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
         Some(t) => t.rsplit('.').next().unwrap_or(t).to_owned(),
+        None if service == "guardduty" => rest_operation(&req.method, req.uri.path()).to_owned(),
         None => String::from_utf8_lossy(body)
             .split('&')
             .find_map(|kv| kv.strip_prefix("Action="))
@@ -402,6 +431,13 @@ fn learn_key_account(state: &State, answer: &[u8]) {
     }
 }
 
+/// The account of the request's access key when an AssumeRole answer issued it, else `caller`.
+fn account_of_key(state: &State, req: &hyper::http::request::Parts) -> String {
+    let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let access_key = auth.split("Credential=").nth(1).and_then(|c| c.split('/').next()).unwrap_or("");
+    state.key_accounts.lock().ok().and_then(|k| k.get(access_key).cloned()).unwrap_or_else(|| "caller".to_owned())
+}
+
 /// A JSON value with every object's keys in sorted order.
 fn sorted(v: serde_json::Value) -> serde_json::Value {
     match v {
@@ -415,6 +451,17 @@ fn sorted(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// The operation of a REST request (GuardDuty's restJson1 protocol), from method and path.
+fn rest_operation(method: &hyper::Method, path: &str) -> &'static str {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), parts.as_slice()) {
+        ("GET", ["detector"]) => "ListDetectors",
+        ("GET", ["detector", _]) => "GetDetector",
+        ("POST", ["detector", _, "coverage"]) => "ListCoverage",
+        _ => "unknown",
+    }
+}
+
 /// The region of a request, from the SigV4 credential scope.
 fn region_of(req: &hyper::http::request::Parts) -> String {
     let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -423,7 +470,7 @@ fn region_of(req: &hyper::http::request::Parts) -> String {
 
 fn error_response(service: &str, status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
     let (content_type, body) = match service {
-        "ecs" | "ecr" | "kms" => {
+        "ecs" | "ecr" | "kms" | "guardduty" => {
             ("application/x-amz-json-1.1", format!(r#"{{"__type":"{code}","message":"{message}"}}"#))
         }
         "ec2" => (
@@ -442,7 +489,7 @@ fn error_response(service: &str, status: StatusCode, code: &str, message: &str) 
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     r.headers_mut().insert("content-type", content_type.parse().expect("valid header"));
-    if matches!(service, "ecs" | "ecr" | "kms") {
+    if matches!(service, "ecs" | "ecr" | "kms" | "guardduty") {
         r.headers_mut().insert("x-amzn-errortype", code.parse().expect("valid header"));
     }
     r
@@ -487,39 +534,49 @@ async fn handle(
         note(&state, &key, "deny");
         let code = match service.as_str() {
             "ec2" => "UnauthorizedOperation",
-            "ecs" | "ecr" | "kms" => "AccessDeniedException",
+            "ecs" | "ecr" | "kms" | "guardduty" => "AccessDeniedException",
             _ => "AccessDenied",
         };
         let msg = format!("User: arn:aws:iam::123456789012:user/test is not authorized to perform: {service}:{op}");
         return Ok(error_response(&service, StatusCode::FORBIDDEN, code, &msg));
     }
+    // The same request from another account, region or path (REST ids) rolls on its own, so
+    // identical calls in different account-regions do not share their fault rolls.
+    let path = String::from_utf8_lossy(&stable(parts.uri.path().as_bytes())).into_owned();
+    let who = format!("{key} {} {} {path}", account_of_key(&state, &parts), region_of(&parts));
     let throttle_now = if faults.throttle_first_attempt {
-        nth_time(&state, &key, &body, "first") == 1
+        nth_time(&state, &who, &body, "first") == 1
     } else {
-        faults.throttle_percent > 0 && roll(&state, faults.seed, &key, &body, "throttle") < faults.throttle_percent
+        faults.throttle_percent > 0 && roll(&state, faults.seed, &who, &body, "throttle") < faults.throttle_percent
     };
     if throttle_now {
         // What each service really answers: EC2 503 RequestLimitExceeded; the JSON services
         // 400 ThrottlingException, or 429 when the front door throttles; ELB 400 Throttling.
         let (status, code) = match service.as_str() {
             "ec2" => (StatusCode::SERVICE_UNAVAILABLE, "RequestLimitExceeded"),
-            "ecs" | "ecr" | "kms" if roll(&state, faults.seed, &key, &body, "throttle-kind") < 50 => {
+            "ecs" | "ecr" | "kms" | "guardduty" if roll(&state, faults.seed, &who, &body, "throttle-kind") < 50 => {
                 (StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException")
             }
-            "ecs" | "ecr" | "kms" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
+            "ecs" | "ecr" | "kms" | "guardduty" => (StatusCode::BAD_REQUEST, "ThrottlingException"),
             _ => (StatusCode::BAD_REQUEST, "Throttling"),
         };
         note(&state, &key, &format!("{} {code}", status.as_u16()));
         return Ok(error_response(&service, status, code, "Rate exceeded"));
     }
-    if faults.server_error_percent > 0 && roll(&state, faults.seed, &key, &body, "5xx") < faults.server_error_percent {
-        let (status, code) = if roll(&state, faults.seed, &key, &body, "5xx-kind") < 50 {
+    if faults.server_error_percent > 0 && roll(&state, faults.seed, &who, &body, "5xx") < faults.server_error_percent {
+        let (status, code) = if roll(&state, faults.seed, &who, &body, "5xx-kind") < 50 {
             (StatusCode::INTERNAL_SERVER_ERROR, if service == "ec2" { "InternalError" } else { "InternalFailure" })
         } else {
             (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable")
         };
         note(&state, &key, &format!("{} {code}", status.as_u16()));
         return Ok(error_response(&service, status, code, "injected server error"));
+    }
+    // Operations moto lacks, answered as AWS would (in every backend).
+    if let Some(answer) = state.answers.lock().ok().and_then(|a| a.get(&key).cloned()) {
+        let mut r = Response::new(Full::new(Bytes::from(answer)));
+        r.headers_mut().insert("content-type", "application/json".parse().expect("valid header"));
+        return Ok(r);
     }
     let backend = state.backend.lock().map(|b| *b).unwrap_or_default();
     let tape_key = (backend != Backend::Moto).then(|| replay_key(&state, &parts, &service, &op, &body));
@@ -569,7 +626,7 @@ async fn handle(
             }
             let mut p = p;
             p.headers.remove("content-length");
-            if backend == Backend::Record && key == "sts:AssumeRole" && p.status.is_success() {
+            if key == "sts:AssumeRole" && p.status.is_success() {
                 learn_key_account(&state, &bytes);
             }
             if let (Backend::Record, Some(tape_key)) = (backend, tape_key)

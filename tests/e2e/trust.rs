@@ -344,7 +344,8 @@ async fn retried_to_identical_findings(
 /// 30 % of calls throttled (ECS/ECR 400 ThrottlingException or 429, EC2 503
 /// RequestLimitExceeded, ELB 400 Throttling): after retries, the same findings.
 pub async fn throttling_is_retried_to_identical_findings(env: &Env) -> Outcome {
-    let faults = Faults { throttle_percent: 30, seed: seed(3), ..Faults::default() };
+    // A seed whose rolls give every service each of its throttling answers at least once.
+    let faults = Faults { throttle_percent: 30, seed: seed(4), ..Faults::default() };
     retried_to_identical_findings(env, faults, ROBUST, &THROTTLES).await
 }
 

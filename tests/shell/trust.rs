@@ -47,8 +47,10 @@ fn policy_actions() -> BTreeSet<String> {
 /// The operation names spelled out in the collector's source: every AWS call is made through
 /// `ctx.call`/`ctx.try_call` (or a helper) with its operation as a string literal.
 fn operations_in_collector() -> (BTreeSet<String>, BTreeSet<String>) {
-    let pair = regex::Regex::new(r#""(ecs|ecr|ec2|elasticloadbalancing|kms|sts|organizations)",\s*"([A-Z][A-Za-z]+)""#)
-        .unwrap();
+    let pair = regex::Regex::new(
+        r#""(ecs|ecr|ec2|elasticloadbalancing|kms|sts|organizations|guardduty)",\s*"([A-Z][A-Za-z]+)""#,
+    )
+    .unwrap();
     let name = regex::Regex::new(r#""((?:Assume|Describe|List|Get|Create|Update|Delete|Put|Register|Deregister|Run|Start|Stop|Tag|Untag|Modify|Set|Batch|Execute)[A-Z][A-Za-z]+)""#).unwrap();
     let (mut pairs, mut names) = (BTreeSet::new(), BTreeSet::new());
     // The collector, and the fleet scan's own calls (listed in fleet::OPERATIONS).
@@ -84,7 +86,8 @@ fn iam_policy_is_exactly_the_collectors_operations() {
     for op in &policy {
         let (service, name) = op.split_once(':').expect("service:Operation");
         assert!(
-            ["ecs", "ecr", "ec2", "elasticloadbalancing", "kms", "sts", "organizations"].contains(&service),
+            ["ecs", "ecr", "ec2", "elasticloadbalancing", "kms", "sts", "organizations", "guardduty"]
+                .contains(&service),
             "{op}: unexpected service"
         );
         // sts:AssumeRole only obtains credentials for a fleet scan's accounts.

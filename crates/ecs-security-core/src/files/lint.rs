@@ -12,6 +12,9 @@ use crate::rules::{self, Analysis, Evaluation, GapNote, Rule, RuleResult, Score}
 pub const NOT_APPLICABLE_REASON: &str =
     "needs data only a live cluster has (cluster settings, instances, network, load balancers or ECR)";
 
+/// Why a rule refined by the account's settings is only partly judged on a file.
+const ACCOUNT_DEFAULT_REASON: &str = "a file does not hold the account settings (such as `defaultLogDriverMode`) that apply where the task definition sets nothing, so those cases are not judged";
+
 /// What a file can hold: task definitions, and the services of a template (the snapshot's
 /// tasks are synthetic, one per task definition no service runs).
 const FILE_SOURCES: &[DataSource] =
@@ -20,8 +23,11 @@ const FILE_SOURCES: &[DataSource] =
 /// Rules that read cluster data only to refine a verdict a file can reach: the image tag
 /// rule reads an ECR repository's tag mutability, which only ever clears a finding (so a
 /// file may report a tag that an IMMUTABLE repository would make safe); the tag-secrets
-/// rule reads every tagged resource, and a file's are its task definitions and services.
-const REFINED_BY_CLUSTER_DATA: &[&str] = &["container-image-not-pinned", "resource-tags-contain-secrets"];
+/// rule reads every tagged resource, and a file's are its task definitions and services; the
+/// log-mode rule reads the account's default mode only for containers that set none, and a
+/// file still shows the mode a container sets.
+const REFINED_BY_CLUSTER_DATA: &[&str] =
+    &["container-image-not-pinned", "resource-tags-contain-secrets", "container-logging-blocking-mode"];
 
 /// Whether a rule can judge a file.
 pub fn is_file_applicable(rule: &Rule) -> bool {
@@ -111,6 +117,13 @@ fn judge(file: FileSnapshot) -> FileLint {
             None => RuleResult { rule, evaluation: Evaluation::NotApplicable, findings: 0 },
         };
         result.findings = analysis.findings.iter().filter(|f| f.rule.id == rule.id).count();
+        // No permission brings account settings into a file: say what a file cannot tell.
+        if let Evaluation::Partial { gaps } | Evaluation::NotEvaluated { gaps } = &mut result.evaluation {
+            for g in gaps.iter_mut().filter(|g| g.source == DataSource::AccountSettings) {
+                g.reason = ACCOUNT_DEFAULT_REASON.to_owned();
+                g.permissions.clear();
+            }
+        }
         let unknowns: Vec<&NotJudged> = not_judged.iter().filter(|n| n.rule.id == rule.id).collect();
         if !unknowns.is_empty() {
             let reason = unknowns

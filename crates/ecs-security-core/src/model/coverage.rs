@@ -9,7 +9,7 @@ use super::Snapshot;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Gap {
-    /// The AWS service prefix: ecs, ecr, ec2, elasticloadbalancing or kms.
+    /// The AWS service prefix: ecs, ecr, ec2, elasticloadbalancing, kms or guardduty.
     pub service: String,
     /// The API operation, e.g. `DescribeTaskDefinition`.
     pub operation: String,
@@ -95,6 +95,8 @@ data_sources! {
     ClassicLoadBalancerAttributes => "Classic Load Balancer attributes", [("elasticloadbalancing", "DescribeLoadBalancerAttributes")];
     ClassicLoadBalancerPolicies => "Classic Load Balancer SSL negotiation policies", [("elasticloadbalancing", "DescribeLoadBalancerPolicies")];
     EcrKmsKeys => "KMS keys of ECR repositories", [("kms", "DescribeKey")];
+    AccountSettings => "ECS account settings", [("ecs", "ListAccountSettings")];
+    GuardDuty => "GuardDuty Runtime Monitoring", [("guardduty", "ListDetectors"), ("guardduty", "GetDetector"), ("guardduty", "ListCoverage")];
 }
 
 impl DataSource {
@@ -120,11 +122,12 @@ impl DataSource {
     /// The sources the collector reaches only through others: task definitions through the
     /// services and tasks that run them, load balancers through the services' target groups,
     /// the network through what services, tasks, instances and load balancers point at, ECR
-    /// through the images in use. A source is incomplete when one it is reached through is.
+    /// through the images in use (and the network also through Managed Instances capacity
+    /// providers). A source is incomplete when one it is reached through is.
     pub fn upstream(self) -> &'static [DataSource] {
         use DataSource as D;
         match self {
-            D::Cluster | D::Services | D::Tasks | D::ContainerInstances => &[],
+            D::Cluster | D::Services | D::Tasks | D::ContainerInstances | D::AccountSettings | D::GuardDuty => &[],
             D::CapacityProviders => &[D::Cluster],
             D::TaskSets | D::TargetGroups => &[D::Services],
             D::TaskDefinitions => &[D::Services, D::Tasks],
@@ -133,13 +136,27 @@ impl DataSource {
             D::Listeners | D::LoadBalancerAttributes => &[D::LoadBalancers],
             D::ClassicLoadBalancers => &[D::Services],
             D::ClassicLoadBalancerAttributes | D::ClassicLoadBalancerPolicies => &[D::ClassicLoadBalancers],
-            D::Subnets => &[D::Services, D::Tasks, D::Ec2Instances, D::LoadBalancers, D::ClassicLoadBalancers],
+            D::Subnets => &[
+                D::Services,
+                D::Tasks,
+                D::Ec2Instances,
+                D::LoadBalancers,
+                D::ClassicLoadBalancers,
+                D::CapacityProviders,
+            ],
             // VPC ids come from the subnets, the instances and the load balancers.
             D::Vpcs | D::RouteTables | D::FlowLogs => {
                 &[D::Subnets, D::Ec2Instances, D::LoadBalancers, D::ClassicLoadBalancers]
             }
             // Explicit groups, plus the default group of each VPC.
-            D::SecurityGroups => &[D::Services, D::Ec2Instances, D::LoadBalancers, D::ClassicLoadBalancers, D::Subnets],
+            D::SecurityGroups => &[
+                D::Services,
+                D::Ec2Instances,
+                D::LoadBalancers,
+                D::ClassicLoadBalancers,
+                D::Subnets,
+                D::CapacityProviders,
+            ],
             D::EcrRepositories | D::EcrRegistryScanning => &[D::TaskDefinitions, D::Tasks],
             D::EcrImages
             | D::EcrRepositoryTags
@@ -196,6 +213,15 @@ impl Snapshot {
     /// specific resource failed, partial when calls for single resources failed.
     fn own_completeness(&self, source: DataSource) -> Completeness<'_> {
         let gaps: Vec<&Gap> = self.gaps.iter().filter(|g| source.fed_by(g)).collect();
+        // A snapshot without account settings and without a failed call for them predates
+        // their collection (or was built from files): the rules run on what they have and
+        // cannot pass.
+        if gaps.is_empty() && source == DataSource::AccountSettings && self.account_settings.is_none() {
+            return Completeness::Partial(vec![&*super::account::ACCOUNT_SETTINGS_NOT_IN_SNAPSHOT]);
+        }
+        if gaps.is_empty() && source == DataSource::GuardDuty && self.guardduty.is_none() {
+            return Completeness::Partial(vec![&*super::guardduty::GUARDDUTY_NOT_IN_SNAPSHOT]);
+        }
         if gaps.is_empty() {
             Completeness::Complete
         } else if gaps.iter().any(|g| g.resource.is_none()) {

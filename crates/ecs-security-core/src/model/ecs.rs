@@ -95,7 +95,50 @@ pub struct CapacityProvider {
     pub name: String,
     pub status: Option<String>,
     pub auto_scaling_group_provider: Option<AutoScalingGroupProvider>,
+    /// ECS Managed Instances: ECS launches and patches the EC2 instances itself.
+    pub managed_instances_provider: Option<ManagedInstancesProvider>,
     pub tags: Vec<Tag>,
+}
+
+/// An ECS Managed Instances capacity provider: the role ECS uses to manage the instances and
+/// the template it launches them from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ManagedInstancesProvider {
+    pub infrastructure_role_arn: Option<String>,
+    pub instance_launch_template: Option<InstanceLaunchTemplate>,
+    /// CAPACITY_PROVIDER or NONE.
+    pub propagate_tags: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct InstanceLaunchTemplate {
+    /// The instance profile the instances (and so every task on them) can use.
+    pub ec2_instance_profile_arn: Option<String>,
+    pub network_configuration: Option<ManagedInstancesNetworkConfiguration>,
+    pub storage_configuration: Option<ManagedInstancesStorageConfiguration>,
+    /// BASIC or DETAILED (CloudWatch instance monitoring).
+    pub monitoring: Option<String>,
+    /// ON_DEMAND, SPOT or RESERVED.
+    pub capacity_option_type: Option<String>,
+    pub instance_metadata_tags_propagation: Option<bool>,
+    /// FIPS 140 validated modules on the instances; absent means on in GovCloud, off elsewhere.
+    pub fips_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ManagedInstancesNetworkConfiguration {
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct ManagedInstancesStorageConfiguration {
+    #[serde(rename = "storageSizeGiB")]
+    pub storage_size_gib: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -5,12 +5,14 @@
 //! (`schema_version`, `gaps`, …) is snake_case; the resources inside mirror the AWS APIs'
 //! camelCase field names.
 
+mod account;
 mod clb;
 mod coverage;
 mod ecr;
 mod ecs;
 mod elb;
 pub mod fleet;
+mod guardduty;
 mod image;
 mod network;
 mod parse;
@@ -23,11 +25,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use account::{AccountSetting, setting};
 pub use clb::*;
 pub use coverage::{Completeness, DataSource, Gap};
 pub use ecr::*;
 pub use ecs::*;
 pub use elb::*;
+pub use guardduty::{CoverageResource, Detector, DetectorFeature, FeatureConfiguration, GuardDuty};
 pub use image::ImageRef;
 pub use network::*;
 pub use parse::SnapshotError;
@@ -58,6 +62,11 @@ pub struct Snapshot {
     pub ecr: Ecr,
     pub network: Network,
     pub load_balancing: LoadBalancing,
+    /// The ECS account settings of the account-region (effective values); `None` when not
+    /// collected (see gaps, or a snapshot from a version that did not collect them).
+    pub account_settings: Option<Vec<AccountSetting>>,
+    /// GuardDuty Runtime Monitoring for the region and the cluster; `None` when not collected.
+    pub guardduty: Option<GuardDuty>,
     /// Calls that failed: the data they would have returned is missing.
     pub gaps: Vec<Gap>,
     pub stats: Stats,

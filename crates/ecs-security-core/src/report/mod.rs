@@ -219,13 +219,12 @@ pub(crate) fn coverage_section(view: &Analysis) -> String {
         perms.sort();
         perms.dedup();
         let reasons: Vec<String> = r.gaps().iter().map(|g| md(&g.reason)).collect();
-        s.push_str(&format!(
-            "- **{}** ({}, {state}): {}. Grant: {}\n",
-            r.rule.title,
-            r.rule.id,
-            reasons.join("; "),
-            perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
-        ));
+        // A file's unknowns have no permission that would bring the data.
+        let grant = match perms.is_empty() {
+            true => String::new(),
+            false => format!(" Grant: {}", perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")),
+        };
+        s.push_str(&format!("- **{}** ({}, {state}): {}.{grant}\n", r.rule.title, r.rule.id, reasons.join("; ")));
     }
     s.push('\n');
     s

@@ -3,7 +3,8 @@
 
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::model::{
-    DataSource, ResourceKind, ResourcePath, ResourceRef, Service, Snapshot, Tag, Task, Workload, arn_tail,
+    DataSource, GuardDuty, LaunchKind, ResourceKind, ResourcePath, ResourceRef, Service, Snapshot, Tag, Task, Workload,
+    arn_tail, setting,
 };
 
 pub(super) const RULES: &[&Rule] = &[
@@ -19,6 +20,8 @@ pub(super) const RULES: &[&Rule] = &[
     &CLUSTER_UNTAGGED,
     &SERVICE_UNTAGGED,
     &TASK_DEFINITION_UNTAGGED,
+    &FARGATE_TASK_RETIREMENT_WAIT_EXTENDED,
+    &GUARDDUTY_RUNTIME_MONITORING_DISABLED,
 ];
 
 fn cluster_ref(snap: &Snapshot) -> ResourceRef {
@@ -143,7 +146,7 @@ pub static CLUSTER_CONTAINER_INSIGHTS_DISABLED: Rule = Rule {
     scope: Scope::Cluster,
     requires: &[DataSource::Cluster],
     confidence: Confidence::High,
-    rationale: "Container Insights collects task- and container-level metrics and performance events. Without it, resource exhaustion, crash loops and unusual activity (a crypto-miner pegging CPU) go unseen.",
+    rationale: "Container Insights collects task- and container-level metrics and performance events. Without it, resource exhaustion, crash loops and unusual activity (a crypto-miner pegging CPU) go unseen. A cluster without its own `containerInsights` setting follows the account setting of the same name (ListAccountSettings, effective value); when that was not collected, the finding has medium confidence.",
     remediation: Remediation {
         summary: "Turn on Container Insights (preferably `enhanced`) for the cluster.",
         steps: &[
@@ -155,7 +158,10 @@ pub static CLUSTER_CONTAINER_INSIGHTS_DISABLED: Rule = Rule {
         terraform: "resource \"aws_ecs_cluster\" \"this\" {\n  setting {\n    name  = \"containerInsights\"\n    value = \"enhanced\"\n  }\n}",
         cloudformation: "Type: AWS::ECS::Cluster\nProperties:\n  ClusterSettings:\n    - Name: containerInsights\n      Value: enhanced",
     },
-    references: &["https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContainerInsights.html"],
+    references: &[
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContainerInsights.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ClusterSetting.html",
+    ],
     peers: &[
         "SecurityHub ECS.12",
         "Prowler ecs_cluster_container_insights_enabled",
@@ -167,15 +173,40 @@ pub static CLUSTER_CONTAINER_INSIGHTS_DISABLED: Rule = Rule {
 };
 
 fn cluster_container_insights_disabled(snap: &Snapshot, out: &mut Findings) {
-    let value = snap.cluster.setting("containerInsights");
-    if matches!(value, Some(v) if v.eq_ignore_ascii_case("enabled") || v.eq_ignore_ascii_case("enhanced")) {
+    let on = |v: &str| v.eq_ignore_ascii_case("enabled") || v.eq_ignore_ascii_case("enhanced");
+    let name = &snap.cluster.cluster_name;
+    if let Some(value) = snap.cluster.setting(setting::CONTAINER_INSIGHTS) {
+        if !on(value) {
+            out.report(cluster_ref(snap), format!("Container Insights is {value} on cluster `{name}`"))
+                .evidence("containerInsights", value);
+        }
         return;
     }
-    out.report(
-        cluster_ref(snap),
-        format!("Container Insights is {} on cluster `{}`", value.unwrap_or("not set"), snap.cluster.cluster_name),
-    )
-    .evidence("containerInsights", value.unwrap_or("(not set)"));
+    // The cluster sets nothing: it follows the account setting containerInsights.
+    match snap.account_setting(setting::CONTAINER_INSIGHTS) {
+        Some(v) if on(v) => {}
+        Some(v) => {
+            out.report(
+                cluster_ref(snap),
+                format!(
+                    "Container Insights is not set on cluster `{name}`, and the account setting containerInsights it follows is {v}"
+                ),
+            )
+            .evidence("containerInsights", "(not set)")
+            .evidence("account containerInsights", v);
+        }
+        None => {
+            out.report(
+                cluster_ref(snap),
+                format!(
+                    "Container Insights is not set on cluster `{name}`; it follows the account setting containerInsights, which was not collected"
+                ),
+            )
+            .evidence("containerInsights", "(not set)")
+            .evidence("account containerInsights", "(not collected)")
+            .confidence(Confidence::Medium);
+        }
+    }
 }
 
 /// CLI: set a KMS key and OVERRIDE logging to an encrypted log group for ECS Exec.
@@ -781,4 +812,185 @@ fn task_definition_untagged(snap: &Snapshot, out: &mut Findings) {
         out.report(w.task_definition_ref(), format!("task definition `{}` has no tags", td.family_revision()))
             .evidence("tags", untagged_evidence(&td.tags));
     }
+}
+
+pub static FARGATE_TASK_RETIREMENT_WAIT_EXTENDED: Rule = Rule {
+    id: "fargate-task-retirement-wait-extended",
+    title: "Fargate tasks wait 14 days before retirement for security updates",
+    severity: Severity::Low,
+    category: Category::Configuration,
+    domain: Domain::Cluster,
+    scope: Scope::FargateWorkloads,
+    requires: &[DataSource::AccountSettings],
+    confidence: Confidence::High,
+    rationale: "When AWS needs a security or infrastructure update on Fargate, it retires the tasks running on the old platform revision and the replacements start on the patched one. The account setting `fargateTaskRetirementWaitPeriod` sets how long AWS waits after the notice: 0 (at once), 7 (the default) or 14 days. At 14 days, tasks keep running on a revision AWS has decided to replace for up to two weeks after the notice; AWS recommends a shorter wait to pick up new revisions sooner.",
+    remediation: Remediation {
+        summary: "Set `fargateTaskRetirementWaitPeriod` to 7 (the default) or 0, and redeploy on retirement notices instead of waiting.",
+        steps: &[
+            "Capture the task retirement notices (AWS Health events in EventBridge) and route them to the team that owns the services.",
+            "Set the account default with `aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 7` (or `0` for workloads that tolerate immediate replacement).",
+            "When a notice arrives, run `aws ecs update-service --force-new-deployment` so the services move to the patched revision before the deadline.",
+        ],
+        cli: "aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 7",
+        terraform: "resource \"aws_ecs_account_setting_default\" \"fargate_retirement_wait\" {\n  name  = \"fargateTaskRetirementWaitPeriod\"\n  value = \"7\"\n}",
+        cloudformation: "# CloudFormation has no resource for this account default; set it once per region with the CLI:\n# aws ecs put-account-setting-default --name fargateTaskRetirementWaitPeriod --value 7",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/prepare-task-retirement.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-maintenance.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutAccountSettingDefault.html",
+    ],
+    peers: &[],
+    check: fargate_task_retirement_wait_extended,
+};
+
+fn fargate_task_retirement_wait_extended(snap: &Snapshot, out: &mut Findings) {
+    let Some(wait) = snap.account_setting(setting::FARGATE_TASK_RETIREMENT_WAIT_PERIOD) else {
+        return;
+    };
+    if wait != "14" {
+        return;
+    }
+    out.report(
+        cluster_ref(snap),
+        format!(
+            "the account setting fargateTaskRetirementWaitPeriod is 14 days in {}: Fargate tasks of cluster `{}` may keep running on a platform revision AWS has scheduled for a security update for two weeks",
+            snap.region, snap.cluster.cluster_name
+        ),
+    )
+    .evidence("fargateTaskRetirementWaitPeriod", wait);
+}
+
+pub static GUARDDUTY_RUNTIME_MONITORING_DISABLED: Rule = Rule {
+    id: "guardduty-runtime-monitoring-disabled",
+    title: "GuardDuty Runtime Monitoring does not cover the cluster",
+    severity: Severity::Medium,
+    category: Category::RuntimeSecurity,
+    domain: Domain::Cluster,
+    scope: Scope::Workloads,
+    requires: &[DataSource::Cluster, DataSource::GuardDuty],
+    confidence: Confidence::High,
+    rationale: "GuardDuty Runtime Monitoring watches what runs inside the tasks (processes, file access, network connections) and reports container escapes, reverse shells, crypto-miners and use of stolen credentials; nothing else in ECS sees them. It covers a cluster only when the region's detector is enabled with the RUNTIME_MONITORING feature, and, for Fargate, when GuardDuty manages the agent (`ECS_FARGATE_AGENT_MANAGEMENT`) or the cluster is tagged `GuardDutyManaged=true`; the tag `GuardDutyManaged=false` excludes a cluster. On EC2 container instances the agent is installed by GuardDuty (`EC2_AGENT_MANAGEMENT`) or by hand; without the former and without any coverage record for the cluster, no agent is reporting (medium confidence: GuardDuty may not have recorded a new cluster yet). GuardDuty's own coverage record for the cluster (ListCoverage) says when the agent is not reporting. The ECS account setting `guardDutyActivate`, which GuardDuty sets, is shown as evidence. Runtime Monitoring does not support tasks on ECS Managed Instances.",
+    remediation: Remediation {
+        summary: "Enable GuardDuty Runtime Monitoring with automated agent configuration for Fargate (ECS) in the region, and do not exclude the cluster.",
+        steps: &[
+            "In the GuardDuty administrator account, enable Runtime Monitoring for the account or organization in this region.",
+            "Turn on automated agent configuration for AWS Fargate (ECS only); for EC2 container instances, enable automated agent configuration for Amazon EC2 or install the agent.",
+            "Remove a `GuardDutyManaged=false` tag from the cluster (or add `GuardDutyManaged=true` when automated agent configuration stays off).",
+            "Redeploy the services (`update-service --force-new-deployment`): the agent joins Fargate tasks only when they start.",
+            "Check the cluster's coverage in the GuardDuty console (Runtime coverage, ECS clusters) and fix any issue it lists, such as a missing VPC endpoint or task execution role.",
+        ],
+        cli: "aws guardduty update-detector --detector-id <detector-id> --features '[{\"Name\":\"RUNTIME_MONITORING\",\"Status\":\"ENABLED\",\"AdditionalConfiguration\":[{\"Name\":\"ECS_FARGATE_AGENT_MANAGEMENT\",\"Status\":\"ENABLED\"}]}]'",
+        terraform: "resource \"aws_guardduty_detector_feature\" \"runtime_monitoring\" {\n  detector_id = aws_guardduty_detector.this.id\n  name        = \"RUNTIME_MONITORING\"\n  status      = \"ENABLED\"\n  additional_configuration {\n    name   = \"ECS_FARGATE_AGENT_MANAGEMENT\"\n    status = \"ENABLED\"\n  }\n}",
+        cloudformation: "Type: AWS::GuardDuty::Detector\nProperties:\n  Enable: true\n  Features:\n    - Name: RUNTIME_MONITORING\n      Status: ENABLED\n      AdditionalConfiguration:\n        - Name: ECS_FARGATE_AGENT_MANAGEMENT\n          Status: ENABLED",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring.html",
+        "https://docs.aws.amazon.com/guardduty/latest/ug/how-runtime-monitoring-works-ecs-fargate.html",
+        "https://docs.aws.amazon.com/guardduty/latest/ug/gdu-assess-coverage-ecs.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-guard-duty-integration.html",
+    ],
+    peers: &["AWS Config guardduty-ecs-protection-runtime-enabled", "Prowler guardduty_is_enabled"],
+    check: guardduty_runtime_monitoring_disabled,
+};
+
+/// The cluster tag that includes (`true`) or excludes (`false`) it from Runtime Monitoring.
+const GUARDDUTY_MANAGED_TAG: &str = "GuardDutyManaged";
+
+fn guardduty_runtime_monitoring_disabled(snap: &Snapshot, out: &mut Findings) {
+    let Some(gd) = snap.guardduty.as_ref() else {
+        return;
+    };
+    let activate = snap.account_setting(setting::GUARD_DUTY_ACTIVATE).unwrap_or("(not collected)");
+    for (message, evidence) in runtime_monitoring_gaps(snap, gd) {
+        let f = out.report(cluster_ref(snap), message);
+        for (key, value) in evidence {
+            f.evidence(key, value);
+        }
+        f.evidence("guardDutyActivate", activate);
+        if f.evidence.iter().any(|e| e.key == "coverage" && e.value == "(no record)") {
+            // GuardDuty may not have recorded a new cluster yet.
+            f.confidence(Confidence::Medium);
+        }
+    }
+}
+
+/// Why Runtime Monitoring does not cover the cluster, as (message, evidence) pairs.
+fn runtime_monitoring_gaps(snap: &Snapshot, gd: &GuardDuty) -> Vec<(String, Vec<(&'static str, String)>)> {
+    let name = &snap.cluster.cluster_name;
+    let region = &snap.region;
+    let Some(detector) = gd.detector.as_ref() else {
+        let msg = format!(
+            "GuardDuty is not enabled in {region} (no detector), so nothing watches the runtime behaviour of cluster `{name}`"
+        );
+        return vec![(msg, vec![("detector", "(none)".into())])];
+    };
+    let id = detector.detector_id.clone();
+    if !detector.is_enabled() {
+        let msg =
+            format!("the GuardDuty detector of {region} is suspended, so nothing watches cluster `{name}` at run time");
+        let status = detector.status.clone().unwrap_or_else(|| "(not set)".into());
+        return vec![(msg, vec![("detector", id), ("status", status)])];
+    }
+    let Some(runtime) = detector.feature("RUNTIME_MONITORING").filter(|f| f.is_enabled()) else {
+        let status = detector.feature("RUNTIME_MONITORING").and_then(|f| f.status.clone());
+        let msg = format!(
+            "GuardDuty Runtime Monitoring is not enabled in {region}, so the tasks of cluster `{name}` are not monitored"
+        );
+        return vec![(
+            msg,
+            vec![("detector", id), ("RUNTIME_MONITORING", status.unwrap_or_else(|| "(not listed)".into()))],
+        )];
+    };
+    let tag =
+        snap.cluster.tags.iter().find(|t| t.key == GUARDDUTY_MANAGED_TAG).map(|t| t.value.trim().to_ascii_lowercase());
+    if tag.as_deref() == Some("false") {
+        let msg = format!(
+            "cluster `{name}` is tagged {GUARDDUTY_MANAGED_TAG}=false, which excludes it from GuardDuty Runtime Monitoring"
+        );
+        return vec![(msg, vec![(GUARDDUTY_MANAGED_TAG, "false".into())])];
+    }
+    let fargate = snap.workloads().iter().any(|w| w.is_fargate());
+    let fargate_agent = runtime.configuration_enabled("ECS_FARGATE_AGENT_MANAGEMENT");
+    if fargate && fargate_agent != Some(true) && tag.as_deref() != Some("true") {
+        let msg = format!(
+            "GuardDuty Runtime Monitoring is on in {region}, but it does not manage the agent for Fargate and cluster `{name}` is not tagged {GUARDDUTY_MANAGED_TAG}=true, so its Fargate tasks are not monitored"
+        );
+        let agent = if fargate_agent == Some(false) { "DISABLED" } else { "(not listed)" };
+        return vec![(
+            msg,
+            vec![
+                ("ECS_FARGATE_AGENT_MANAGEMENT", agent.into()),
+                (GUARDDUTY_MANAGED_TAG, tag.unwrap_or_else(|| "(not set)".into())),
+            ],
+        )];
+    }
+    let ec2 = snap.workloads().iter().any(|w| w.launch == LaunchKind::Ec2);
+    let ec2_agent = runtime.configuration_enabled("EC2_AGENT_MANAGEMENT");
+    if ec2 && ec2_agent != Some(true) && gd.coverage.is_empty() {
+        let msg = format!(
+            "GuardDuty Runtime Monitoring is on in {region}, but it does not manage the agent on EC2 instances and has no coverage record for cluster `{name}`, so the agent on its container instances is not reporting"
+        );
+        let agent = if ec2_agent == Some(false) { "DISABLED" } else { "(not listed)" };
+        return vec![(msg, vec![("EC2_AGENT_MANAGEMENT", agent.into()), ("coverage", "(no record)".into())])];
+    }
+    let mut out = Vec::new();
+    for c in &gd.coverage {
+        if !c.coverage_status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("UNHEALTHY")) {
+            continue;
+        }
+        let msg = format!(
+            "GuardDuty reports the runtime coverage of cluster `{name}` as unhealthy: {}",
+            c.issue.as_deref().unwrap_or("no reason given")
+        );
+        let mut evidence = vec![("coverageStatus", "UNHEALTHY".to_owned())];
+        if let (Some(covered), Some(compatible)) = (c.covered_container_instances, c.compatible_container_instances) {
+            evidence.push(("container_instances_covered", format!("{covered} of {compatible}")));
+        }
+        if let Some(m) = &c.fargate_management_type {
+            evidence.push(("fargate_management", m.clone()));
+        }
+        out.push((msg, evidence));
+    }
+    out
 }

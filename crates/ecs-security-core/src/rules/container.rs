@@ -5,7 +5,7 @@ use super::snippets::{AWSVPC_TD_CFN, TD_CLI};
 use super::storage::{HostMount, host_mounts};
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::{capabilities, hosts, platform};
-use crate::model::{ContainerCtx, DataSource, Snapshot};
+use crate::model::{ContainerCtx, DataSource, Snapshot, setting};
 
 pub(super) const RULES: &[&Rule] = &[
     &CONTAINER_PRIVILEGED,
@@ -816,9 +816,9 @@ pub static CONTAINER_LOGGING_BLOCKING_MODE: Rule = Rule {
     category: Category::Monitoring,
     domain: Domain::Container,
     scope: Scope::Containers,
-    requires: TD,
+    requires: LOG_MODE_SOURCES,
     confidence: Confidence::Medium,
-    rationale: "In blocking mode, a container's writes to stdout and stderr stall when the log driver cannot deliver (CloudWatch throttling, a FireLens router down), so the application hangs and fails its health checks: a logging outage becomes an outage of the service. `non-blocking` buffers in memory (`max-buffer-size`) and drops lines instead. A container without `mode` follows the account setting `defaultLogDriverMode`, which the snapshot does not hold; since 2025-06-25 ECS defaults it to non-blocking, so such findings are low confidence (medium for snapshots taken before that date, when the default was blocking).",
+    rationale: "In blocking mode, a container's writes to stdout and stderr stall when the log driver cannot deliver (CloudWatch throttling, a FireLens router down), so the application hangs and fails its health checks: a logging outage becomes an outage of the service. `non-blocking` buffers in memory (`max-buffer-size`) and drops lines instead. A container without `mode` follows the account setting `defaultLogDriverMode` (ListAccountSettings, effective value), which decides those containers. For a snapshot without account settings (an older snapshot), the rule falls back to the documented default at the time of collection (blocking before 2025-06-25, non-blocking since), with low confidence, and cannot pass.",
     remediation: Remediation {
         summary: "Set `mode: non-blocking` (with a `max-buffer-size`) in each container's log options, or pin the account default.",
         steps: &[
@@ -840,8 +840,23 @@ pub static CONTAINER_LOGGING_BLOCKING_MODE: Rule = Rule {
     check: container_logging_blocking_mode,
 };
 
+/// The container rules' sources plus the account settings (`defaultLogDriverMode`).
+const LOG_MODE_SOURCES: &[DataSource] =
+    &[DataSource::Services, DataSource::TaskDefinitions, DataSource::Tasks, DataSource::AccountSettings];
+
+/// Where the delivery mode of a container without `mode` comes from.
+enum DefaultMode {
+    /// The account setting `defaultLogDriverMode`.
+    Account(String),
+    /// No account setting in the snapshot: the documented default when it was collected.
+    Documented(Option<&'static str>),
+}
+
 fn container_logging_blocking_mode(snap: &Snapshot, out: &mut Findings) {
-    let default_mode = hosts::default_log_mode(&snap.collected_at);
+    let default_mode = match snap.account_setting(setting::DEFAULT_LOG_DRIVER_MODE).filter(|v| !v.is_empty()) {
+        Some(v) => DefaultMode::Account(v.to_ascii_lowercase()),
+        None => DefaultMode::Documented(hosts::default_log_mode(&snap.collected_at)),
+    };
     for c in snap.containers() {
         let Some(driver) = log_driver(&c) else {
             continue;
@@ -853,15 +868,15 @@ fn container_logging_blocking_mode(snap: &Snapshot, out: &mut Findings) {
             .and_then(|l| l.options.iter().find(|(k, _)| k.trim().eq_ignore_ascii_case("mode")))
             .map(|(_, v)| v.trim());
         let name = &c.container.name;
-        match mode {
-            Some(m) if m.eq_ignore_ascii_case("non-blocking") => {}
-            Some(m) if m.eq_ignore_ascii_case("blocking") => {
+        match (mode, &default_mode) {
+            (Some(m), _) if m.eq_ignore_ascii_case("non-blocking") => {}
+            (Some(m), _) if m.eq_ignore_ascii_case("blocking") => {
                 out.report(c.resource(), format!("container `{name}` sends its logs to `{driver}` in blocking mode"))
                     .evidence("logDriver", driver)
                     .evidence("mode", m)
                     .confidence(Confidence::High);
             }
-            Some(m) => {
+            (Some(m), _) => {
                 out.report(
                     c.resource(),
                     format!("container `{name}` sets an unrecognised log delivery mode `{m}` (valid: blocking, non-blocking)"),
@@ -870,22 +885,35 @@ fn container_logging_blocking_mode(snap: &Snapshot, out: &mut Findings) {
                 .evidence("mode", m)
                 .confidence(Confidence::Low);
             }
-            // Unset: the documented default applies. Since 2025-06-25 that is non-blocking
-            // (unless the account's defaultLogDriverMode was changed), so only older
-            // snapshots, taken while blocking was the default, are reported.
-            None if default_mode == Some("blocking") => {
+            // Unset: the account's effective defaultLogDriverMode decides.
+            (None, DefaultMode::Account(d)) if d == "blocking" => {
                 out.report(
                     c.resource(),
                     format!(
-                        "container `{name}` sets no log delivery mode, and when this snapshot was taken ECS defaulted to blocking unless the account setting defaultLogDriverMode said otherwise"
+                        "container `{name}` sets no log delivery mode, and the account setting defaultLogDriverMode makes it blocking"
                     ),
                 )
                 .evidence("logDriver", driver)
                 .evidence("mode", "(not set)")
-                .evidence("effective_default", "blocking (before 2025-06-25)")
-                .confidence(Confidence::Medium);
+                .evidence("defaultLogDriverMode", d)
+                .confidence(Confidence::High);
             }
-            None => {}
+            (None, DefaultMode::Account(_)) => {}
+            // No account settings in the snapshot: only the documented default at collection
+            // time is known (blocking before 2025-06-25), and the account may have changed it.
+            (None, DefaultMode::Documented(Some("blocking"))) => {
+                out.report(
+                    c.resource(),
+                    format!(
+                        "container `{name}` sets no log delivery mode, and when this snapshot was taken ECS defaulted to blocking; the snapshot does not hold the account setting defaultLogDriverMode that may say otherwise"
+                    ),
+                )
+                .evidence("logDriver", driver)
+                .evidence("mode", "(not set)")
+                .evidence("effective_default", "blocking (documented default before 2025-06-25; account setting not collected)")
+                .confidence(Confidence::Low);
+            }
+            (None, DefaultMode::Documented(_)) => {}
         }
     }
 }

@@ -322,7 +322,7 @@ fn scope_sources(scope: Scope) -> &'static [DataSource] {
     use DataSource as D;
     match scope {
         Scope::Cluster | Scope::TaggedResources => &[],
-        Scope::CapacityProviders => &[D::CapacityProviders],
+        Scope::CapacityProviders | Scope::ManagedInstancesProviders => &[D::CapacityProviders],
         Scope::ContainerInstances => &[D::ContainerInstances],
         Scope::Services | Scope::TaskSets | Scope::ServiceConnect => &[D::Services],
         Scope::Tasks => &[D::Tasks],

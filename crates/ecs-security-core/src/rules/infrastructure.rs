@@ -145,6 +145,17 @@ fn used_groups(snap: &Snapshot) -> Vec<GroupUse<'_>> {
             add(&mut uses, id, format!("container instance {}", ci.display_name()), None);
         }
     }
+    // The groups ECS Managed Instances capacity providers give the instances they launch.
+    for cp in &snap.capacity_providers {
+        let template = cp.managed_instances_provider.as_ref().and_then(|p| p.instance_launch_template.as_ref());
+        for id in template
+            .and_then(|t| t.network_configuration.as_ref())
+            .map(|n| n.security_groups.as_slice())
+            .unwrap_or_default()
+        {
+            add(&mut uses, id, format!("Managed Instances capacity provider {}", cp.name), None);
+        }
+    }
     for u in &mut uses {
         u.attributed = !u.users.is_empty();
         u.lb_only = u.attributed && u.users.iter().all(|x| x.starts_with("load balancer "));
@@ -470,7 +481,19 @@ fn subnet_users(snap: &Snapshot) -> Vec<(String, Vec<String>)> {
             add(id, format!("container instance {}", ci.display_name()));
         }
     }
+    for (cp, id) in managed_instances_subnets(snap) {
+        add(id, format!("Managed Instances capacity provider {}", cp.name));
+    }
     map
+}
+
+/// The subnets ECS Managed Instances capacity providers launch instances into.
+fn managed_instances_subnets(snap: &Snapshot) -> impl Iterator<Item = (&crate::model::CapacityProvider, &str)> {
+    snap.capacity_providers.iter().flat_map(|cp| {
+        let template = cp.managed_instances_provider.as_ref().and_then(|p| p.instance_launch_template.as_ref());
+        let subnets = template.and_then(|t| t.network_configuration.as_ref()).map(|n| n.subnets.as_slice());
+        subnets.unwrap_or_default().iter().map(move |id| (cp, id.as_str()))
+    })
 }
 
 pub static SUBNET_AUTO_ASSIGNS_PUBLIC_IP: Rule = Rule {
@@ -513,7 +536,9 @@ pub static SUBNET_AUTO_ASSIGNS_PUBLIC_IP: Rule = Rule {
 /// Subnets that a container instance (or anything else that takes the subnet's default)
 /// launches into; awsvpc task interfaces get their public IP from `assignPublicIp` instead.
 fn subnets_taking_the_default(snap: &Snapshot) -> Vec<&str> {
-    snap.container_instances.iter().filter_map(|ci| ci.ec2.as_ref().and_then(|e| e.subnet_id.as_deref())).collect()
+    let instances =
+        snap.container_instances.iter().filter_map(|ci| ci.ec2.as_ref().and_then(|e| e.subnet_id.as_deref()));
+    instances.chain(managed_instances_subnets(snap).map(|(_, id)| id)).collect()
 }
 
 fn subnet_auto_assigns_public_ip(snap: &Snapshot, out: &mut Findings) {

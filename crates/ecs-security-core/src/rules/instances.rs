@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::{Category, Confidence, Domain, Findings, Remediation, Rule, Scope, Severity};
 use crate::knowledge::{agent, instances};
 use crate::model::{
-    AutoScalingGroupProvider, CapacityProvider, ContainerInstance, DataSource, ResourceKind, ResourcePath, ResourceRef,
-    Snapshot, Task, TaskDefinition, arn_tail,
+    AutoScalingGroupProvider, CapacityProvider, ContainerInstance, DataSource, InstanceLaunchTemplate, ResourceKind,
+    ResourcePath, ResourceRef, Snapshot, Task, TaskDefinition, arn_tail,
 };
 
 pub(super) const RULES: &[&Rule] = &[
@@ -21,6 +21,7 @@ pub(super) const RULES: &[&Rule] = &[
     &CONTAINER_INSTANCE_PUBLIC_IP,
     &CAPACITY_PROVIDER_TERMINATION_PROTECTION_DISABLED,
     &CAPACITY_PROVIDER_MANAGED_SCALING_DISABLED,
+    &MANAGED_INSTANCES_PUBLIC_SUBNET,
 ];
 
 const AMI_CLI: &str = "aws ec2 create-launch-template-version --launch-template-id <launch-template-id> --source-version <version> --launch-template-data '{\"ImageId\":\"resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id\"}' && aws autoscaling start-instance-refresh --auto-scaling-group-name <asg-name>";
@@ -604,6 +605,88 @@ fn capacity_provider_managed_scaling_disabled(snap: &Snapshot, out: &mut Finding
                 .evidence("managedScaling.status", "(not set)")
                 .confidence(Confidence::Medium);
             }
+        }
+    }
+}
+
+/// The active ECS Managed Instances capacity providers and their launch templates.
+fn managed_instances_providers(snap: &Snapshot) -> impl Iterator<Item = (&CapacityProvider, &InstanceLaunchTemplate)> {
+    snap.capacity_providers.iter().filter_map(|cp| {
+        if status_is(cp.status.as_deref(), &["INACTIVE"]) {
+            return None;
+        }
+        cp.managed_instances_provider.as_ref()?.instance_launch_template.as_ref().map(|t| (cp, t))
+    })
+}
+
+pub static MANAGED_INSTANCES_PUBLIC_SUBNET: Rule = Rule {
+    id: "managed-instances-public-subnet",
+    title: "ECS Managed Instances launch into a public subnet",
+    severity: Severity::Medium,
+    category: Category::NetworkSecurity,
+    domain: Domain::ContainerInstance,
+    scope: Scope::ManagedInstancesProviders,
+    requires: &[DataSource::Cluster, DataSource::CapacityProviders, DataSource::Subnets, DataSource::RouteTables],
+    confidence: Confidence::High,
+    rationale: "An ECS Managed Instances capacity provider launches EC2 instances into the subnets of its instance launch template, and ECS places tasks on them. A subnet whose route table sends the default route to an internet gateway is public: an instance there that has a public IPv4 address (the subnet's `MapPublicIpOnLaunch` gives one to every interface launched without an explicit choice) is reachable from the internet and reaches it outside NAT and egress controls, with the instance profile's credentials on board. With auto-assigned public IPs this is direct exposure (High); without them it is a placement error that one subnet change turns into exposure (Medium).",
+    remediation: Remediation {
+        summary: "Give the capacity provider's launch template private subnets (default route to a NAT gateway, or VPC endpoints) and keep public subnets for load balancers.",
+        steps: &[
+            "Create private subnets in each Availability Zone whose route table sends the default route to a NAT gateway (or use VPC endpoints for ECR, ECS, CloudWatch Logs and Secrets Manager).",
+            "Update the capacity provider's `instanceLaunchTemplate.networkConfiguration.subnets` to the private subnets.",
+            "Turn off `MapPublicIpOnLaunch` on the public subnets that stay in use.",
+        ],
+        cli: "aws ecs update-capacity-provider --name <capacity-provider> --managed-instances-provider 'instanceLaunchTemplate={networkConfiguration={subnets=[<private-subnet-a>,<private-subnet-b>],securityGroups=[<sg>]}}'",
+        terraform: "resource \"aws_ecs_capacity_provider\" \"managed\" {\n  name    = \"managed\"\n  cluster = aws_ecs_cluster.main.name\n  managed_instances_provider {\n    infrastructure_role_arn = aws_iam_role.ecs_infrastructure.arn\n    instance_launch_template {\n      ec2_instance_profile_arn = aws_iam_instance_profile.ecs_instance.arn\n      network_configuration {\n        subnets         = [aws_subnet.private_a.id, aws_subnet.private_b.id]\n        security_groups = [aws_security_group.instances.id]\n      }\n    }\n  }\n}",
+        cloudformation: "Type: AWS::ECS::CapacityProvider\nProperties:\n  ClusterName: !Ref Cluster\n  ManagedInstancesProvider:\n    InfrastructureRoleArn: !GetAtt EcsInfrastructureRole.Arn\n    InstanceLaunchTemplate:\n      Ec2InstanceProfileArn: !GetAtt EcsInstanceProfile.Arn\n      NetworkConfiguration:\n        Subnets: [!Ref PrivateSubnetA, !Ref PrivateSubnetB]\n        SecurityGroups: [!Ref InstanceSecurityGroup]",
+    },
+    references: &[
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ManagedInstances.html",
+        "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_InstanceLaunchTemplate.html",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
+    ],
+    peers: &[],
+    check: managed_instances_public_subnet,
+};
+
+fn managed_instances_public_subnet(snap: &Snapshot, out: &mut Findings) {
+    for (cp, template) in managed_instances_providers(snap) {
+        let Some(net) = template.network_configuration.as_ref() else {
+            continue;
+        };
+        let mut public: Vec<(&str, &str, String, bool)> = Vec::new();
+        for id in &net.subnets {
+            let Some(subnet) = snap.network.subnet(id) else {
+                continue;
+            };
+            let Some(rt) = snap.network.route_table_for_subnet(subnet) else {
+                continue;
+            };
+            if let Some(route) = rt.internet_gateway_route() {
+                let gw = route.gateway_id.clone().unwrap_or_default();
+                public.push((id.as_str(), rt.route_table_id.as_str(), gw, subnet.map_public_ip_on_launch));
+            }
+        }
+        let Some((subnet, rt, gw, _)) = public.first() else {
+            continue;
+        };
+        let auto_ip = public.iter().any(|(_, _, _, ip)| *ip);
+        let all: Vec<&str> = public.iter().map(|(id, _, _, _)| *id).collect();
+        let f = out.report(
+            capacity_provider_ref(cp),
+            format!(
+                "Managed Instances capacity provider `{}` launches instances into public subnet `{subnet}` (route table `{rt}` sends the default route to `{gw}`){}",
+                cp.name,
+                if auto_ip { ", and a subnet auto-assigns public IPv4 addresses" } else { "" }
+            ),
+        );
+        f.evidence("subnet", subnet)
+            .evidence("route_table", rt)
+            .evidence("gateway", gw)
+            .evidence("public_subnets", all.join(", "))
+            .evidence("mapPublicIpOnLaunch", auto_ip);
+        if auto_ip {
+            f.severity(Severity::High);
         }
     }
 }

@@ -147,6 +147,8 @@ pub enum Scope {
     Tasks,
     /// Classic Load Balancers named by the services.
     ClassicLoadBalancers,
+    /// ECS Managed Instances capacity providers.
+    ManagedInstancesProviders,
 }
 
 impl Scope {
@@ -184,6 +186,9 @@ impl Scope {
             }),
             Scope::Tasks => !s.tasks.is_empty(),
             Scope::ClassicLoadBalancers => !s.load_balancing.classic_load_balancers.is_empty(),
+            Scope::ManagedInstancesProviders => {
+                s.capacity_providers.iter().any(|c| c.managed_instances_provider.is_some())
+            }
         }
     }
 }

@@ -254,3 +254,28 @@ fn newer_task_definition_fields_are_judged_on_their_line() {
     let lint = files::lint("deploy/staging/api.json", text).unwrap();
     assert_eq!(at(&lint, "task-fault-injection-enabled-in-production"), None);
 }
+
+/// Issue 12: the log-mode rule reads the account's `defaultLogDriverMode` for containers that
+/// set no mode; a file still shows the mode a container sets. An explicit `blocking` is
+/// reported on its line; a container without a mode is not judged (no permission to grant
+/// can tell a file the account's default), never passed.
+#[test]
+fn files_judge_explicit_log_modes_and_leave_the_account_default_open() {
+    let text = "{\"family\":\"f\",\"containerDefinitions\":[\n{\"name\":\"app\",\"image\":\"nginx:1.27\",\"logConfiguration\":{\"logDriver\":\"awslogs\",\"options\":{\"mode\":\"blocking\"}}},\n{\"name\":\"unset\",\"image\":\"nginx:1.27\",\"logConfiguration\":{\"logDriver\":\"awslogs\",\"options\":{}}}]}";
+    let lint = files::lint("td.json", text).unwrap();
+    let found: Vec<&str> = lint
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "container-logging-blocking-mode")
+        .map(|f| f.resource.name.as_str())
+        .collect();
+    assert_eq!(found, ["app"]);
+    let result = lint.analysis.result("container-logging-blocking-mode").unwrap();
+    assert!(result.gaps().iter().all(|g| g.permissions.is_empty() && g.reason.contains("defaultLogDriverMode")));
+    let mut clean = text.replace("\"mode\":\"blocking\"", "\"mode\":\"non-blocking\"");
+    clean.push('\n');
+    let lint = files::lint("td.json", &clean).unwrap();
+    let status = lint.analysis.result("container-logging-blocking-mode").unwrap().status();
+    assert_eq!(status, ecs_security_core::rules::RuleStatus::NotEvaluated);
+}

@@ -46,6 +46,8 @@ fn csp_hash(text: &str) -> String {
 }
 
 const PAGE: &str = include_str!("templates/report.html");
+/// Macros both pages import: the filter form and a rule's fix.
+const PARTS: &str = include_str!("templates/parts.html");
 pub(super) const STYLE: &str = include_str!("templates/report.css");
 pub(super) const SCRIPT: &str = include_str!("templates/report.js");
 
@@ -318,6 +320,7 @@ pub(super) fn environment() -> Result<Environment<'static>, minijinja::Error> {
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
     // Autoescaping follows the template name (HTML). The static style and script are this
     // crate's own constants, passed in verbatim so their CSP hashes match.
+    env.add_template("parts.html", PARTS)?;
     env.add_template("report.html", PAGE)?;
     env.add_template("fleet.html", super::fleet_html::PAGE)?;
     Ok(env)

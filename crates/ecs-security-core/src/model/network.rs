@@ -40,6 +40,15 @@ impl Network {
                 })
             })
     }
+
+    /// A subnet with a route to an internet gateway: the subnet, its route table and the
+    /// gateway id. `None` when the subnet or its table was not collected, or has no such route.
+    pub fn public_route(&self, subnet_id: &str) -> Option<(&Subnet, &RouteTable, String)> {
+        let subnet = self.subnet(subnet_id)?;
+        let rt = self.route_table_for_subnet(subnet)?;
+        let route = rt.internet_gateway_route()?;
+        Some((subnet, rt, route.gateway_id.clone().unwrap_or_default()))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -624,14 +624,7 @@ fn workload_in_public_subnet(snap: &Snapshot, out: &mut Findings) {
                 if public.iter().any(|(x, _, _)| *x == id.as_str()) {
                     continue;
                 }
-                let Some(subnet) = snap.network.subnet(id) else {
-                    continue;
-                };
-                let Some(rt) = snap.network.route_table_for_subnet(subnet) else {
-                    continue;
-                };
-                if let Some(route) = rt.internet_gateway_route() {
-                    let gw = route.gateway_id.clone().unwrap_or_default();
+                if let Some((_, rt, gw)) = snap.network.public_route(id) {
                     public.push((id.as_str(), rt, gw));
                 }
             }

@@ -656,14 +656,7 @@ fn managed_instances_public_subnet(snap: &Snapshot, out: &mut Findings) {
         };
         let mut public: Vec<(&str, &str, String, bool)> = Vec::new();
         for id in &net.subnets {
-            let Some(subnet) = snap.network.subnet(id) else {
-                continue;
-            };
-            let Some(rt) = snap.network.route_table_for_subnet(subnet) else {
-                continue;
-            };
-            if let Some(route) = rt.internet_gateway_route() {
-                let gw = route.gateway_id.clone().unwrap_or_default();
+            if let Some((subnet, rt, gw)) = snap.network.public_route(id) {
                 public.push((id.as_str(), rt.route_table_id.as_str(), gw, subnet.map_public_ip_on_launch));
             }
         }

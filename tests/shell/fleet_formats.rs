@@ -12,7 +12,7 @@ use ecs_security_mcp::model::fleet::{FleetScan, ScanFailure};
 use serde_json::Value;
 
 use crate::fleet::{collected, scan, target};
-use crate::formats::{BIN, chromium, escapes, is_sgr, quote, run_python, script};
+use crate::formats::{BIN, assert_inert, chromium, quote, run_python, script};
 use crate::trust::{HOSTILE, hostile_snapshot};
 
 /// The fleet of tests/shell/fleet.rs (demo and hardened clusters, a refused role, a cluster
@@ -77,30 +77,6 @@ fn merge_on_a_pty(file: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
     let o = c.output().expect("util-linux script runs (apt-get install bsdutils)");
     assert_eq!(o.status.code(), Some(3), "script -c {line}: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).replace("\r\n", "\n")
-}
-
-/// No escape sequence but colour, no control, bidi or zero-width character, and no line
-/// that the hostile text started.
-fn assert_inert(what: &str, text: &str) {
-    assert!(text.contains("INJECTED-HEADING"), "{what}: the hostile text is not shown at all");
-    let bad: Vec<String> = escapes(text).into_iter().filter(|s| !is_sgr(s)).collect();
-    assert!(bad.is_empty(), "{what}: escape sequences from the data: {bad:?}");
-    let controls: Vec<String> = text
-        .chars()
-        .filter(|&c| {
-            (c.is_control() && c != '\n' && c != '\u{1b}')
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .map(|c| format!("{c:?}"))
-        .collect();
-    assert!(controls.is_empty(), "{what}: control, bidi or zero-width characters {controls:?}");
-    assert!(!text.contains("]8;;"), "{what}: an OSC 8 hyperlink");
-    for line in text.lines() {
-        assert!(
-            !line.starts_with("## INJECTED") && !line.starts_with("IGNORE ALL"),
-            "{what}: the data started a line: {line:?}"
-        );
-    }
 }
 
 #[test]

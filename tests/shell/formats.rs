@@ -151,27 +151,9 @@ fn hostile_text_reaches_the_terminal_as_inert_text() {
         ("pty, colour", on_a_pty(&[&args[..], &["--color", "always"]].concat(), &[])),
         ("pipe, --format terminal", piped(&[&args[..], &["--format", "terminal", "--color", "never"]].concat())),
     ] {
-        assert!(text.contains("INJECTED-HEADING"), "{what}: the hostile text is not shown at all");
-        let bad: Vec<String> = escapes(&text).into_iter().filter(|s| !is_sgr(s)).collect();
-        assert!(bad.is_empty(), "{what}: escape sequences from the data: {bad:?}");
-        let controls: Vec<String> = text
-            .chars()
-            .filter(|&c| {
-                (c.is_control() && c != '\n' && c != '\u{1b}')
-                    || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-            })
-            .map(|c| format!("{c:?}"))
-            .collect();
-        assert!(controls.is_empty(), "{what}: control, bidi or zero-width characters {controls:?}");
-        assert!(!text.contains("]8;;"), "{what}: an OSC 8 hyperlink");
         // Line breaks in the data became spaces: it can start no line of its own (a wrapped
         // continuation is indented under its field).
-        for line in text.lines() {
-            assert!(
-                !line.starts_with("## INJECTED") && !line.starts_with("IGNORE ALL"),
-                "{what}: the data started a line: {line:?}"
-            );
-        }
+        assert_inert(what, &text);
         if what.starts_with("pipe") {
             assert!(!text.contains('\u{1b}'), "{what}: an escape byte with --color never");
         }
@@ -370,4 +352,28 @@ fn progress_shows_on_a_terminal_during_a_live_collection_and_never_in_a_pipe() {
     assert!(o.stderr.is_empty(), "stderr in a pipe: {}", String::from_utf8_lossy(&o.stderr));
     let v: Value = serde_json::from_slice(&o.stdout).expect("the JSON report alone on stdout");
     assert_eq!(v["cluster"], "insecure-cluster");
+}
+
+/// No escape sequence but colour, no control, bidi or zero-width character, and no line
+/// that the hostile text started.
+pub(crate) fn assert_inert(what: &str, text: &str) {
+    assert!(text.contains("INJECTED-HEADING"), "{what}: the hostile text is not shown at all");
+    let bad: Vec<String> = escapes(text).into_iter().filter(|s| !is_sgr(s)).collect();
+    assert!(bad.is_empty(), "{what}: escape sequences from the data: {bad:?}");
+    let controls: Vec<String> = text
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\u{1b}')
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|c| format!("{c:?}"))
+        .collect();
+    assert!(controls.is_empty(), "{what}: control, bidi or zero-width characters {controls:?}");
+    assert!(!text.contains("]8;;"), "{what}: an OSC 8 hyperlink");
+    for line in text.lines() {
+        assert!(
+            !line.starts_with("## INJECTED") && !line.starts_with("IGNORE ALL"),
+            "{what}: the data started a line: {line:?}"
+        );
+    }
 }

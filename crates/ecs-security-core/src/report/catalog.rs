@@ -73,6 +73,7 @@ pub fn markdown() -> String {
         c.unsupported_musts,
         c.unsupported_must_nots,
     );
+    s.push_str(EXPRESS_MODE);
     for &domain in Domain::ALL {
         let in_domain: Vec<&Rule> = rules.iter().copied().filter(|r| r.domain == domain).collect();
         if in_domain.is_empty() {
@@ -130,3 +131,6 @@ fn rule_section(s: &mut String, r: &Rule) {
         let _ = writeln!(s, "References: {}\n", refs.join(" · "));
     }
 }
+
+/// Why ECS Express Mode has no rules of its own (issue 12 asked for its public defaults).
+const EXPRESS_MODE: &str = "**ECS Express Mode.** An Express Mode service is an ordinary ECS service (DescribeServices returns it like any other) with an Application Load Balancer, target group and security groups that ECS created for it. Its public defaults are judged where they land: the default VPC by `vpc-default-used`, public subnets and public IPs by `workload-in-public-subnet` and `service-assigns-public-ip`, the internet-facing load balancer and its listeners by the load-balancer rules, its security groups by the security-group rules. DescribeExpressGatewayService adds only whether the endpoint is public, which for a web application is not a misconfiguration, so no rule reads it.\n\n";

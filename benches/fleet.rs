@@ -161,8 +161,11 @@ async fn one_by_one(proxy: &Proxy, fleet: &Fleet, latency: Duration, backend: &'
                 assert!(s.gaps.is_empty(), "gaps {:?}", s.gaps);
                 // Without the sts:GetCallerIdentity each source asks once (a scan already
                 // knows the account from checking its credentials).
+                // Nor its own DescribeClusters: a scan's listing describes all the clusters
+                // of the account-region in one call and the collections reuse it.
                 let identity = s.stats.api_calls.get("sts:GetCallerIdentity").copied().unwrap_or(0);
-                per_cluster_calls += (s.stats.total_calls() - identity) as usize;
+                let describe = s.stats.api_calls.get("ecs:DescribeClusters").copied().unwrap_or(0);
+                per_cluster_calls += (s.stats.total_calls() - identity - describe) as usize;
             }
         }
     }
@@ -309,7 +312,7 @@ fn report(runs: &[Run], per_cluster_calls: usize, fleet: &Fleet) -> String {
     }
     let _ = writeln!(
         s,
-        "\nThe minimum is every cluster's own collection ({per_cluster_calls} calls, what `analyze` makes per cluster but its sts:GetCallerIdentity), one ListClusters and one DescribeClusters per account-region ({}), one sts:AssumeRole plus one sts:GetCallerIdentity check per account ({}) and the caller's own GetCallerIdentity (1); the one-by-one run makes no listing calls and asks sts:GetCallerIdentity once per account-region, as `analyze` does. The bound is the busiest account-region's calls ÷ {PER_TARGET} in flight, or all calls ÷ the global cap when that is more (with `--max-in-flight 64`: 64 < {targets} × {PER_TARGET}), times {} ms, plus the AssumeRole and check that precede it. It counts no dependent steps: each cluster's collection is a chain of about seven, so the scan cannot reach it, only approach it when enough clusters run at once. CPU time is the client's (the scan, the SDK and the collection), without the proxy, which runs on a thread of its own. The one-by-one run collects in process; `analyze` per cluster adds a process start per cluster on top. moto is one Python process, so against it its own service time adds to the 50 ms (the moto run with no added latency shows that floor); the replayed runs take it away.",
+        "\nThe minimum is every cluster's own collection ({per_cluster_calls} calls, what `analyze` makes per cluster but its sts:GetCallerIdentity and its DescribeClusters; the account-region's settings and GuardDuty detector are read by its first collection only), one ListClusters and one DescribeClusters per account-region ({}: the listing describes every cluster with what the rules read, and the collections start from that), one sts:AssumeRole plus one sts:GetCallerIdentity check per account ({}) and the caller's own GetCallerIdentity (1); the one-by-one run makes no listing calls and asks sts:GetCallerIdentity once per account-region, as `analyze` does. The bound is the busiest account-region's calls ÷ {PER_TARGET} in flight, or all calls ÷ the global cap when that is more (with `--max-in-flight 64`: 64 < {targets} × {PER_TARGET}), times {} ms, plus the AssumeRole and check that precede it. It counts no dependent steps: each cluster's collection is a chain of about seven, so the scan cannot reach it, only approach it when enough clusters run at once. CPU time is the client's (the scan, the SDK and the collection), without the proxy, which runs on a thread of its own. The one-by-one run collects in process; `analyze` per cluster adds a process start per cluster on top. moto is one Python process, so against it its own service time adds to the 50 ms (the moto run with no added latency shows that floor); the replayed runs take it away.",
         2 * targets,
         2 * accounts,
         LATENCY.as_millis()

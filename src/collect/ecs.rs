@@ -367,7 +367,8 @@ pub async fn list_clusters(ctx: &Ctx) -> Result<Vec<ClusterSummary>, CollectErro
     Ok(cluster_details(ctx).await?.iter().map(ClusterSummary::of).collect())
 }
 
-/// Every cluster of the region, described with settings, statistics and tags, by name.
+/// Every cluster of the region, by name, described with the same fields as
+/// [`describe_cluster`] (a fleet scan's collections reuse these descriptions).
 pub async fn cluster_details(ctx: &Ctx) -> Result<Vec<crate::model::Cluster>, CollectError> {
     let arns = all_pages(
         ctx,
@@ -384,8 +385,10 @@ pub async fn cluster_details(ctx: &Ctx) -> Result<Vec<crate::model::Cluster>, Co
             .describe_clusters()
             .set_clusters(Some(chunk.to_vec()))
             .include(ClusterField::Settings)
-            .include(ClusterField::Statistics)
+            .include(ClusterField::Configurations)
             .include(ClusterField::Tags)
+            .include(ClusterField::Statistics)
+            .include(ClusterField::Attachments)
             .send();
         ctx.try_call("ecs", "DescribeClusters", req)
     });

@@ -268,7 +268,8 @@ impl AwsSource {
         with_deadline(self.inner.options.collection_timeout, region, Box::pin(ecs::list_clusters(&ctx))).await
     }
 
-    /// Every cluster of `region`, described with settings, statistics and tags.
+    /// Every cluster of `region`, described with everything the rules read (as a collection
+    /// describes its cluster), so [`AwsSource::collect_described`] need not describe it again.
     pub async fn clusters(&self, region: &str) -> Result<Vec<crate::model::Cluster>, CollectError> {
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, Depth::Full, &None);
@@ -290,6 +291,30 @@ impl AwsSource {
         depth: Depth,
         progress: &ProgressTx,
     ) -> Result<Snapshot, CollectError> {
+        self.collect_cluster(cluster, None, region, depth, progress).await
+    }
+
+    /// Collects a cluster that [`AwsSource::clusters`] already described (with everything
+    /// the rules read), so its collection starts at the services without describing it again.
+    pub async fn collect_described(
+        &self,
+        cluster: crate::model::Cluster,
+        region: &str,
+        depth: Depth,
+        progress: &ProgressTx,
+    ) -> Result<Snapshot, CollectError> {
+        let arn = cluster.cluster_arn.clone();
+        self.collect_cluster(&arn, Some(cluster), region, depth, progress).await
+    }
+
+    async fn collect_cluster(
+        &self,
+        cluster: &str,
+        described: Option<crate::model::Cluster>,
+        region: &str,
+        depth: Depth,
+        progress: &ProgressTx,
+    ) -> Result<Snapshot, CollectError> {
         let region = region_of(cluster).unwrap_or(region);
         let config = self.config().await.clone();
         let ctx = self.ctx(&config, region, depth, progress);
@@ -304,7 +329,7 @@ impl AwsSource {
         // stack: under an MCP tool call it sat below rmcp's, the server's and the actions'
         // futures, and its concurrent branches overflowed a debug build's 2 MiB worker stack
         // (the server died mid-call). Aborted when dropped (a deadline, a cancelled call).
-        let task = Collection(tokio::spawn(collect(ctx, arn_tail(cluster).to_owned(), shared)));
+        let task = Collection(tokio::spawn(collect(ctx, arn_tail(cluster).to_owned(), described, shared)));
         let mut snap = with_deadline(self.inner.options.collection_timeout, region, task).await?;
         if snap.account_id.is_none() {
             snap.account_id = account;
@@ -358,12 +383,16 @@ async fn with_deadline<T>(
 async fn collect(
     ctx: calls::Ctx,
     cluster: String,
+    described: Option<crate::model::Cluster>,
     shared: Option<Arc<OnceCell<RegionFacts>>>,
 ) -> Result<Snapshot, CollectError> {
     let started = Instant::now();
     let ctx = &ctx;
     ctx.progress("cluster", format!("describing cluster {cluster}"));
-    let c = ecs::describe_cluster(ctx, &cluster).await?;
+    let c = match described {
+        Some(c) => c,
+        None => ecs::describe_cluster(ctx, &cluster).await?,
+    };
     let arn = c.cluster_arn.clone();
 
     let own_account = account_of(&arn);

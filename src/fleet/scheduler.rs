@@ -132,7 +132,8 @@ async fn scan_target(
             let region = region.clone();
             let account = account.clone();
             async move {
-                let collected = source.collect(&c.cluster_arn, &region, Depth::Full, &None).await;
+                // The listing described the cluster with everything the rules read.
+                let collected = source.collect_described(c.clone(), &region, Depth::Full, &None).await;
                 tally.done.fetch_add(1, Ordering::Relaxed);
                 tally.send(progress, format!("{account} {region} {}", c.cluster_name));
                 match collected {

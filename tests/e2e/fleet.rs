@@ -181,7 +181,9 @@ pub async fn fleet_scan_reports_accounts_regions_and_failures(env: &Env) -> Outc
     // The account-region's settings and GuardDuty detector are read once per account-region
     // with clusters (four: fleet-a-web and fleet-a-api share one), not once per cluster.
     let regions: BTreeSet<(&str, &str)> = ranked.iter().map(|c| (c.0.as_str(), c.1.as_str())).collect();
-    for op in ["ecs:ListAccountSettings", "guardduty:ListDetectors"] {
+    // DescribeClusters too: the listing describes every cluster of the account-region in one
+    // call with everything the rules read, and the collections reuse it.
+    for op in ["ecs:ListAccountSettings", "guardduty:ListDetectors", "ecs:DescribeClusters"] {
         let n = calls.iter().filter(|c| c.as_str() == op).count();
         ensure!(n == regions.len(), "{op} calls: {n} (want one per account-region with clusters: {regions:?})");
     }

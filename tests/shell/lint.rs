@@ -260,6 +260,9 @@ fn every_format_shows_each_finding_at_file_line_and_column() {
         for place in &places {
             assert!(text.contains(place.as_str()), "{format} does not show {place}:\n{text}");
         }
+        // A file's unknowns have no permission that would bring the data: no empty "Grant:".
+        let empty_grant = regex::Regex::new(r#"Grant:\s*($|[<"\\.])"#).unwrap();
+        assert!(!empty_grant.is_match(&text), "{format} asks to grant nothing:\n{text}");
     }
 }
 

@@ -94,9 +94,12 @@ fn rule_case(r: &RuleResult) -> Option<TestCase> {
         RuleStatus::Fail => {
             let reasons: Vec<String> = r.gaps().iter().map(|g| line(&g.reason)).collect();
             let mut s = TestCaseStatus::skipped();
-            s.set_message(format!("{}: {}", evaluation_state(r), reasons.join("; ")))
-                .set_type("partially-evaluated")
-                .set_description(format!("Grant: {}", permissions(r).join(", ")));
+            s.set_message(format!("{}: {}", evaluation_state(r), reasons.join("; "))).set_type("partially-evaluated");
+            // A file's unknowns have no permission that would bring the data.
+            let grant = permissions(r);
+            if !grant.is_empty() {
+                s.set_description(format!("Grant: {}", grant.join(", ")));
+            }
             let mut case = TestCase::new(format!("{} (the resources that could not be read)", r.rule.title), s);
             case.set_classname(r.rule.id);
             return Some(case);
@@ -110,9 +113,12 @@ fn rule_case(r: &RuleResult) -> Option<TestCase> {
         RuleStatus::NotEvaluated => {
             let reasons: Vec<String> = r.gaps().iter().map(|g| line(&g.reason)).collect();
             let mut s = TestCaseStatus::skipped();
-            s.set_message(format!("{}: {}", evaluation_state(r), reasons.join("; ")))
-                .set_type("not-evaluated")
-                .set_description(format!("Grant: {}", permissions(r).join(", ")));
+            s.set_message(format!("{}: {}", evaluation_state(r), reasons.join("; "))).set_type("not-evaluated");
+            // A file's unknowns have no permission that would bring the data.
+            let grant = permissions(r);
+            if !grant.is_empty() {
+                s.set_description(format!("Grant: {}", grant.join(", ")));
+            }
             s
         }
     };

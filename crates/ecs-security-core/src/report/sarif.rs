@@ -268,10 +268,11 @@ pub fn build_with_locations(
                 .message(
                     Message::builder()
                         .text(format!(
-                            "Rule {} was not fully evaluated: {}. Grant: {}",
+                            "Rule {} was not fully evaluated: {}.{}",
                             r.rule.id,
                             reasons.join("; "),
-                            perms.join(", ")
+                            // A file's unknowns have no permission that would bring the data.
+                            if perms.is_empty() { String::new() } else { format!(" Grant: {}", perms.join(", ")) }
                         ))
                         .build(),
                 )

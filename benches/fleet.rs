@@ -294,7 +294,7 @@ fn report(runs: &[Run], per_cluster_calls: usize, fleet: &Fleet) -> String {
             let floor = if r.backend == "moto" {
                 "— (the floor: moto's service time and the client)"
             } else {
-                "— (the floor: the debug client and the proxy)"
+                "— (the floor: the client and the proxy)"
             };
             (floor.to_owned(), "—".to_owned())
         } else {

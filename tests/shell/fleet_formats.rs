@@ -12,7 +12,7 @@ use ecs_security_mcp::model::fleet::{FleetScan, ScanFailure};
 use serde_json::Value;
 
 use crate::fleet::{collected, scan, target};
-use crate::formats::{BIN, assert_inert, chromium, quote, run_python, script};
+use crate::formats::{BIN, assert_inert, browser_check, chromium, quote, run_python, script};
 use crate::trust::{HOSTILE, hostile_snapshot};
 
 /// The fleet of tests/shell/fleet.rs (demo and hardened clusters, a refused role, a cluster
@@ -245,22 +245,7 @@ fn fleet_html_renders_in_a_real_browser_with_every_finding_in_place_and_no_reque
     let json = written(dir.path(), &file, "json");
     let html = written(dir.path(), &file, "html");
     let shot = dir.path().join("fleet.png");
-    let parsed = run_python(
-        &[
-            &script("browser_check.py"),
-            "--chromium",
-            &chromium.to_string_lossy(),
-            "--html",
-            &html.to_string_lossy(),
-            "--json",
-            &json.to_string_lossy(),
-            "--screenshot",
-            &shot.to_string_lossy(),
-            "--timeout",
-            "90",
-        ],
-        None,
-    );
+    let parsed = browser_check(&chromium, &html, &json, &shot);
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).expect("JSON")).expect("JSON");
     assert_eq!(parsed["findings"].as_u64(), v["findings"].as_array().map(|f| f.len() as u64), "{parsed}");
     assert_eq!(parsed["clusters"], v["totals"]["clusters_analysed"], "{parsed}");

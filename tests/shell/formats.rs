@@ -298,22 +298,7 @@ fn html_reports_render_in_a_real_browser_with_every_finding_and_no_request() {
         let json = report_file(dir.path(), name, &args, "json");
         let html = report_file(dir.path(), name, &args, "html");
         let shot = dir.path().join(format!("{name}.png"));
-        let parsed = run_python(
-            &[
-                &script("browser_check.py"),
-                "--chromium",
-                &chromium.to_string_lossy(),
-                "--html",
-                &html.to_string_lossy(),
-                "--json",
-                &json.to_string_lossy(),
-                "--screenshot",
-                &shot.to_string_lossy(),
-                "--timeout",
-                "90",
-            ],
-            None,
-        );
+        let parsed = browser_check(&chromium, &html, &json, &shot);
         let (count, _, by_rule) = expected(&json);
         assert_eq!(parsed["findings"], count, "{name}: {parsed}");
         assert_eq!(parsed["rules"].as_u64(), Some(by_rule.len() as u64), "{name}: {parsed}");
@@ -376,4 +361,30 @@ pub(crate) fn assert_inert(what: &str, text: &str) {
             "{what}: the data started a line: {line:?}"
         );
     }
+}
+
+/// Opens `html` in headless Chromium with `browser_check.py` (console errors, requests, the
+/// DOM against the `json` report), writes a screenshot to `shot` and returns the script's
+/// verdict (given a fleet JSON report, it checks the fleet page).
+pub(crate) fn browser_check(
+    chromium: &std::path::Path,
+    html: &std::path::Path,
+    json: &std::path::Path,
+    shot: &std::path::Path,
+) -> Value {
+    let args: Vec<String> = vec![
+        script("browser_check.py"),
+        "--chromium".into(),
+        chromium.to_string_lossy().into_owned(),
+        "--html".into(),
+        html.to_string_lossy().into_owned(),
+        "--json".into(),
+        json.to_string_lossy().into_owned(),
+        "--screenshot".into(),
+        shot.to_string_lossy().into_owned(),
+        "--timeout".into(),
+        "90".into(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_python(&args, None)
 }

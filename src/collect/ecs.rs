@@ -104,7 +104,7 @@ pub async fn capacity_providers(ctx: &Ctx, names: &[String]) -> Vec<m::CapacityP
 
 /// The effective ECS account settings of the region, as the collecting principal sees them
 /// (ListAccountSettings with `effectiveSettings`, every page). They belong to the
-/// account-region, not the cluster: a fleet scan asks once per cluster it collects.
+/// account-region, not the cluster: a fleet scan reads them once per account-region.
 pub async fn account_settings(ctx: &Ctx) -> Option<Vec<m::AccountSetting>> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;

@@ -422,25 +422,9 @@ pub async fn organization_and_all_regions_scopes(env: &Env) -> Outcome {
 /// notifications for that token, counting clusters done up to all five, in increasing
 /// order and all before the result; without one it gets none.
 pub async fn scan_fleet_tool_sends_progress_for_a_progress_token(_: &Env) -> Outcome {
-    use std::process::Stdio;
     use std::time::{Duration, Instant};
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-security-mcp"))
-        .args(["serve", "--call-timeout", "10"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut stdin = child.stdin.take().ok_or("stdin")?;
-    let mut lines = BufReader::new(child.stdout.take().ok_or("stdout")?).lines();
-    let mut send = async |msg: Value| -> Outcome {
-        stdin.write_all(format!("{msg}\n").as_bytes()).await.map_err(|e| e.to_string())
-    };
-    send(serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}})).await?;
-    send(serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await?;
+    let mut server = super::stdio::StdioServer::start(&["--call-timeout", "10"]).await?;
     let args = serde_json::json!({
         "accounts": [ACCOUNT_A, ACCOUNT_B],
         "role_name": ROLE,
@@ -454,15 +438,10 @@ pub async fn scan_fleet_tool_sends_progress_for_a_progress_token(_: &Env) -> Out
         if let Some(token) = meta {
             params["_meta"] = serde_json::json!({"progressToken": token});
         }
-        send(serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params})).await?;
+        server.send(serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params})).await?;
         let deadline = Instant::now() + Duration::from_secs(60);
         let result = loop {
-            let line = tokio::time::timeout_at(deadline.into(), lines.next_line())
-                .await
-                .map_err(|_| format!("scan_fleet call {id} timed out"))?
-                .map_err(|e| e.to_string())?
-                .ok_or("server closed stdout")?;
-            let v: Value = serde_json::from_str(&line).map_err(|e| format!("non-JSON on stdout: {e}"))?;
+            let v = server.next(deadline, &format!("scan_fleet call {id}")).await?;
             if v["method"] == "notifications/progress" {
                 ensure!(id == 1, "a progress notification for the call without a progressToken: {v}");
                 notes.push(v);

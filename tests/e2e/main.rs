@@ -11,7 +11,7 @@ mod moto;
 mod proxy;
 
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ecs_security_mcp::actions::{Action, Actions, AnalyzeParams, Depth, Source};
@@ -19,7 +19,6 @@ use ecs_security_mcp::collect::{AwsOptions, AwsSource};
 use ecs_security_mcp::model::Snapshot;
 use ecs_security_mcp::rules::{self, Severity};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use moto::Moto;
 use proxy::{Faults, Proxy};
@@ -36,6 +35,7 @@ macro_rules! ensure {
 
 mod clb_kms;
 mod fleet;
+mod stdio;
 mod trust;
 
 use trust::{
@@ -524,22 +524,8 @@ async fn managed_instances_capacity_provider_in_a_public_subnet(env: &Env) -> Ou
 
 /// The MCP server over stdio against moto: all six tools, with progress notifications.
 async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ecs-security-mcp"))
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut stdin = child.stdin.take().ok_or("stdin")?;
-    let mut lines = BufReader::new(child.stdout.take().ok_or("stdout")?).lines();
+    let mut server = stdio::StdioServer::start(&[]).await?;
     let mut progress = 0;
-    let mut send = async |msg: Value| -> Outcome {
-        stdin.write_all(format!("{msg}\n").as_bytes()).await.map_err(|e| e.to_string())
-    };
-    send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "e2e", "version": "1"}}})).await?;
-    send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await?;
     let calls = [
         ("list_clusters", json!({})),
         ("select_cluster_for_analysis", json!({"cluster_name": "insecure-cluster", "analysis_type": "quick"})),
@@ -550,17 +536,12 @@ async fn mcp_server_over_stdio_answers_all_tools(_: &Env) -> Outcome {
     ];
     for (i, (tool, args)) in calls.iter().enumerate() {
         let id = i as i64 + 1;
-        send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": args, "_meta": {"progressToken": format!("p{id}")}}})).await?;
+        server.send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": args, "_meta": {"progressToken": format!("p{id}")}}})).await?;
     }
     let mut answered = BTreeSet::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     while answered.len() < calls.len() {
-        let line = tokio::time::timeout_at(deadline.into(), lines.next_line())
-            .await
-            .map_err(|_| format!("timed out; answered {answered:?}"))?
-            .map_err(|e| e.to_string())?
-            .ok_or("server closed stdout")?;
-        let v: Value = serde_json::from_str(&line).map_err(|e| format!("non-JSON on stdout: {e}"))?;
+        let v = server.next(deadline, &format!("the tools; answered {answered:?}")).await?;
         if v["method"] == "notifications/progress" {
             progress += 1;
             continue;

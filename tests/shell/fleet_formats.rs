@@ -12,7 +12,7 @@ use ecs_security_mcp::model::fleet::{FleetScan, ScanFailure};
 use serde_json::Value;
 
 use crate::fleet::{collected, scan, target};
-use crate::formats::{BIN, assert_inert, browser_check, chromium, quote, run_python, script};
+use crate::formats::{BIN, assert_inert, browser_check, chromium, counts, quote, run_python, script};
 use crate::trust::{HOSTILE, hostile_snapshot};
 
 /// The fleet of tests/shell/fleet.rs (demo and hardened clusters, a refused role, a cluster
@@ -161,12 +161,7 @@ fn assert_agrees(what: &str, parsed: &Value, json: &Value) {
     for f in findings {
         *by_rule.entry(f["rule_id"].as_str().expect("rule").to_owned()).or_insert(0) += 1;
     }
-    let got: BTreeMap<String, u64> = parsed["by_rule"]
-        .as_object()
-        .expect("by_rule")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-        .collect();
+    let got = counts(parsed, "by_rule");
     assert_eq!(got, by_rule, "{what}: findings per rule");
 }
 
@@ -213,12 +208,7 @@ fn fleet_ocsf_csv_and_junit_parse_back_and_agree_with_the_fleet_json() {
     let csv = written(dir.path(), &file, "csv");
     let parsed = run_python(&[&script("parse_reports.py"), "csv", &csv.to_string_lossy()], None);
     assert_agrees("fleet CSV", &parsed, &json);
-    let got: BTreeMap<String, u64> = parsed["by_place"]
-        .as_object()
-        .expect("by_place")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-        .collect();
+    let got = counts(&parsed, "by_place");
     assert_eq!(got, places, "CSV rows per account/region/cluster");
 
     let junit = written(dir.path(), &file, "junit");
@@ -228,12 +218,7 @@ fn fleet_ocsf_csv_and_junit_parse_back_and_agree_with_the_fleet_json() {
     let clusters = json["totals"]["clusters_analysed"].as_u64().expect("clusters");
     assert_eq!(parsed["errors"].as_u64(), Some(failures), "one error case per part not read: {parsed}");
     assert_eq!(parsed["suites"].as_u64(), Some(clusters + failures), "a suite per cluster and per failure: {parsed}");
-    let got: BTreeMap<String, u64> = parsed["by_suite"]
-        .as_object()
-        .expect("by_suite")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-        .collect();
+    let got = counts(&parsed, "by_suite");
     assert_eq!(got, places, "JUnit failures per cluster suite");
 }
 

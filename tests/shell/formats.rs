@@ -227,12 +227,7 @@ fn assert_agrees(what: &str, parsed: &Value, json: &Path) {
         let n = parsed["by_severity"][sev].as_u64().unwrap_or(0);
         assert_eq!(Some(n), by_severity[sev].as_u64(), "{what}: {sev} findings");
     }
-    let got: BTreeMap<String, u64> = parsed["by_rule"]
-        .as_object()
-        .expect("by_rule")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
-        .collect();
+    let got = counts(parsed, "by_rule");
     assert_eq!(got, by_rule, "{what}: findings per rule");
 }
 
@@ -387,4 +382,10 @@ pub(crate) fn browser_check(
     ];
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run_python(&args, None)
+}
+
+/// The counts a parser script reports under `key` (name → count).
+pub(crate) fn counts(parsed: &Value, key: &str) -> BTreeMap<String, u64> {
+    let map = parsed[key].as_object().unwrap_or_else(|| panic!("no {key} in {parsed}"));
+    map.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect()
 }

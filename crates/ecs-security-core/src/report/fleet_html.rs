@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::ReportOptions;
 use super::fleet::Fleet;
-use super::html::{Group, SCRIPT, STYLE, class, clean, csp, environment, group};
+use super::html::{Group, class, clean, environment, group};
 use super::people::by_rule;
 use crate::rules::{Filter, Rule, Severity, SeverityCounts};
 
@@ -197,11 +197,6 @@ pub fn render(fleet: &Fleet, filter: &Filter, opts: &ReportOptions) -> String {
     categories.sort_unstable();
     categories.dedup();
     let ctx = context! {
-        csp => csp(),
-        style => STYLE,
-        script => SCRIPT,
-        tool => crate::TOOL_NAME,
-        version => crate::TOOL_VERSION,
         started_at => clean(&fleet.started_at),
         generated_at => clean(&opts.generated_at),
         complete => fleet.complete(),

@@ -48,8 +48,8 @@ fn csp_hash(text: &str) -> String {
 const PAGE: &str = include_str!("templates/report.html");
 /// Macros both pages import: the filter form and a rule's fix.
 const PARTS: &str = include_str!("templates/parts.html");
-pub(super) const STYLE: &str = include_str!("templates/report.css");
-pub(super) const SCRIPT: &str = include_str!("templates/report.js");
+const STYLE: &str = include_str!("templates/report.css");
+const SCRIPT: &str = include_str!("templates/report.js");
 
 #[derive(Serialize)]
 struct Bar {
@@ -319,7 +319,13 @@ pub(super) fn environment() -> Result<Environment<'static>, minijinja::Error> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
     // Autoescaping follows the template name (HTML). The static style and script are this
-    // crate's own constants, passed in verbatim so their CSP hashes match.
+    // crate's own constants, passed in verbatim so their CSP hashes match; both pages have
+    // them, the policy and the tool's name and version.
+    env.add_global("csp", csp());
+    env.add_global("style", STYLE);
+    env.add_global("script", SCRIPT);
+    env.add_global("tool", crate::TOOL_NAME);
+    env.add_global("version", crate::TOOL_VERSION);
     env.add_template("parts.html", PARTS)?;
     env.add_template("report.html", PAGE)?;
     env.add_template("fleet.html", super::fleet_html::PAGE)?;
@@ -336,11 +342,6 @@ pub fn render(full: &Analysis, filter: &Filter, opts: &ReportOptions) -> String 
     categories.dedup();
     let (gauge_fill, gauge_total) = gauge(o.score);
     let ctx = context! {
-        csp => csp(),
-        style => STYLE,
-        script => SCRIPT,
-        tool => crate::TOOL_NAME,
-        version => crate::TOOL_VERSION,
         cluster => clean(&full.cluster_name),
         cluster_arn => clean(&full.cluster_arn),
         region => clean(&full.region),

@@ -397,10 +397,10 @@ fn operation(req: &hyper::http::request::Parts, body: &[u8]) -> (String, String)
 /// the body in a canonical form (JSON with sorted keys, query parameters sorted), so neither
 /// the SDK's field order, the signing time nor a fresh set of assumed-role keys changes it.
 fn replay_key(state: &State, req: &hyper::http::request::Parts, service: &str, op: &str, body: &[u8]) -> String {
-    let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let access_key = auth.split("Credential=").nth(1).and_then(|c| c.split('/').next()).unwrap_or("anonymous");
-    let account = state.key_accounts.lock().ok().and_then(|k| k.get(access_key).cloned());
-    let access_key = account.map_or_else(|| format!("key {access_key}"), |a| format!("account {a}"));
+    let access_key = match account_of_key(state, req) {
+        Some(a) => format!("account {a}"),
+        None => format!("key {}", access_key_of(req)),
+    };
     let path = req.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let body = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(v) => sorted(v).to_string(),
@@ -431,11 +431,15 @@ fn learn_key_account(state: &State, answer: &[u8]) {
     }
 }
 
-/// The account of the request's access key when an AssumeRole answer issued it, else `caller`.
-fn account_of_key(state: &State, req: &hyper::http::request::Parts) -> String {
+/// The access key that signed the request (from the SigV4 credential scope).
+fn access_key_of(req: &hyper::http::request::Parts) -> &str {
     let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let access_key = auth.split("Credential=").nth(1).and_then(|c| c.split('/').next()).unwrap_or("");
-    state.key_accounts.lock().ok().and_then(|k| k.get(access_key).cloned()).unwrap_or_else(|| "caller".to_owned())
+    auth.split("Credential=").nth(1).and_then(|c| c.split('/').next()).unwrap_or("anonymous")
+}
+
+/// The account of the request's access key, when an AssumeRole answer issued it.
+fn account_of_key(state: &State, req: &hyper::http::request::Parts) -> Option<String> {
+    state.key_accounts.lock().ok().and_then(|k| k.get(access_key_of(req)).cloned())
 }
 
 /// A JSON value with every object's keys in sorted order.
@@ -543,7 +547,8 @@ async fn handle(
     // The same request from another account, region or path (REST ids) rolls on its own, so
     // identical calls in different account-regions do not share their fault rolls.
     let path = String::from_utf8_lossy(&stable(parts.uri.path().as_bytes())).into_owned();
-    let who = format!("{key} {} {} {path}", account_of_key(&state, &parts), region_of(&parts));
+    let account = account_of_key(&state, &parts).unwrap_or_else(|| "caller".to_owned());
+    let who = format!("{key} {account} {} {path}", region_of(&parts));
     let throttle_now = if faults.throttle_first_attempt {
         nth_time(&state, &who, &body, "first") == 1
     } else {
